@@ -1,0 +1,371 @@
+/**
+ * fovea: what each unit of a convolutional network sees.
+ *
+ * The one public header of libfovea. A frontend builds an fv_graph from a
+ * file or text; analyses read the graph and return results the caller frees.
+ * The library never prints and never exits: every fallible call returns an
+ * fv_status and fills a caller-owned fv_diag.
+ *
+ * Spatial axes are indexed FV_AXIS_Y (height) then FV_AXIS_X (width)
+ * everywhere; per-axis parameters follow that order.
+ */
+#ifndef FOVEA_H
+#define FOVEA_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FV_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------ status */
+
+/** What went wrong, in one word; details live in the fv_diag. */
+typedef enum fv_status {
+    FV_OK = 0,
+    FV_ERR_USAGE,       /**< the caller passed something meaningless */
+    FV_ERR_IO,          /**< a file could not be read or written */
+    FV_ERR_SYNTAX,      /**< the input text is not well formed */
+    FV_ERR_SEMANTIC,    /**< well formed, but names or values make no sense */
+    FV_ERR_UNSUPPORTED, /**< an operator or feature fovea does not handle */
+    FV_ERR_GRAPH,       /**< the graph is invalid: cycle, arity, geometry */
+    FV_ERR_LIMIT,       /**< a size limit or 64-bit arithmetic was exceeded */
+    FV_ERR_NOMEM,       /**< an allocation failed */
+    FV_STATUS_COUNT
+} fv_status;
+
+/** A static, human-readable name for a status. Never NULL. */
+const char *fv_status_str(fv_status status);
+
+/** Where something is in a source file. line and col are 1-based; 0 = unknown. */
+typedef struct fv_srcpos {
+    int32_t line;
+    int32_t col;
+} fv_srcpos;
+
+/**
+ * A caller-owned diagnostic. The library fills it on failure (and may fill
+ * `warnings` on success). Initialise with fv_diag_init before use.
+ */
+typedef struct fv_diag {
+    char file[256];        /**< file or "<expr>"; empty if none */
+    fv_srcpos pos;         /**< 0,0 when the error has no position */
+    char message[512];     /**< what is wrong, without file or position */
+    char source_line[256]; /**< the offending line, when known */
+} fv_diag;
+
+/** Clears a diagnostic. */
+void fv_diag_init(fv_diag *diag);
+
+/**
+ * Writes the diagnostic as `file:line:col: error: message`, then the source
+ * line and a caret under the column when they are known.
+ */
+void fv_diag_print(const fv_diag *diag, FILE *out);
+
+/* --------------------------------------------------------------------- ops */
+
+/**
+ * Every operator the graph knows. Pointwise ops (activations,
+ * normalisations, dropout) do not change the receptive field.
+ * fv_op_name() gives each its stable lower-case name.
+ */
+typedef enum fv_op {
+    FV_OP_INPUT,
+    /* windowed */
+    FV_OP_CONV,
+    FV_OP_CONV_TRANSPOSE,
+    FV_OP_MAX_POOL,
+    FV_OP_AVG_POOL,
+    /* whole-map */
+    FV_OP_GLOBAL_AVG_POOL,
+    FV_OP_GLOBAL_MAX_POOL,
+    FV_OP_FLATTEN,
+    FV_OP_FULLY_CONNECTED,
+    /* resampling */
+    FV_OP_RESIZE,
+    FV_OP_DEPTH_TO_SPACE,
+    FV_OP_SPACE_TO_DEPTH,
+    FV_OP_PAD,
+    FV_OP_SLICE,
+    /* multi-input */
+    FV_OP_ADD,
+    FV_OP_MUL,
+    FV_OP_MAX,
+    FV_OP_CONCAT,
+    /* pointwise */
+    FV_OP_IDENTITY,
+    FV_OP_RELU,
+    FV_OP_RELU6,
+    FV_OP_LEAKY_RELU,
+    FV_OP_PRELU,
+    FV_OP_ELU,
+    FV_OP_SIGMOID,
+    FV_OP_TANH,
+    FV_OP_SILU,
+    FV_OP_HARD_SWISH,
+    FV_OP_HARD_SIGMOID,
+    FV_OP_MISH,
+    FV_OP_GELU,
+    FV_OP_SOFTPLUS,
+    FV_OP_BATCH_NORM,
+    FV_OP_INSTANCE_NORM,
+    FV_OP_LRN,
+    FV_OP_SCALE,
+    FV_OP_DROPOUT,
+    FV_OP_SOFTMAX,
+    FV_OP_COUNT
+} fv_op;
+
+/** The op's stable name ("conv", "max_pool", ...); "?" when out of range. */
+const char *fv_op_name(fv_op op);
+
+/** Looks an op up by its stable name. Returns FV_OP_COUNT when unknown. */
+fv_op fv_op_from_name(const char *name);
+
+/** Non-zero for ops that leave every spatial index where it is. */
+int fv_op_is_pointwise(fv_op op);
+
+/* ---------------------------------------------------------------- geometry */
+
+enum { FV_AXIS_Y = 0, FV_AXIS_X = 1, FV_AXES = 2 };
+
+/** How the padding of a windowed op is decided. */
+typedef enum fv_pad_rule {
+    FV_PAD_EXPLICIT,   /**< pad_begin / pad_end as given */
+    FV_PAD_SAME_UPPER, /**< out = ceil(in / stride); odd padding goes at the end */
+    FV_PAD_SAME_LOWER, /**< out = ceil(in / stride); odd padding goes at the start */
+    FV_PAD_VALID       /**< no padding */
+} fv_pad_rule;
+
+/** Sampling rule of a resize, which decides the input pixels each output reads. */
+typedef enum fv_resize_mode {
+    FV_RESIZE_NEAREST, /**< one pixel: floor(out / scale) */
+    FV_RESIZE_LINEAR,  /**< two pixels around the half-pixel source coordinate */
+    FV_RESIZE_CUBIC    /**< four pixels around the half-pixel source coordinate */
+} fv_resize_mode;
+
+/** Window geometry of conv, transposed conv and pooling, per axis. */
+typedef struct fv_window {
+    int64_t kernel[FV_AXES];
+    int64_t stride[FV_AXES];
+    int64_t dilation[FV_AXES];
+    int64_t pad_begin[FV_AXES];      /**< used when rule == FV_PAD_EXPLICIT */
+    int64_t pad_end[FV_AXES];
+    int64_t output_padding[FV_AXES]; /**< transposed conv only */
+    int64_t groups;                  /**< convs: 1 = dense, channels = depthwise */
+    fv_pad_rule rule;
+    int ceil_mode;                   /**< pooling: round the output size up */
+} fv_window;
+
+/** Resize: output = floor(input * scale_num / scale_den), per axis, exact. */
+typedef struct fv_resize {
+    int64_t scale_num[FV_AXES];
+    int64_t scale_den[FV_AXES];
+    fv_resize_mode mode;
+    int align_corners;               /**< source = out * (in-1)/(out-1); needs sizes */
+} fv_resize;
+
+/** Pad: pixels added before and after, per axis; negative values crop. */
+typedef struct fv_pad {
+    int64_t begin[FV_AXES];
+    int64_t end[FV_AXES];
+} fv_pad;
+
+/** Slice of a spatial axis: start, end (exclusive, INT64_MAX = to the end)
+ * and step, with Python's meaning of negative start and end. */
+typedef struct fv_slice {
+    int64_t start[FV_AXES];
+    int64_t end[FV_AXES];
+    int64_t step[FV_AXES];
+} fv_slice;
+
+/** Parameters of one node; the member read is the one its op names. */
+typedef union fv_params {
+    fv_window window;  /**< conv, conv_transpose, max_pool, avg_pool */
+    fv_resize resize;  /**< resize */
+    fv_pad pad;        /**< pad */
+    fv_slice slice;    /**< slice */
+    int64_t block;     /**< depth_to_space, space_to_depth */
+} fv_params;
+
+/* ------------------------------------------------------------------- graph */
+
+/** A network as a DAG of nodes. Opaque; create/free pair. */
+typedef struct fv_graph fv_graph;
+
+/** Creates an empty graph. Returns NULL only when memory runs out. */
+fv_graph *fv_graph_create(void);
+
+/** Frees a graph and everything it owns. fv_graph_free(NULL) does nothing. */
+void fv_graph_free(fv_graph *graph);
+
+/** One node to add: the graph copies everything, strings included. */
+typedef struct fv_layer {
+    fv_op op;
+    const char *name;         /**< unique; NULL or "" names it after op and index */
+    const int32_t *inputs;    /**< indices of earlier-added or later-added nodes */
+    size_t n_inputs;
+    fv_params params;
+    int64_t channels;         /**< output channels; 0 = unknown or unchanged */
+    fv_srcpos pos;            /**< where the layer was written, for messages */
+} fv_layer;
+
+/** Fills a layer for `op` with neutral parameters: kernel, stride, dilation,
+ * groups, scale and block 1; slices to the end. */
+void fv_layer_init(fv_layer *layer, fv_op op);
+
+/**
+ * Appends a node. Inputs may refer to any index, even one not added yet;
+ * fv_graph_check verifies them. On success *index (if not NULL) receives
+ * the new node's index. Fails on a duplicate name or a size limit.
+ */
+fv_status fv_graph_add(fv_graph *graph, const fv_layer *layer, int32_t *index,
+                       fv_diag *diag);
+
+/** Number of nodes. */
+size_t fv_graph_size(const fv_graph *graph);
+
+/** Node index by name, or -1. */
+int32_t fv_graph_find(const fv_graph *graph, const char *name);
+
+/** Accessors; `node` must be < fv_graph_size. Returned pointers live as long as the graph. */
+fv_op fv_graph_op(const fv_graph *graph, int32_t node);
+const char *fv_graph_name(const fv_graph *graph, int32_t node);
+const fv_params *fv_graph_params(const fv_graph *graph, int32_t node);
+size_t fv_graph_n_inputs(const fv_graph *graph, int32_t node);
+int32_t fv_graph_input(const fv_graph *graph, int32_t node, size_t which);
+int64_t fv_graph_channels(const fv_graph *graph, int32_t node);
+fv_srcpos fv_graph_pos(const fv_graph *graph, int32_t node);
+
+/** The file the graph came from ("" when built by hand); used in messages. */
+void fv_graph_set_source(fv_graph *graph, const char *file);
+const char *fv_graph_source(const fv_graph *graph);
+
+/**
+ * The image size the graph declares (height, width); 0 where unknown.
+ * fv_graph_set_input_size overrides it, as --input does.
+ */
+void fv_graph_input_size(const fv_graph *graph, int64_t hw[FV_AXES]);
+void fv_graph_set_input_size(fv_graph *graph, const int64_t hw[FV_AXES]);
+
+/**
+ * Validates the graph: exactly one input node, every input index in range,
+ * arity per op, no cycles, positive kernels, strides, dilations, groups and
+ * scales. Every frontend calls it; analyses assume it passed.
+ */
+fv_status fv_graph_check(const fv_graph *graph, fv_diag *diag);
+
+/* ----------------------------------------------------------------- shapes */
+
+/** Feature-map geometry of one node for a given input size. */
+typedef struct fv_feature_map {
+    int64_t size[FV_AXES];      /**< spatial size of the node's output */
+    int64_t pad_begin[FV_AXES]; /**< windowed ops: padding after SAME/VALID rules */
+    int64_t pad_end[FV_AXES];
+    int64_t channels;           /**< 0 when unknown */
+} fv_feature_map;
+
+/**
+ * Infers every node's feature map for the input size `hw` (height, width).
+ * `maps` must hold fv_graph_size() entries. Fails with FV_ERR_GRAPH and the
+ * node's position when a kernel exceeds its padded input, a map shrinks to
+ * nothing, or merged maps disagree in size.
+ */
+fv_status fv_graph_infer_shapes(const fv_graph *graph, const int64_t hw[FV_AXES],
+                                fv_feature_map *maps, fv_diag *diag);
+
+/* -------------------------------------------------------------- frontends */
+
+/** Builds a graph from fovea's text format. `file` names it in messages. */
+fv_status fv_text_parse(const char *text, size_t len, const char *file,
+                        fv_graph **graph, fv_diag *diag);
+
+/**
+ * Loads a model file, choosing the frontend by extension (or by content
+ * where the extension says nothing). `zoo:NAME` loads a built-in network.
+ * On success the caller owns *graph and frees it with fv_graph_free.
+ */
+fv_status fv_model_load(const char *path, fv_graph **graph, fv_diag *diag);
+
+/* ------------------------------------------- theoretical receptive field */
+
+/** An exact non-negative or negative rational, always in lowest terms, den > 0. */
+typedef struct fv_rational {
+    int64_t num;
+    int64_t den;
+} fv_rational;
+
+/** The theoretical receptive field of one node along one axis. */
+typedef struct fv_rf_axis {
+    int64_t size_min;      /**< smallest RF over output positions (0 if a unit sees nothing) */
+    int64_t size_max;      /**< largest RF over output positions */
+    fv_rational path_min;  /**< smallest RF over input-to-node paths (Araujo's per-path formula) */
+    fv_rational path_max;  /**< largest RF over paths */
+    fv_rational stride;    /**< effective stride: input pixels per output unit */
+    int64_t padding;       /**< effective padding P: unit 0 starts at input pixel -P */
+    fv_rational centre;    /**< centre of unit 0, in input pixels */
+    int64_t period;        /**< the RF pattern repeats every `period` units (1 when uniform) */
+    /* filled only when an input size is known: */
+    int64_t map_size;      /**< feature-map size; 0 when unknown */
+    int64_t centre_unit;   /**< index of the middle unit, (map_size - 1) / 2 */
+    int64_t outside;       /**< pixels of the middle unit's RF outside the image */
+} fv_rf_axis;
+
+/** What the receptive field of one node is, on both axes. */
+typedef struct fv_rf {
+    fv_rf_axis axis[FV_AXES]; /**< meaningless when whole_input is set */
+    int whole_input;       /**< every unit sees the whole input (global pool, FC) */
+    int global_context;    /**< some merged input sees the whole input (SE, PSP) */
+    int merge;             /**< the node merges two or more spatial inputs */
+    int aligned;           /**< all spatial inputs agree in stride and centre */
+    int32_t diverging;     /**< merges: first input node that disagrees, else -1 */
+    fv_rational offset[FV_AXES]; /**< its centre minus the first input's, at unit 0 */
+    int sees_nothing;      /**< some unit depends on no input pixel at all */
+} fv_rf;
+
+/** The theoretical receptive field of every node. Opaque; create/free pair. */
+typedef struct fv_trf fv_trf;
+
+/**
+ * Computes every node's RF in one pass, linear in nodes + edges. `hw` is the
+ * input size or NULL to use the graph's; without a size, SAME padding
+ * cannot be resolved and is an error naming the node. On success the
+ * caller owns *trf and frees it with fv_trf_free. The graph must outlive it.
+ */
+fv_status fv_trf_compute(const fv_graph *graph, const int64_t *hw, fv_trf **trf,
+                         fv_diag *diag);
+
+/** Frees a result. fv_trf_free(NULL) does nothing. */
+void fv_trf_free(fv_trf *trf);
+
+/** Fills *rf with the RF of `node`. */
+void fv_trf_get(const fv_trf *trf, int32_t node, fv_rf *rf);
+
+/** The feature map of `node` when an input size was known, else NULL. */
+const fv_feature_map *fv_trf_map(const fv_trf *trf, int32_t node);
+
+/** The exact input interval seen by one unit along one axis: first..last. */
+typedef struct fv_interval {
+    int64_t first;
+    int64_t last;
+    int empty;             /**< the unit sees no input pixel */
+} fv_interval;
+
+/**
+ * The input pixels seen by unit `index` of `node` along `axis`, exact at
+ * every position (also where the RF varies between positions). Fails with
+ * FV_ERR_USAGE for whole-input nodes and FV_ERR_LIMIT on overflow.
+ */
+fv_status fv_trf_unit(const fv_trf *trf, int32_t node, int axis, int64_t index,
+                      fv_interval *out, fv_diag *diag);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FOVEA_H */

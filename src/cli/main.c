@@ -1,0 +1,2 @@
+#include "fovea.h"
+int main(void) { return 0; }

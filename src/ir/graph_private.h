@@ -1,0 +1,79 @@
+/* The graph's layout, shared by the IR, the frontends and the analyses.
+ * Users see only the opaque fv_graph of fovea.h. */
+#ifndef FV_GRAPH_PRIVATE_H
+#define FV_GRAPH_PRIVATE_H
+
+#include "fovea.h"
+
+typedef struct fv_node {
+    fv_op op;
+    uint32_t name;       /* offset into graph->names */
+    uint32_t first_input;/* offset into graph->edges */
+    uint32_t n_inputs;
+    int64_t channels;
+    fv_srcpos pos;
+    fv_params params;
+} fv_node;
+
+struct fv_graph {
+    fv_node *nodes;
+    size_t n_nodes, cap_nodes;
+    int32_t *edges;      /* inputs of all nodes, back to back */
+    size_t n_edges, cap_edges;
+    char *names;         /* NUL-terminated names, back to back */
+    size_t n_names, cap_names;
+    uint32_t *table;     /* open-addressing name index: node + 1, 0 = empty */
+    size_t table_cap;
+    int64_t input_hw[FV_AXES];
+    char source[256];
+    char *text;          /* the source text, when kept, for quoting lines */
+    size_t text_len;
+};
+
+/* Keeps a copy of the source text so later errors can quote their line. */
+fv_status fv_graph_keep_text(fv_graph *g, const char *text, size_t len);
+
+/* Copies line `line` (1-based) of the kept text into buf, or "" if none. */
+void fv_graph_line(const fv_graph *g, int32_t line, char *buf, size_t size);
+
+/* Copies line `line` of `text` into buf, tabs kept, cut at size - 1. */
+void fv_text_line(const char *text, size_t len, int32_t line, char *buf, size_t size);
+
+static inline const fv_node *fv_node_at(const fv_graph *g, int32_t i) { return &g->nodes[i]; }
+static inline const int32_t *fv_node_inputs(const fv_graph *g, const fv_node *n) {
+    return g->edges + n->first_input;
+}
+static inline const char *fv_node_name(const fv_graph *g, const fv_node *n) {
+    return g->names + n->name;
+}
+
+/* Fills diag with a message located at a node: its source position when it
+ * has one, else the node's name and index. Returns `status`. */
+fv_status fv_diag_node(fv_diag *diag, const fv_graph *g, int32_t node, fv_status status,
+                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Fills diag with a message and no position. Returns `status`. */
+fv_status fv_diag_set(fv_diag *diag, fv_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A topological order of the nodes (inputs before users), written to `order`
+ * (n_nodes entries). Fails on a cycle, naming a node on it. Iterative. */
+fv_status fv_graph_topo_order(const fv_graph *g, int32_t *order, fv_diag *diag);
+
+/* The index of the graph's one input node, or -1. */
+int32_t fv_graph_input_node(const fv_graph *g);
+
+/* Op families, from the op property table. */
+typedef enum fv_op_kind {
+    FV_KIND_INPUT,
+    FV_KIND_WINDOW,      /* conv, pools */
+    FV_KIND_WINDOW_T,    /* transposed conv */
+    FV_KIND_GLOBAL,      /* whole map -> one unit or a vector */
+    FV_KIND_RESAMPLE,    /* resize, depth/space, pad, slice */
+    FV_KIND_MERGE,       /* add, mul, max, concat */
+    FV_KIND_POINTWISE
+} fv_op_kind;
+
+fv_op_kind fv_op_kind_of(fv_op op);
+
+#endif
