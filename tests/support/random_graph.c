@@ -41,6 +41,11 @@ typedef struct draft {
     int32_t inputs[RG_MAX_NODES][RG_MAX_IN];
     int whole[RG_MAX_NODES]; /* downstream of a global op only */
     fv_feature_map maps[RG_MAX_NODES];
+    /* Nominal effective stride (input pixels per unit) as num/den: lets
+     * merges mostly join branches of equal stride, which is what real
+     * networks merge and what the analysis supports; a few draws do not. */
+    int64_t sn[RG_MAX_NODES][FV_AXES], sd[RG_MAX_NODES][FV_AXES];
+    int mixed_strides; /* this graph may merge branches of unequal stride */
     size_t n;
     int64_t hw[FV_AXES];
 } draft;
@@ -57,6 +62,64 @@ static fv_graph *build(const draft *d, size_t n)
         }
     }
     return g;
+}
+
+static int64_t gcd(int64_t a, int64_t b)
+{
+    while (b) {
+        int64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* Node i's stride from its first input's and its own op. */
+static void nominal_stride(draft *d, size_t i)
+{
+    const fv_layer *l = &d->layers[i];
+    for (int a = 0; a < FV_AXES; a++) {
+        int64_t num = 1, den = 1;
+        if (l->n_inputs) {
+            num = d->sn[d->inputs[i][0]][a];
+            den = d->sd[d->inputs[i][0]][a];
+        }
+        const fv_params *p = &l->params;
+        switch (l->op) {
+        case FV_OP_CONV:
+        case FV_OP_MAX_POOL:
+        case FV_OP_AVG_POOL:
+            num *= p->window.stride[a];
+            break;
+        case FV_OP_CONV_TRANSPOSE:
+            den *= p->window.stride[a];
+            break;
+        case FV_OP_RESIZE:
+            num *= p->resize.scale_den[a];
+            den *= p->resize.scale_num[a];
+            break;
+        case FV_OP_DEPTH_TO_SPACE:
+            den *= p->block;
+            break;
+        case FV_OP_SPACE_TO_DEPTH:
+            num *= p->block;
+            break;
+        case FV_OP_SLICE:
+            num *= p->slice.step[a];
+            break;
+        default:
+            break;
+        }
+        int64_t g = gcd(num, den);
+        d->sn[i][a] = num / g;
+        d->sd[i][a] = den / g;
+    }
+}
+
+static int same_stride(const draft *d, int32_t a, int32_t b)
+{
+    return d->mixed_strides || (d->sn[a][0] == d->sn[b][0] && d->sd[a][0] == d->sd[b][0] &&
+                                d->sn[a][1] == d->sn[b][1] && d->sd[a][1] == d->sd[b][1]);
 }
 
 /* Appends `l` with inputs `in` when the draft stays valid; returns its index or -1. */
@@ -86,6 +149,7 @@ static int32_t commit(draft *d, fv_layer l, const int32_t *in, size_t n_in)
             whole &= d->whole[in[k]];
     }
     d->whole[i] = whole;
+    nominal_stride(d, i);
     d->n++;
     return (int32_t)i;
 }
@@ -303,7 +367,8 @@ static int32_t add_merge(draft *d, rng *r)
             int dup = 0;
             for (size_t j = 0; j < k; j++)
                 dup |= in[j] == c;
-            if (!dup && spatial(d, c) && (same_size(d, c, in[0]) || t >= 8))
+            if (!dup && spatial(d, c) && same_stride(d, c, in[0]) &&
+                (same_size(d, c, in[0]) || t >= 8))
                 best = c;
         }
         if (best < 0)
@@ -348,6 +413,8 @@ static int32_t add_twin(draft *d, rng *r)
         return -1;
     int32_t ib = commit(d, b, &x, 1);
     if (ib < 0)
+        return -1;
+    if (!same_stride(d, ia, ib))
         return -1;
     if (!same_size(d, ia, ib)) {
         if (d->n + 2 > RG_MAX_NODES)
@@ -418,6 +485,7 @@ fv_graph *rg_generate(uint64_t seed, int64_t hw[FV_AXES])
         fv_layer_init(&in, FV_OP_INPUT);
         commit(d, in, NULL, 0);
         int dag = chance(&r, 70);
+        d->mixed_strides = chance(&r, 5);
         size_t target = (size_t)pick(&r, 2, RG_MAX_NODES);
         for (int tries = 0; d->n < target && tries < RG_MAX_TRIES; tries++) {
             int64_t roll = dag ? pick(&r, 0, 99) : 99;

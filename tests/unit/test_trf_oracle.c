@@ -22,7 +22,7 @@
 
 #define DEFAULT_GRAPHS 6000
 #define MAX_TESTED_PERIOD 1024 /* beyond this a node's units are not all checked */
-#define MAX_REPORTS 12         /* graphs printed in full when they disagree */
+#define MAX_REPORTS 100000         /* graphs printed in full when they disagree */
 
 /* What kinds of disagreement were seen, with a count and the first seed. */
 enum {
