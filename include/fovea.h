@@ -299,6 +299,55 @@ fv_status fv_text_parse(const char *text, size_t len, const char *file,
  */
 fv_status fv_model_load(const char *path, fv_graph **graph, fv_diag *diag);
 
+/** How fv_model_load_ex treats what a model file leaves open. Zero it for the defaults. */
+typedef struct fv_load_options {
+    /** Non-zero: an operator fovea does not know becomes an identity node,
+     * with a warning per op (fv_graph_warning) and every result downstream
+     * marked (fv_rf.assumed_identity), instead of an FV_ERR_UNSUPPORTED. */
+    int unknown_as_identity;
+    /** Non-zero: keep the model's weights so that fv_graph_weight can give
+     * them out. RF analysis does not need them; without it they are dropped
+     * right after loading and external-data files are never opened. */
+    int keep_weights;
+} fv_load_options;
+
+/** fv_model_load with options; `options` NULL means all defaults. */
+fv_status fv_model_load_ex(const char *path, const fv_load_options *options, fv_graph **graph,
+                           fv_diag *diag);
+
+/**
+ * Builds a graph from an ONNX model (a serialised onnx.ModelProto) held in
+ * memory. `file` names it in messages and locates external-data files
+ * (relative to its directory). `options` may be NULL. On success the
+ * caller owns *graph.
+ */
+fv_status fv_onnx_parse(const void *data, size_t len, const char *file,
+                        const fv_load_options *options, fv_graph **graph, fv_diag *diag);
+
+/** Warnings the frontend left in the graph (one per assumed-identity op,
+ * per approximated padding mode, ...). The strings live as long as the graph. */
+size_t fv_graph_n_warnings(const fv_graph *graph);
+const char *fv_graph_warning(const fv_graph *graph, size_t k);
+
+/** Non-zero when `node` stands for an operator that was assumed to be identity. */
+int fv_graph_assumed_identity(const fv_graph *graph, int32_t node);
+
+/** Which stored tensor of a node fv_graph_weight gives. */
+typedef enum fv_weight_kind { FV_WEIGHT = 0, FV_BIAS = 1 } fv_weight_kind;
+
+/**
+ * The weight or bias of a conv, transposed conv, fully connected, batch norm
+ * or PReLU node, as float32 in the model's layout (conv: out, in/groups, kh, kw;
+ * up to 4 dims). Needs a graph loaded with keep_weights. Tensors stored in
+ * external-data files are read from the model's directory on the first call.
+ * *data is owned by the graph and lives as long as it; do not free it.
+ * FV_ERR_SEMANTIC when the node has no such tensor, FV_ERR_USAGE when the
+ * graph was loaded without weights, FV_ERR_UNSUPPORTED for a data type
+ * other than float32, float16 or float64, FV_ERR_IO for a missing file.
+ */
+fv_status fv_graph_weight(const fv_graph *graph, int32_t node, fv_weight_kind which,
+                          const float **data, int64_t dims[4], int *ndims, fv_diag *diag);
+
 /** Number of built-in networks (`zoo:NAME`). */
 size_t fv_zoo_size(void);
 
@@ -343,6 +392,7 @@ typedef struct fv_rf {
     int32_t diverging;     /**< merges: first input node that disagrees, else -1 */
     fv_rational offset[FV_AXES]; /**< its centre minus the first input's, at unit 0 */
     int sees_nothing;      /**< some unit depends on no input pixel at all */
+    int assumed_identity;  /**< the node or an ancestor is an unknown op taken as identity */
 } fv_rf;
 
 /** The theoretical receptive field of every node. Opaque; create/free pair. */

@@ -32,6 +32,7 @@ typedef struct node_rf {
     fv_rational offset[FV_AXES];
     int32_t diverging;
     uint8_t whole, global_context, merge, aligned;
+    uint8_t assumed; /* the node or an ancestor is an unknown op taken as identity */
 } node_rf;
 
 struct fv_trf {
@@ -282,6 +283,10 @@ static fv_status visit(fv_trf *t, int32_t node, int32_t *spatial, fv_rf_scratch 
     r->diverging = -1;
     r->aligned = 1;
     fv_op_kind kind = fv_op_kind_of(n->op);
+    /* --unknown=identity: a result that rests on an assumed op says so. */
+    r->assumed = n->assumed_identity;
+    for (uint32_t k = 0; k < n->n_inputs; k++)
+        r->assumed |= t->nodes[fv_node_inputs(g, n)[k]].assumed;
     if (kind == FV_KIND_INPUT)
         return input_node(t, node, diag);
     if (kind == FV_KIND_GLOBAL) {
@@ -424,6 +429,7 @@ void fv_trf_get(const fv_trf *t, int32_t node, fv_rf *rf)
     rf->merge = r->merge;
     rf->aligned = r->aligned;
     rf->diverging = r->diverging;
+    rf->assumed_identity = r->assumed;
     for (int a = 0; a < FV_AXES; a++) {
         rf->offset[a] = r->merge && !r->aligned ? r->offset[a] : fv_rat_int(0);
         if (!r->whole)

@@ -1,4 +1,6 @@
 /* The graph: growable node, edge and name arrays plus a name index. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +21,11 @@ void fv_graph_free(fv_graph *g)
     free(g->names);
     free(g->table);
     free(g->text);
+    for (size_t k = 0; k < g->n_warnings; k++)
+        free(g->warnings[k]);
+    free(g->warnings);
+    if (g->weights)
+        g->weights->free(g->weights);
     free(g);
 }
 
@@ -272,4 +279,53 @@ int32_t fv_graph_input_node(const fv_graph *g)
         if (g->nodes[i].op == FV_OP_INPUT)
             return (int32_t)i;
     return -1;
+}
+
+fv_status fv_graph_warn(fv_graph *g, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (!grow((void **)&g->warnings, &g->cap_warnings, g->n_warnings + 1, sizeof *g->warnings))
+        return FV_ERR_NOMEM;
+    size_t len = strlen(buf);
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return FV_ERR_NOMEM;
+    memcpy(copy, buf, len + 1);
+    g->warnings[g->n_warnings++] = copy;
+    return FV_OK;
+}
+
+size_t fv_graph_n_warnings(const fv_graph *g) { return g->n_warnings; }
+
+const char *fv_graph_warning(const fv_graph *g, size_t k)
+{
+    return k < g->n_warnings ? g->warnings[k] : NULL;
+}
+
+void fv_graph_mark_assumed(fv_graph *g, int32_t i) { g->nodes[i].assumed_identity = 1; }
+
+int fv_graph_assumed_identity(const fv_graph *g, int32_t i) { return g->nodes[i].assumed_identity; }
+
+void fv_graph_set_weights(fv_graph *g, fv_weight_store *store)
+{
+    if (g->weights)
+        g->weights->free(g->weights);
+    g->weights = store;
+}
+
+fv_status fv_graph_weight(const fv_graph *g, int32_t node, fv_weight_kind which,
+                          const float **data, int64_t dims[4], int *ndims, fv_diag *diag)
+{
+    *data = NULL;
+    *ndims = 0;
+    if (node < 0 || (size_t)node >= g->n_nodes)
+        return fv_diag_set(diag, FV_ERR_USAGE, "node %d does not exist", node);
+    if (!g->weights)
+        return fv_diag_set(diag, FV_ERR_USAGE,
+                           "the graph was loaded without its weights (fv_load_options.keep_weights)");
+    return g->weights->get(g->weights, g, node, which, data, dims, ndims, diag);
 }

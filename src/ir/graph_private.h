@@ -13,7 +13,17 @@ typedef struct fv_node {
     int64_t channels;
     fv_srcpos pos;
     fv_params params;
+    uint8_t assumed_identity; /* an unknown op the frontend took as identity */
 } fv_node;
+
+/* Weights a frontend keeps for the ERF engine, behind a small vtable so
+ * that the IR does not depend on any file format. */
+typedef struct fv_weight_store {
+    fv_status (*get)(struct fv_weight_store *store, const fv_graph *g, int32_t node,
+                     fv_weight_kind which, const float **data, int64_t dims[4], int *ndims,
+                     fv_diag *diag);
+    void (*free)(struct fv_weight_store *store);
+} fv_weight_store;
 
 struct fv_graph {
     fv_node *nodes;
@@ -28,7 +38,19 @@ struct fv_graph {
     char source[256];
     char *text;          /* the source text, when kept, for quoting lines */
     size_t text_len;
+    char **warnings;     /* frontend warnings, each malloc'd */
+    size_t n_warnings, cap_warnings;
+    fv_weight_store *weights; /* NULL unless loaded with keep_weights */
 };
+
+/* Appends a warning (formatted, copied). Returns FV_ERR_NOMEM or FV_OK. */
+fv_status fv_graph_warn(fv_graph *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Marks node i as an op assumed to be identity. */
+void fv_graph_mark_assumed(fv_graph *g, int32_t i);
+
+/* Hands a weight store to the graph, which frees it with the graph. */
+void fv_graph_set_weights(fv_graph *g, fv_weight_store *store);
 
 /* Keeps a copy of the source text so later errors can quote their line. */
 fv_status fv_graph_keep_text(fv_graph *g, const char *text, size_t len);
