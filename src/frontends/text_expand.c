@@ -369,6 +369,9 @@ static fv_status expand_op(expander *ex, scope *sc, const fv_tstmt *s, fv_op op)
                 st = err_tok(ex, FV_ERR_SYNTAX, s->label,
                              "bad name '%.*s': names are letters, digits and '_'",
                              (int)s->label->len, s->label->text);
+            else if (fv_tok_is(s->label, "in"))
+                st = err_tok(ex, FV_ERR_SEMANTIC, s->label,
+                             "'in' names a block's or repeat's input; choose another name");
             else {
                 char label[FV_MAX_NAME + 1];
                 snprintf(label, sizeof label, "%.*s", (int)s->label->len, s->label->text);

@@ -453,6 +453,34 @@ static void test_golden_errors(void **state)
     assert_int_equal(failures, 0);
 }
 
+/* Every ```fv block of docs/text-format.md parses. */
+static void test_doc_examples(void **state)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/docs/text-format.md", FOVEA_SOURCE_DIR);
+    size_t len;
+    char *doc = slurp(path, &len);
+    assert_non_null(doc);
+    int examples = 0;
+    for (char *p = doc; (p = strstr(p, "\n```fv\n"));) {
+        char *start = p + 7;
+        char *end = strstr(start, "\n```\n");
+        assert_non_null(end);
+        fv_graph *g = NULL;
+        fv_diag d;
+        fv_status st = fv_text_parse(start, (size_t)(end - start + 1), "docs/text-format.md", &g, &d);
+        if (st != FV_OK) {
+            fv_diag_print(&d, stderr);
+            fail_msg("example %d of docs/text-format.md does not parse", examples + 1);
+        }
+        fv_graph_free(g);
+        examples++;
+        p = end;
+    }
+    free(doc);
+    assert_true(examples >= 5);
+}
+
 static void test_bad_calls(void **state)
 {
     fv_graph *g = (fv_graph *)&g;
@@ -484,6 +512,7 @@ int main(void)
         cmocka_unit_test(test_repeat),
         cmocka_unit_test(test_repeat_scope_names),
         cmocka_unit_test(test_golden_errors),
+        cmocka_unit_test(test_doc_examples),
         cmocka_unit_test(test_bad_calls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
