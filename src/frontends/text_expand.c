@@ -610,6 +610,26 @@ static fv_status check_blocks(expander *ex)
     return FV_OK;
 }
 
+/* A program that never declares its input ("conv k=3; conv k=3", as on the
+ * command line) gets one named "input" of unknown size before its first
+ * statement. A declaration after layers is still an error. */
+static fv_status implicit_input(expander *ex, scope *top)
+{
+    const fv_tlist *list = &ex->prog->top;
+    for (size_t k = 0; k < list->n; k++)
+        if (list->items[k].kind == FV_TSTMT_INPUT)
+            return FV_OK;
+    if (list->n == 0)
+        return FV_OK;
+    fv_layer layer;
+    fv_layer_init(&layer, FV_OP_INPUT);
+    layer.name = "input";
+    layer.pos = (fv_srcpos){list->items[0].head->line, list->items[0].head->col};
+    fv_status st = fv_graph_add(ex->g, &layer, &top->prev, ex->src->diag);
+    ex->input = top->prev;
+    return st;
+}
+
 fv_status fv_text_expand(const fv_src *src, fv_tprogram *prog, fv_graph *graph)
 {
     expander ex = {src, prog, graph, -1, malloc(VALUE_MAX)};
@@ -622,6 +642,8 @@ fv_status fv_text_expand(const fv_src *src, fv_tprogram *prog, fv_graph *graph)
         st = oom(&ex);
     if (st == FV_OK)
         st = check_blocks(&ex);
+    if (st == FV_OK)
+        st = implicit_input(&ex, &top);
     if (st == FV_OK)
         st = expand_list(&ex, &top, &prog->top);
     if (st == FV_OK && ex.input < 0)

@@ -492,7 +492,13 @@ static void test_bad_calls(void **state)
     assert_null(g);
     assert_string_equal(d.file, "empty.fv");
     /* Without a diag the status still comes back. */
-    assert_int_equal(fv_text_parse("conv k=3", 8, "x", &g, NULL), FV_ERR_SEMANTIC);
+    assert_int_equal(fv_text_parse("input; input", 12, "x", &g, NULL), FV_ERR_SEMANTIC);
+    /* Without an input declaration, one of unknown size comes first. */
+    assert_int_equal(fv_text_parse("conv k=3", 8, "x", &g, &d), FV_OK);
+    assert_int_equal(fv_graph_size(g), 2);
+    assert_int_equal(fv_graph_op(g, 0), FV_OP_INPUT);
+    assert_string_equal(fv_graph_name(g, 0), "input");
+    fv_graph_free(g);
     /* Text need not be NUL-terminated: only len bytes are read. */
     const char text[] = {'i', 'n', 'p', 'u', 't', '\n', 'r', 'e', 'l', 'u', 'X'};
     assert_int_equal(fv_text_parse(text, 10, "x", &g, &d), FV_OK);
