@@ -35,19 +35,14 @@ typedef struct result {
     long graph_kib, peak_kib;                     /* -1: not measured */
 } result;
 
-/* The analysis under test. Stand-in until fv_trf_compute lands: shape
- * inference, a pass of the same shape (topological order, then per node). */
+/* The analysis under test: one full TRF computation, result freed untimed. */
 static fv_status analyse(const fv_graph *g, const int64_t *hw, double *ms, fv_diag *diag)
 {
-    size_t n = fv_graph_size(g);
-    fv_feature_map *maps = malloc(n * sizeof *maps);
-    if (!maps)
-        return FV_ERR_NOMEM;
-    static const int64_t one[FV_AXES] = {1, 1};
+    fv_trf *trf = NULL;
     double t0 = bench_now_ms();
-    fv_status st = fv_graph_infer_shapes(g, hw ? hw : one, maps, diag);
+    fv_status st = fv_trf_compute(g, hw, &trf, diag);
     *ms = bench_now_ms() - t0;
-    free(maps);
+    fv_trf_free(trf);
     return st;
 }
 
