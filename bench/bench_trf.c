@@ -6,7 +6,10 @@
  * Prints a table, the growth ratios between consecutive sizes, and whether
  * the DESIGN.md target (1,000,000 nodes analysed in under 2 s) is met.
  *
- *   bench_trf [--sizes N,N,...] [--runs R] [--seed S] [--input H[xW]]
+ * Then, as a peer, the naive way (every node's RF recomputed over all its
+ * ancestors) on one small graph, whose answers also cross-check fovea's.
+ *
+ *   bench_trf [--sizes N,N,...] [--runs R] [--seed S] [--input H[xW]] [--peer N]
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,6 +19,7 @@
 #include "dag_gen.h"
 #include "fovea.h"
 #include "measure.h"
+#include "naive_rf.h"
 
 #define MAX_SIZES 16
 #define TARGET_NODES 1000000
@@ -27,6 +31,7 @@ typedef struct options {
     unsigned runs;       /* 0: 3 below TARGET_NODES, 1 from there on */
     uint64_t seed;
     int64_t hw[FV_AXES];
+    size_t peer;         /* nodes of the peer comparison; 0 = none */
 } options;
 
 typedef struct result {
@@ -161,15 +166,17 @@ static int parse_u64(const char *s, uint64_t *v, char **end)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: bench_trf [--sizes N,N,...] [--runs R] [--seed S] [--input H[xW]]\n"
+    fprintf(stderr, "usage: bench_trf [--sizes N,N,...] [--runs R] [--seed S] [--input H[xW]] "
+                    "[--peer N]\n"
                     "  defaults: --sizes 1e4,1e5,1e6 --runs 3 (1 from 1e6 nodes) "
-                    "--seed 1 --input 224x224\n");
+                    "--seed 1 --input 224x224 --peer 1e4 (0: no peer)\n");
     exit(2);
 }
 
 static void parse_args(int argc, char **argv, options *o)
 {
-    *o = (options){.sizes = {10000, 100000, 1000000}, .n_sizes = 3, .seed = 1, .hw = {224, 224}};
+    *o = (options){.sizes = {10000, 100000, 1000000}, .n_sizes = 3, .seed = 1, .hw = {224, 224},
+                    .peer = 10000};
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         uint64_t v, w;
@@ -205,15 +212,79 @@ static void parse_args(int argc, char **argv, options *o)
                 usage();
             o->hw[FV_AXIS_Y] = (int64_t)v;
             o->hw[FV_AXIS_X] = (int64_t)w;
+        } else if (strcmp(arg, "--peer") == 0) {
+            /* Quadratic: 1e5 already takes minutes. */
+            if (!parse_u64(val, &v, &end) || *end || v > 200000)
+                usage();
+            o->peer = (size_t)v;
         } else {
             usage();
         }
     }
 }
 
-/* --------------------------------------------------------------- report */
-
 static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
+
+/* ----------------------------------------------------------------- peer */
+
+/* Times the naive peer against fv_trf_compute on one graph and checks that
+ * both find the same largest per-path RF wherever that is an integer. */
+static void run_peer(const options *o)
+{
+    fv_diag diag;
+    fv_diag_init(&diag);
+    fv_graph *g = NULL;
+    fv_trf *trf = NULL;
+    fv_status st = dag_gen(o->peer, o->seed, &g, &diag);
+    if (st != FV_OK)
+        fail("generation for the peer", st, &diag);
+    size_t n = fv_graph_size(g);
+    naive_rf *naive = malloc(n * sizeof *naive);
+    if (!naive)
+        fail("the peer", FV_ERR_NOMEM, &diag);
+    double t0 = bench_now_ms();
+    if (naive_rf_all(g, naive) != 0)
+        fail("the peer", FV_ERR_NOMEM, &diag);
+    double naive_ms = bench_now_ms() - t0;
+    t0 = bench_now_ms();
+    if ((st = fv_trf_compute(g, NULL, &trf, &diag)) != FV_OK)
+        fail("fv_trf_compute for the peer", st, &diag);
+    double trf_ms = bench_now_ms() - t0;
+
+    size_t compared = 0, differ = 0;
+    int32_t first_diff = -1;
+    for (size_t i = 0; i < n; i++) {
+        fv_rf rf;
+        fv_trf_get(trf, (int32_t)i, &rf);
+        if (rf.whole_input != (naive[i].rmax[0] < 0)) {
+            differ++;
+            first_diff = first_diff < 0 ? (int32_t)i : first_diff;
+            continue;
+        }
+        for (int a = 0; a < FV_AXES && !rf.whole_input; a++) {
+            if (rf.axis[a].path_max.den != 1)
+                continue;
+            compared++;
+            if (rf.axis[a].path_max.num != naive[i].rmax[a]) {
+                differ++;
+                first_diff = first_diff < 0 ? (int32_t)i : first_diff;
+            }
+        }
+    }
+    printf("\npeer: naive RF (a pass over each node's ancestors) on %zu nodes: %.1f ms, "
+           "fv_trf_compute %.1f ms (%.0fx)\n",
+           n, naive_ms, trf_ms, ratio(naive_ms, trf_ms));
+    if (differ)
+        printf("peer: largest per-path RF DIFFERS on %zu of %zu node axes (first: node %d, '%s')\n",
+               differ, compared, first_diff, fv_graph_name(g, first_diff));
+    else
+        printf("peer: largest per-path RF agrees on all %zu node axes\n", compared);
+    fv_trf_free(trf);
+    free(naive);
+    fv_graph_free(g);
+}
+
+/* --------------------------------------------------------------- report */
 
 static void print_table(const result *res, size_t n, long base_kib, const options *o)
 {
@@ -302,5 +373,7 @@ int main(int argc, char **argv)
     print_table(res, o.n_sizes, base_kib, &o);
     print_growth(res, o.n_sizes, base_kib);
     print_target(res, o.n_sizes);
+    if (o.peer)
+        run_peer(&o);
     return 0;
 }
