@@ -233,6 +233,13 @@ size_t fv_graph_size(const fv_graph *graph);
 /** Node index by name, or -1. */
 int32_t fv_graph_find(const fv_graph *graph, const char *name);
 
+/**
+ * Finds the layer a user means: the node named exactly `name`, else the last
+ * node (in graph order) whose name starts with `name` followed by '.', '/'
+ * or '_' (so "layer3" selects the end of stage layer3). -1 when none.
+ */
+int32_t fv_graph_select(const fv_graph *graph, const char *name);
+
 /** Accessors; `node` must be < fv_graph_size. Returned pointers live as long as the graph. */
 fv_op fv_graph_op(const fv_graph *graph, int32_t node);
 const char *fv_graph_name(const fv_graph *graph, int32_t node);
@@ -291,6 +298,16 @@ fv_status fv_text_parse(const char *text, size_t len, const char *file,
  * On success the caller owns *graph and frees it with fv_graph_free.
  */
 fv_status fv_model_load(const char *path, fv_graph **graph, fv_diag *diag);
+
+/** Number of built-in networks (`zoo:NAME`). */
+size_t fv_zoo_size(void);
+
+/** Name, one-line description, where its numbers come from, and the text
+ * of built-in network k < fv_zoo_size(). Static strings. */
+const char *fv_zoo_name(size_t k);
+const char *fv_zoo_description(size_t k);
+const char *fv_zoo_source(size_t k);
+const char *fv_zoo_text(size_t k);
 
 /* ------------------------------------------- theoretical receptive field */
 
@@ -363,6 +380,34 @@ typedef struct fv_interval {
  */
 fv_status fv_trf_unit(const fv_trf *trf, int32_t node, int axis, int64_t index,
                       fv_interval *out, fv_diag *diag);
+
+/* ---------------------------------------------------------------- reports */
+
+/** Output formats of every command that prints data. */
+typedef enum fv_format {
+    FV_FORMAT_TABLE, /**< aligned columns for a person */
+    FV_FORMAT_JSON,  /**< one document, numbers as numbers */
+    FV_FORMAT_CSV,   /**< one header row, one row per layer */
+    FV_FORMAT_MD,    /**< a Markdown table */
+    FV_FORMAT_COUNT
+} fv_format;
+
+/** "table", "json", "csv" or "md" to its format; FV_FORMAT_COUNT when unknown. */
+fv_format fv_format_from_name(const char *name);
+
+/**
+ * Writes the per-layer receptive-field report of `nodes` (n_nodes indices;
+ * NULL for every node in graph order) to `out`.
+ */
+fv_status fv_report_rf(const fv_graph *graph, const fv_trf *trf, const int32_t *nodes,
+                       size_t n_nodes, fv_format format, FILE *out, fv_diag *diag);
+
+/**
+ * Writes the exact input box seen by unit (y, x) of `node`, with the part
+ * that falls outside the image when the input size is known.
+ */
+fv_status fv_report_unit(const fv_graph *graph, const fv_trf *trf, int32_t node, int64_t y,
+                         int64_t x, fv_format format, FILE *out, fv_diag *diag);
 
 #ifdef __cplusplus
 }

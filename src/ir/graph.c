@@ -187,6 +187,20 @@ int32_t fv_graph_find(const fv_graph *g, const char *name)
     return g->table[slot] ? (int32_t)g->table[slot] - 1 : -1;
 }
 
+int32_t fv_graph_select(const fv_graph *g, const char *name)
+{
+    int32_t exact = fv_graph_find(g, name);
+    if (exact >= 0)
+        return exact;
+    size_t len = strlen(name);
+    for (size_t i = g->n_nodes; len > 0 && i-- > 0;) {
+        const char *n = fv_node_name(g, &g->nodes[i]);
+        if (strncmp(n, name, len) == 0 && strchr("./_", n[len]) && n[len] != '\0')
+            return (int32_t)i;
+    }
+    return -1;
+}
+
 fv_op fv_graph_op(const fv_graph *g, int32_t i) { return g->nodes[i].op; }
 const char *fv_graph_name(const fv_graph *g, int32_t i) { return fv_node_name(g, &g->nodes[i]); }
 const fv_params *fv_graph_params(const fv_graph *g, int32_t i) { return &g->nodes[i].params; }

@@ -63,6 +63,9 @@ fv_status fv_graph_topo_order(const fv_graph *g, int32_t *order, fv_diag *diag);
 /* The index of the graph's one input node, or -1. */
 int32_t fv_graph_input_node(const fv_graph *g);
 
+/* Loads built-in network NAME (without the "zoo:" prefix). */
+fv_status fv_zoo_load(const char *name, fv_graph **graph, fv_diag *diag);
+
 /* Op families, from the op property table. */
 typedef enum fv_op_kind {
     FV_KIND_INPUT,

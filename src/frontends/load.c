@@ -1,0 +1,94 @@
+/* fv_model_load: reads a model file and hands it to the frontend that its
+ * extension names. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph_private.h"
+
+/* Text formats are read whole; no network definition comes near this. */
+#define MAX_TEXT_FILE (256L << 20)
+
+typedef fv_status (*parse_fn)(const char *text, size_t len, const char *file, fv_graph **graph,
+                              fv_diag *diag);
+
+static const struct {
+    const char *extension;
+    parse_fn parse;
+} frontends[] = {
+    {".fv", fv_text_parse},
+    {".fovea", fv_text_parse},
+};
+
+static fv_status io_error(fv_diag *diag, const char *path, const char *what)
+{
+    fv_diag_set(diag, FV_ERR_IO, "cannot read '%s': %s", path, what);
+    return FV_ERR_IO;
+}
+
+static fv_status read_all(const char *path, char **text, size_t *len, fv_diag *diag)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return io_error(diag, path, strerror(errno));
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (n == cap) {
+            if (cap >= (size_t)MAX_TEXT_FILE) {
+                free(buf);
+                fclose(f);
+                return fv_diag_set(diag, FV_ERR_LIMIT, "'%s' is larger than %ld MiB", path,
+                                   MAX_TEXT_FILE >> 20);
+            }
+            cap = cap ? cap * 2 : 1 << 16;
+            char *p = realloc(buf, cap + 1);
+            if (!p) {
+                free(buf);
+                fclose(f);
+                return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
+            }
+            buf = p;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    int failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        free(buf);
+        return io_error(diag, path, "read error");
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return FV_OK;
+}
+
+fv_status fv_model_load(const char *path, fv_graph **graph, fv_diag *diag)
+{
+    *graph = NULL;
+    if (strncmp(path, "zoo:", 4) == 0)
+        return fv_zoo_load(path + 4, graph, diag);
+    const char *dot = strrchr(path, '.');
+    const char *slash = strrchr(path, '/');
+    parse_fn parse = NULL;
+    for (size_t k = 0; dot && (!slash || dot > slash) && k < sizeof frontends / sizeof frontends[0]; k++)
+        if (strcmp(dot, frontends[k].extension) == 0)
+            parse = frontends[k].parse;
+    if (!parse)
+        return fv_diag_set(diag, FV_ERR_UNSUPPORTED,
+                           "cannot tell the format of '%s' from its name; fovea reads .fv "
+                           "(its text format) and zoo:NAME",
+                           path);
+    char *text = NULL;
+    size_t len = 0;
+    fv_status st = read_all(path, &text, &len, diag);
+    if (st != FV_OK)
+        return st;
+    st = parse(text, len, path, graph, diag);
+    free(text);
+    return st;
+}
