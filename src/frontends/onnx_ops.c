@@ -940,3 +940,11 @@ fv_status onnx_convert_node(onnx_ctx *c)
     free(in);
     return st;
 }
+
+int onnx_op_table_sorted(void)
+{
+    for (size_t k = 1; k < sizeof ops / sizeof ops[0]; k++)
+        if (strcmp(ops[k - 1].name, ops[k].name) >= 0)
+            return 0;
+    return 1;
+}

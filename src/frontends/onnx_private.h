@@ -112,4 +112,8 @@ const char *onnx_resize_default_nearest(int64_t opset);
  * of `model` (freed with the graph, or here on failure). */
 fv_status onnx_keep_weights(onnx_ctx *c, Onnx__ModelProto *model);
 
+
+
+/* For the tests: non-zero when the operator table is in bsearch order. */
+int onnx_op_table_sorted(void);
 #endif
