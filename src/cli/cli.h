@@ -24,6 +24,10 @@ int cli_parse_unit(const char *text, int64_t yx[2]);
 /* Loads MODEL or the -e text; fills *graph or prints why not. */
 int cli_load(const char *model, const char *expr, fv_graph **graph);
 
+/* cli_load with load options (--unknown=identity); prints the graph's warnings to stderr. */
+int cli_load_ex(const char *model, const char *expr, const fv_load_options *options,
+                fv_graph **graph);
+
 int cmd_rf(int argc, char **argv);
 int cmd_zoo(int argc, char **argv);
 

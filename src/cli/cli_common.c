@@ -61,9 +61,20 @@ int cli_parse_unit(const char *text, int64_t yx[2])
 
 int cli_load(const char *model, const char *expr, fv_graph **graph)
 {
+    return cli_load_ex(model, expr, NULL, graph);
+}
+
+int cli_load_ex(const char *model, const char *expr, const fv_load_options *options,
+                fv_graph **graph)
+{
     fv_diag diag;
     fv_diag_init(&diag);
     fv_status st = expr ? fv_text_parse(expr, strlen(expr), "<expr>", graph, &diag)
-                        : fv_model_load(model, graph, &diag);
-    return st == FV_OK ? CLI_OK : cli_fail(&diag);
+                        : fv_model_load_ex(model, options, graph, &diag);
+    if (st != FV_OK)
+        return cli_fail(&diag);
+    /* Warnings the frontend left (assumed-identity ops, approximations). */
+    for (size_t k = 0; k < fv_graph_n_warnings(*graph); k++)
+        fprintf(stderr, "%s: warning: %s\n", model ? model : "<expr>", fv_graph_warning(*graph, k));
+    return CLI_OK;
 }

@@ -13,7 +13,7 @@ static const char help[] =
     "it varies between units), effective stride and padding, the centre of unit 0,\n"
     "and whether merged branches are aligned.\n"
     "\n"
-    "  MODEL              a .fv file or zoo:NAME\n"
+    "  MODEL              a .fv or .onnx file, or zoo:NAME\n"
     "  -e, --expr TEXT    the network in the text format, ';' between layers\n"
     "  --input HxW        input size (or one number for a square); gives map sizes\n"
     "                     and resolves SAME padding\n"
@@ -21,6 +21,8 @@ static const char help[] =
     "  --unit Y,X         print the exact input box seen by unit Y,X of the layer\n"
     "                     (default layer: the last one)\n"
     "  --format FORMAT    table (default), json, csv or md\n"
+    "  --unknown=identity treat operators fovea does not know as identity, with a\n"
+    "                     warning each (default: --unknown=error)\n"
     "  -h, --help         this text\n";
 
 int cmd_rf(int argc, char **argv)
@@ -29,11 +31,13 @@ int cmd_rf(int argc, char **argv)
         {"expr", required_argument, NULL, 'e'},   {"input", required_argument, NULL, 'i'},
         {"layer", required_argument, NULL, 'l'},  {"unit", required_argument, NULL, 'u'},
         {"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'},
+        {"unknown", required_argument, NULL, 'U'},
         {NULL, 0, NULL, 0},
     };
     const char *expr = NULL, *layer = NULL;
     int64_t hw[2] = {0, 0}, unit[2];
     int has_size = 0, has_unit = 0;
+    fv_load_options load_options = {0};
     fv_format format = FV_FORMAT_TABLE;
     int c;
     opterr = 0;
@@ -61,6 +65,11 @@ int cmd_rf(int argc, char **argv)
             if (format == FV_FORMAT_COUNT)
                 return cli_usage_error("rf", "--format is table, json, csv or md, not '%s'", optarg);
             break;
+        case 'U':
+            if (strcmp(optarg, "identity") != 0 && strcmp(optarg, "error") != 0)
+                return cli_usage_error("rf", "--unknown is identity or error, not '%s'", optarg);
+            load_options.unknown_as_identity = strcmp(optarg, "identity") == 0;
+            break;
         case 'h':
             fputs(help, stdout);
             return CLI_OK;
@@ -78,7 +87,7 @@ int cmd_rf(int argc, char **argv)
         return cli_usage_error("rf", "unexpected argument '%s'", argv[optind + 1]);
 
     fv_graph *graph;
-    int rc = cli_load(model, expr, &graph);
+    int rc = cli_load_ex(model, expr, &load_options, &graph);
     if (rc != CLI_OK)
         return rc;
     fv_diag diag;

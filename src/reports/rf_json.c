@@ -59,6 +59,8 @@ static cJSON *node_json(const fv_graph *g, const fv_trf *t, int32_t node)
         cJSON_AddNumberToObject(out, "channels", (double)map->channels);
     }
     cJSON_AddBoolToObject(o, "whole_input", rf.whole_input);
+    if (rf.assumed_identity) /* rests on an unknown op taken as identity (--unknown=identity) */
+        cJSON_AddBoolToObject(o, "assumed_identity", 1);
     if (!rf.whole_input) {
         cJSON *r = cJSON_AddObjectToObject(o, "rf");
         cJSON_AddItemToObject(r, "y", axis_json(&rf.axis[0], map != NULL));
