@@ -19,6 +19,7 @@ void fv_graph_free(fv_graph *g)
     free(g->names);
     free(g->table);
     free(g->text);
+    fv_graph_free_heads(g);
     free(g);
 }
 

@@ -28,7 +28,12 @@ struct fv_graph {
     char source[256];
     char *text;          /* the source text, when kept, for quoting lines */
     size_t text_len;
+    fv_head *heads;      /* detection heads; each owns its anchor arrays */
+    size_t n_heads, cap_heads;
 };
+
+/* Frees the heads' arrays (heads.c); fv_graph_free calls it. */
+void fv_graph_free_heads(fv_graph *g);
 
 /* Keeps a copy of the source text so later errors can quote their line. */
 fv_status fv_graph_keep_text(fv_graph *g, const char *text, size_t len);
