@@ -18,6 +18,8 @@ static const struct {
 } frontends[] = {
     {".fv", fv_text_parse},
     {".fovea", fv_text_parse},
+    {".cfg", fv_darknet_parse},
+    {".prototxt", fv_caffe_parse},
 };
 
 static fv_status io_error(fv_diag *diag, const char *path, const char *what)
@@ -81,7 +83,7 @@ fv_status fv_model_load(const char *path, fv_graph **graph, fv_diag *diag)
     if (!parse)
         return fv_diag_set(diag, FV_ERR_UNSUPPORTED,
                            "cannot tell the format of '%s' from its name; fovea reads .fv "
-                           "(its text format) and zoo:NAME",
+                           "(its text format), .cfg (Darknet), .prototxt (Caffe) and zoo:NAME",
                            path);
     char *text = NULL;
     size_t len = 0;
