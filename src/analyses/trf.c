@@ -314,20 +314,18 @@ static fv_status visit(fv_trf *t, int32_t node, int32_t *spatial, fv_rf_scratch 
 fv_status fv_trf_compute(const fv_graph *g, const int64_t *hw, fv_trf **out, fv_diag *diag)
 {
     *out = NULL;
-    fv_status st = fv_graph_check(g, diag);
-    if (st != FV_OK)
-        return st;
     size_t n = g->n_nodes;
     fv_trf *t = calloc(1, sizeof *t);
-    int32_t *order = malloc(n * sizeof *order);
+    int32_t *order = malloc((n ? n : 1) * sizeof *order);
     int32_t *spatial = malloc((FV_MAX_INPUTS + 1) * sizeof *spatial);
-    if (!t || !order || !spatial || !(t->nodes = calloc(n, sizeof *t->nodes))) {
+    if (!t || !order || !spatial || !(t->nodes = calloc(n ? n : 1, sizeof *t->nodes))) {
         free(order);
         free(spatial);
         fv_trf_free(t);
         return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
     }
     t->graph = g;
+    fv_status st = fv_graph_check_order(g, order, diag);
     int64_t size[FV_AXES];
     if (hw) {
         size[0] = hw[0];
@@ -335,13 +333,11 @@ fv_status fv_trf_compute(const fv_graph *g, const int64_t *hw, fv_trf **out, fv_
     } else {
         fv_graph_input_size(g, size);
     }
-    if (size[0] > 0 && size[1] > 0) {
+    if (st == FV_OK && size[0] > 0 && size[1] > 0) {
         t->maps = malloc(n * sizeof *t->maps);
-        st = t->maps ? fv_graph_infer_shapes(g, size, t->maps, diag)
+        st = t->maps ? fv_graph_infer_shapes_ordered(g, order, size, t->maps, diag)
                      : fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
     }
-    if (st == FV_OK)
-        st = fv_graph_topo_order(g, order, diag);
     fv_rf_scratch scratch = {0};
     for (size_t k = 0; k < n && st == FV_OK; k++)
         st = visit(t, order[k], spatial, &scratch, diag);

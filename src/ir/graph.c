@@ -39,22 +39,22 @@ static int grow(void **buf, size_t *cap, size_t need, size_t item)
     return 1;
 }
 
-static uint64_t hash_name(const char *s)
+static uint32_t hash_name(const char *s)
 {
     uint64_t h = 1469598103934665603ull; /* FNV-1a */
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 /* Slot of `name` in the index: the matching slot or the empty one where it goes. */
-static size_t find_slot(const fv_graph *g, const char *name)
+static size_t find_slot(const fv_graph *g, const char *name, uint32_t hash)
 {
     size_t mask = g->table_cap - 1;
-    size_t i = hash_name(name) & mask;
-    while (g->table[i]) {
-        const fv_node *n = &g->nodes[g->table[i] - 1];
-        if (strcmp(fv_node_name(g, n), name) == 0)
+    size_t i = hash & mask;
+    while (g->table[i].node) {
+        if (g->table[i].hash == hash &&
+            strcmp(fv_node_name(g, &g->nodes[g->table[i].node - 1]), name) == 0)
             return i;
         i = (i + 1) & mask;
     }
@@ -63,14 +63,23 @@ static size_t find_slot(const fv_graph *g, const char *name)
 
 static int rehash(fv_graph *g, size_t cap)
 {
-    uint32_t *t = calloc(cap, sizeof *t);
-    if (!t)
+    struct fv_name_slot *old = g->table;
+    size_t old_cap = g->table_cap;
+    g->table = calloc(cap, sizeof *g->table);
+    if (!g->table) {
+        g->table = old;
         return 0;
-    free(g->table);
-    g->table = t;
+    }
     g->table_cap = cap;
-    for (size_t i = 0; i < g->n_nodes; i++)
-        g->table[find_slot(g, fv_node_name(g, &g->nodes[i]))] = (uint32_t)(i + 1);
+    for (size_t k = 0; k < old_cap; k++) {
+        if (!old[k].node)
+            continue;
+        size_t i = old[k].hash & (cap - 1);
+        while (g->table[i].node)
+            i = (i + 1) & (cap - 1);
+        g->table[i] = old[k];
+    }
+    free(old);
     return 1;
 }
 
@@ -139,8 +148,9 @@ fv_status fv_graph_add(fv_graph *g, const fv_layer *layer, int32_t *index, fv_di
     }
     if (g->table_cap < 2 * (g->n_nodes + 1) && !rehash(g, g->table_cap ? 2 * g->table_cap : 64))
         return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
-    size_t slot = find_slot(g, name);
-    if (g->table[slot]) {
+    uint32_t hash = hash_name(name);
+    size_t slot = find_slot(g, name, hash);
+    if (g->table[slot].node) {
         fv_diag_set(diag, FV_ERR_SEMANTIC, "duplicate layer name '%s'", name);
         if (diag) {
             diag->pos = layer->pos;
@@ -171,7 +181,7 @@ fv_status fv_graph_add(fv_graph *g, const fv_layer *layer, int32_t *index, fv_di
         memcpy(g->edges + g->n_edges, layer->inputs, layer->n_inputs * sizeof(int32_t));
     g->n_edges += layer->n_inputs;
     g->nodes[g->n_nodes] = n;
-    g->table[slot] = (uint32_t)(g->n_nodes + 1);
+    g->table[slot] = (struct fv_name_slot){(uint32_t)(g->n_nodes + 1), hash};
     if (index)
         *index = (int32_t)g->n_nodes;
     g->n_nodes++;
@@ -184,8 +194,8 @@ int32_t fv_graph_find(const fv_graph *g, const char *name)
 {
     if (!g->table_cap)
         return -1;
-    size_t slot = find_slot(g, name);
-    return g->table[slot] ? (int32_t)g->table[slot] - 1 : -1;
+    size_t slot = find_slot(g, name, hash_name(name));
+    return g->table[slot].node ? (int32_t)g->table[slot].node - 1 : -1;
 }
 
 int32_t fv_graph_select(const fv_graph *g, const char *name)

@@ -5,6 +5,13 @@
 
 #include "fovea.h"
 
+/* A name index slot: node + 1 (0 = empty) and the name's hash, compared
+ * before the names themselves so that probes rarely touch the nodes. */
+struct fv_name_slot {
+    uint32_t node;
+    uint32_t hash;
+};
+
 typedef struct fv_node {
     fv_op op;
     uint32_t name;       /* offset into graph->names */
@@ -22,7 +29,7 @@ struct fv_graph {
     size_t n_edges, cap_edges;
     char *names;         /* NUL-terminated names, back to back */
     size_t n_names, cap_names;
-    uint32_t *table;     /* open-addressing name index: node + 1, 0 = empty */
+    struct fv_name_slot *table; /* open-addressing name index */
     size_t table_cap;
     int64_t input_hw[FV_AXES];
     char source[256];
@@ -64,6 +71,15 @@ fv_status fv_diag_set(fv_diag *diag, fv_status status, const char *fmt, ...)
 /* A topological order of the nodes (inputs before users), written to `order`
  * (n_nodes entries). Fails on a cycle, naming a node on it. Iterative. */
 fv_status fv_graph_topo_order(const fv_graph *g, int32_t *order, fv_diag *diag);
+
+/* fv_graph_check that also writes the topological order (n_nodes entries),
+ * so that an analysis sorts the graph once. */
+fv_status fv_graph_check_order(const fv_graph *g, int32_t *order, fv_diag *diag);
+
+/* fv_graph_infer_shapes for a graph already checked, visiting `order`. */
+fv_status fv_graph_infer_shapes_ordered(const fv_graph *g, const int32_t *order,
+                                        const int64_t hw[FV_AXES], fv_feature_map *maps,
+                                        fv_diag *diag);
 
 /* The index of the graph's one input node, or -1. */
 int32_t fv_graph_input_node(const fv_graph *g);

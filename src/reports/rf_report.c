@@ -258,27 +258,41 @@ fv_status fv_report_rf(const fv_graph *g, const fv_trf *t, const int32_t *nodes,
     if (format == FV_FORMAT_JSON)
         return fv_report_rf_json(g, t, nodes, n, out, diag);
     int csv = format == FV_FORMAT_CSV;
-    /* Without an input size there is nothing to say about the image border. */
-    int shapes = fv_trf_map(t, 0) != NULL;
-    size_t cols = csv ? N_CSV : shapes ? N_COLS : N_COLS - 1;
-    fv_grid grid;
-    fv_status st = fv_grid_init(&grid, n + 1, cols, diag);
+    size_t all = csv ? N_CSV : N_COLS;
+    fv_grid full;
+    fv_status st = fv_grid_init(&full, n + 1, all, diag);
     if (st != FV_OK)
         return st;
-    char row[N_CSV > N_COLS ? N_CSV : N_COLS][FV_CELL];
     for (size_t r = 0; r <= n; r++) {
         int32_t node = r == 0 ? -1 : nodes ? nodes[r - 1] : (int32_t)(r - 1);
-        memset(row, 0, sizeof row);
-        for (size_t c = 0; node < 0 && c < (csv ? N_CSV : N_COLS); c++)
+        char(*row)[FV_CELL] = (char(*)[FV_CELL])fv_grid_cell(&full, r, 0);
+        for (size_t c = 0; node < 0 && c < all; c++)
             snprintf(row[c], FV_CELL, "%s", csv ? csv_headers[c] : headers[c]);
         if (node >= 0 && csv)
             csv_row(g, t, node, row);
         else if (node >= 0)
             table_row(g, t, node, row);
-        for (size_t c = 0, k = 0; c < (csv ? N_CSV : N_COLS); c++)
-            if (csv || shapes || c != COL_OUTSIDE)
-                memcpy(fv_grid_cell(&grid, r, k++), row[c], FV_CELL);
     }
+    /* A person's table leaves out columns with nothing in them (no merges,
+     * no input size); CSV keeps a fixed set of columns for scripts. */
+    int keep[N_CSV > N_COLS ? N_CSV : N_COLS];
+    size_t cols = 0;
+    for (size_t c = 0; c < all; c++) {
+        keep[c] = csv || c == COL_NAME || c == COL_OP || c == COL_RF;
+        for (size_t r = 1; r <= n && !keep[c]; r++)
+            keep[c] = fv_grid_cell(&full, r, c)[0] != '\0';
+        cols += keep[c];
+    }
+    fv_grid grid;
+    if ((st = fv_grid_init(&grid, n + 1, cols, diag)) != FV_OK) {
+        fv_grid_free(&full);
+        return st;
+    }
+    for (size_t r = 0; r <= n; r++)
+        for (size_t c = 0, k = 0; c < all; c++)
+            if (keep[c])
+                memcpy(fv_grid_cell(&grid, r, k++), fv_grid_cell(&full, r, c), FV_CELL);
+    fv_grid_free(&full);
     fv_grid_write(&grid, format, out);
     fv_grid_free(&grid);
     return FV_OK;
