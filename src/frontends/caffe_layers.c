@@ -76,7 +76,7 @@ static fv_status convolution(cf_build *b, cf_layer *l)
     int64_t in_c = l->bottoms[0].channels;
     if (out % group || (in_c > 0 && in_c % group))
         return cf_value_error(b, cf_find(p, "group"), FV_ERR_SEMANTIC,
-                              "group %lld does not divide num_output %lld and the %lld input "
+                              "group %lld must divide both num_output %lld and the %lld input "
                               "channels",
                               (long long)group, (long long)out, (long long)in_c);
     int transposed = strcmp(l->type, "Deconvolution") == 0 || strcmp(l->type, "DECONVOLUTION") == 0;

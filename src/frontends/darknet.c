@@ -78,7 +78,7 @@ static fv_status conv(dn_build *b, const dn_section *s, dn_layer *l)
     if (filters % groups != 0 || (in_c > 0 && in_c % groups != 0))
         return dn_error(b->cfg, b->diag, FV_ERR_SEMANTIC, dn_find(s, "groups")->line,
                         dn_value_col(b->cfg, dn_find(s, "groups")),
-                        "groups=%lld does not divide filters=%lld and the %lld input channels",
+                        "groups=%lld must divide both filters=%lld and the %lld input channels",
                         (long long)groups, (long long)filters, (long long)in_c);
     fv_layer_init(&l->layer, FV_OP_CONV);
     fv_window *w = &l->layer.params.window;
