@@ -267,6 +267,49 @@ void fv_graph_set_input_size(fv_graph *graph, const int64_t hw[FV_AXES]);
  */
 fv_status fv_graph_check(const fv_graph *graph, fv_diag *diag);
 
+/* ---------------------------------------------------------- detection heads */
+
+/** Where a detector's anchors come from. */
+typedef enum fv_head_kind {
+    FV_HEAD_PRIORBOX, /**< Caffe SSD PriorBox: boxes expanded from min/max sizes and ratios */
+    FV_HEAD_YOLO,     /**< Darknet [yolo]: the anchors its mask selects */
+    FV_HEAD_REGION,   /**< Darknet [region] (YOLOv2): every anchor of the layer */
+    FV_HEAD_KIND_COUNT
+} fv_head_kind;
+
+/** "priorbox", "yolo" or "region"; "?" when out of range. */
+const char *fv_head_kind_name(fv_head_kind kind);
+
+/**
+ * A detection head: a set of anchor boxes tiled over the grid of one feature
+ * layer. Anchor k is anchor_w[k] x anchor_h[k] input pixels; the anchor of
+ * cell i along an axis is centred at (i + offset) * step[axis].
+ */
+typedef struct fv_head {
+    fv_head_kind kind;
+    int32_t node;            /**< the feature layer whose grid the anchors tile */
+    size_t n_anchors;        /**< at least 1 */
+    const double *anchor_w;  /**< n_anchors widths, in pixels of the network input */
+    const double *anchor_h;  /**< n_anchors heights, likewise */
+    double step[FV_AXES];    /**< input pixels between cells (y, x); 0 = the node's
+                                  effective stride, which the file leaves implicit */
+    double offset;           /**< cell centre in cells, usually 0.5; in [0, 1] */
+    fv_srcpos pos;           /**< where the head was written */
+} fv_head;
+
+/**
+ * Records a detection head. The graph copies the anchor arrays; `node` must
+ * already exist. Fails with FV_ERR_SEMANTIC when a size is not positive and
+ * finite, a step is negative or the offset lies outside [0, 1].
+ */
+fv_status fv_graph_add_head(fv_graph *graph, const fv_head *head, fv_diag *diag);
+
+/** Number of detection heads, in the order the file declares them. */
+size_t fv_graph_n_heads(const fv_graph *graph);
+
+/** Head k < fv_graph_n_heads(); lives as long as the graph. */
+const fv_head *fv_graph_head(const fv_graph *graph, size_t k);
+
 /* ----------------------------------------------------------------- shapes */
 
 /** Feature-map geometry of one node for a given input size. */
@@ -291,6 +334,22 @@ fv_status fv_graph_infer_shapes(const fv_graph *graph, const int64_t hw[FV_AXES]
 /** Builds a graph from fovea's text format. `file` names it in messages. */
 fv_status fv_text_parse(const char *text, size_t len, const char *file,
                         fv_graph **graph, fv_diag *diag);
+
+/**
+ * Builds a graph from a Darknet .cfg. [net] width/height give the input
+ * size; node k + 1 is Darknet layer k, named "K_section" ("12_maxpool").
+ * [yolo] and [region] layers add detection heads.
+ */
+fv_status fv_darknet_parse(const char *text, size_t len, const char *file, fv_graph **graph,
+                           fv_diag *diag);
+
+/**
+ * Builds a graph from a Caffe .prototxt (protobuf text format, `layer` or
+ * legacy `layers`). Nodes are named after layers; PriorBox layers add
+ * detection heads on their first bottom.
+ */
+fv_status fv_caffe_parse(const char *text, size_t len, const char *file, fv_graph **graph,
+                         fv_diag *diag);
 
 /**
  * Loads a model file, choosing the frontend by extension (or by content

@@ -31,6 +31,8 @@ static const struct {
 } frontends[] = {
     {".fv", fv_text_parse, NULL},
     {".fovea", fv_text_parse, NULL},
+    {".cfg", fv_darknet_parse, NULL},
+    {".prototxt", fv_caffe_parse, NULL},
     {".onnx", NULL, fv_onnx_parse},
 };
 
@@ -139,7 +141,7 @@ fv_status fv_model_load_ex(const char *path, const fv_load_options *options, fv_
     if (!parse)
         return fv_diag_set(diag, FV_ERR_UNSUPPORTED,
                            "cannot tell the format of '%s' from its name; fovea reads .fv "
-                           "(its text format), .onnx and zoo:NAME",
+                           "(its text format), .onnx, .cfg (Darknet), .prototxt (Caffe) and zoo:NAME",
                            path);
     char *text = NULL;
     size_t len = 0;

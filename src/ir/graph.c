@@ -26,6 +26,7 @@ void fv_graph_free(fv_graph *g)
     free(g->warnings);
     if (g->weights)
         g->weights->free(g->weights);
+    fv_graph_free_heads(g);
     free(g);
 }
 

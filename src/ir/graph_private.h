@@ -48,6 +48,8 @@ struct fv_graph {
     char **warnings;     /* frontend warnings, each malloc'd */
     size_t n_warnings, cap_warnings;
     fv_weight_store *weights; /* NULL unless loaded with keep_weights */
+    fv_head *heads;      /* detection heads; each owns its anchor arrays */
+    size_t n_heads, cap_heads;
 };
 
 /* Appends a warning (formatted, copied). Returns FV_ERR_NOMEM or FV_OK. */
@@ -58,6 +60,9 @@ void fv_graph_mark_assumed(fv_graph *g, int32_t i);
 
 /* Hands a weight store to the graph, which frees it with the graph. */
 void fv_graph_set_weights(fv_graph *g, fv_weight_store *store);
+
+/* Frees the heads' arrays (heads.c); fv_graph_free calls it. */
+void fv_graph_free_heads(fv_graph *g);
 
 /* Keeps a copy of the source text so later errors can quote their line. */
 fv_status fv_graph_keep_text(fv_graph *g, const char *text, size_t len);

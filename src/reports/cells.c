@@ -95,11 +95,15 @@ void fv_grid_write(const fv_grid *grid, fv_format format, FILE *out)
         }
     int md = format == FV_FORMAT_MD;
     for (size_t r = 0; r < grid->rows; r++) {
-        for (size_t c = 0; c < cols; c++) {
+        /* A table row ends at its last non-empty cell: no trailing blanks. */
+        size_t used = cols;
+        while (!md && used > 1 && cell(grid, r, used - 1)[0] == '\0')
+            used--;
+        for (size_t c = 0; c < used; c++) {
             const char *s = cell(grid, r, c);
             if (md)
                 fprintf(out, "| %-*s ", (int)width[c], s);
-            else if (c + 1 < cols)
+            else if (c + 1 < used)
                 fprintf(out, "%-*s  ", (int)width[c], s);
             else
                 fputs(s, out);
