@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "graph_private.h"
-#include "limits.h"
+#include "fv_limits.h"
 #include "rational.h"
 #include "rf_map.h"
 #include "rf_ops.h"

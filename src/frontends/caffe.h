@@ -3,7 +3,7 @@
 #ifndef FV_CAFFE_H
 #define FV_CAFFE_H
 
-#include "limits.h"
+#include "fv_limits.h"
 #include "prototxt.h"
 
 /* A blob: the node that last wrote it (in-place layers rewrite it). */

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "darknet_cfg.h"
-#include "limits.h"
+#include "fv_limits.h"
 
 typedef struct dn_build {
     const dn_cfg *cfg;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
+#include "fv_limits.h"
 #include "onnx_private.h"
 
 fv_status onnx_fail(onnx_ctx *c, fv_status status, const char *fmt, ...)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
+#include "fv_limits.h"
 #include "onnx_private.h"
 
 typedef enum handler {

@@ -7,11 +7,6 @@
 
 #include <stdint.h>
 
-/* src/ir/limits.h is on the include path and shadows the standard
- * <limits.h> that protobuf-c.h includes for INT_MAX. */
-#ifndef INT_MAX
-#define INT_MAX __INT_MAX__
-#endif
 #include "onnx.pb-c.h"
 
 #include "graph_private.h"

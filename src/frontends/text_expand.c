@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "graph_private.h"
-#include "limits.h"
+#include "fv_limits.h"
 #include "text_ast.h"
 #include "text_params.h"
 

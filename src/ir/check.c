@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "graph_private.h"
-#include "limits.h"
+#include "fv_limits.h"
 
 static fv_status check_arity(const fv_graph *g, int32_t i)
 {

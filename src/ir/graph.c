@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "graph_private.h"
-#include "limits.h"
+#include "fv_limits.h"
 
 fv_graph *fv_graph_create(void)
 {

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "graph_private.h"
-#include "limits.h"
+#include "fv_limits.h"
 
 static const char axis_name[FV_AXES] = {'y', 'x'};
 
