@@ -233,6 +233,13 @@ size_t fv_graph_size(const fv_graph *graph);
 /** Node index by name, or -1. */
 int32_t fv_graph_find(const fv_graph *graph, const char *name);
 
+/**
+ * Finds the layer a user means: the node named exactly `name`, else the last
+ * node (in graph order) whose name starts with `name` followed by '.', '/'
+ * or '_' (so "layer3" selects the end of stage layer3). -1 when none.
+ */
+int32_t fv_graph_select(const fv_graph *graph, const char *name);
+
 /** Accessors; `node` must be < fv_graph_size. Returned pointers live as long as the graph. */
 fv_op fv_graph_op(const fv_graph *graph, int32_t node);
 const char *fv_graph_name(const fv_graph *graph, int32_t node);
@@ -260,6 +267,49 @@ void fv_graph_set_input_size(fv_graph *graph, const int64_t hw[FV_AXES]);
  */
 fv_status fv_graph_check(const fv_graph *graph, fv_diag *diag);
 
+/* ---------------------------------------------------------- detection heads */
+
+/** Where a detector's anchors come from. */
+typedef enum fv_head_kind {
+    FV_HEAD_PRIORBOX, /**< Caffe SSD PriorBox: boxes expanded from min/max sizes and ratios */
+    FV_HEAD_YOLO,     /**< Darknet [yolo]: the anchors its mask selects */
+    FV_HEAD_REGION,   /**< Darknet [region] (YOLOv2): every anchor of the layer */
+    FV_HEAD_KIND_COUNT
+} fv_head_kind;
+
+/** "priorbox", "yolo" or "region"; "?" when out of range. */
+const char *fv_head_kind_name(fv_head_kind kind);
+
+/**
+ * A detection head: a set of anchor boxes tiled over the grid of one feature
+ * layer. Anchor k is anchor_w[k] x anchor_h[k] input pixels; the anchor of
+ * cell i along an axis is centred at (i + offset) * step[axis].
+ */
+typedef struct fv_head {
+    fv_head_kind kind;
+    int32_t node;            /**< the feature layer whose grid the anchors tile */
+    size_t n_anchors;        /**< at least 1 */
+    const double *anchor_w;  /**< n_anchors widths, in pixels of the network input */
+    const double *anchor_h;  /**< n_anchors heights, likewise */
+    double step[FV_AXES];    /**< input pixels between cells (y, x); 0 = the node's
+                                  effective stride, which the file leaves implicit */
+    double offset;           /**< cell centre in cells, usually 0.5; in [0, 1] */
+    fv_srcpos pos;           /**< where the head was written */
+} fv_head;
+
+/**
+ * Records a detection head. The graph copies the anchor arrays; `node` must
+ * already exist. Fails with FV_ERR_SEMANTIC when a size is not positive and
+ * finite, a step is negative or the offset lies outside [0, 1].
+ */
+fv_status fv_graph_add_head(fv_graph *graph, const fv_head *head, fv_diag *diag);
+
+/** Number of detection heads, in the order the file declares them. */
+size_t fv_graph_n_heads(const fv_graph *graph);
+
+/** Head k < fv_graph_n_heads(); lives as long as the graph. */
+const fv_head *fv_graph_head(const fv_graph *graph, size_t k);
+
 /* ----------------------------------------------------------------- shapes */
 
 /** Feature-map geometry of one node for a given input size. */
@@ -286,11 +336,86 @@ fv_status fv_text_parse(const char *text, size_t len, const char *file,
                         fv_graph **graph, fv_diag *diag);
 
 /**
+ * Builds a graph from a Darknet .cfg. [net] width/height give the input
+ * size; node k + 1 is Darknet layer k, named "K_section" ("12_maxpool").
+ * [yolo] and [region] layers add detection heads.
+ */
+fv_status fv_darknet_parse(const char *text, size_t len, const char *file, fv_graph **graph,
+                           fv_diag *diag);
+
+/**
+ * Builds a graph from a Caffe .prototxt (protobuf text format, `layer` or
+ * legacy `layers`). Nodes are named after layers; PriorBox layers add
+ * detection heads on their first bottom.
+ */
+fv_status fv_caffe_parse(const char *text, size_t len, const char *file, fv_graph **graph,
+                         fv_diag *diag);
+
+/**
  * Loads a model file, choosing the frontend by extension (or by content
  * where the extension says nothing). `zoo:NAME` loads a built-in network.
  * On success the caller owns *graph and frees it with fv_graph_free.
  */
 fv_status fv_model_load(const char *path, fv_graph **graph, fv_diag *diag);
+
+/** How fv_model_load_ex treats what a model file leaves open. Zero it for the defaults. */
+typedef struct fv_load_options {
+    /** Non-zero: an operator fovea does not know becomes an identity node,
+     * with a warning per op (fv_graph_warning) and every result downstream
+     * marked (fv_rf.assumed_identity), instead of an FV_ERR_UNSUPPORTED. */
+    int unknown_as_identity;
+    /** Non-zero: keep the model's weights so that fv_graph_weight can give
+     * them out. RF analysis does not need them; without it they are dropped
+     * right after loading and external-data files are never opened. */
+    int keep_weights;
+} fv_load_options;
+
+/** fv_model_load with options; `options` NULL means all defaults. */
+fv_status fv_model_load_ex(const char *path, const fv_load_options *options, fv_graph **graph,
+                           fv_diag *diag);
+
+/**
+ * Builds a graph from an ONNX model (a serialised onnx.ModelProto) held in
+ * memory. `file` names it in messages and locates external-data files
+ * (relative to its directory). `options` may be NULL. On success the
+ * caller owns *graph.
+ */
+fv_status fv_onnx_parse(const void *data, size_t len, const char *file,
+                        const fv_load_options *options, fv_graph **graph, fv_diag *diag);
+
+/** Warnings the frontend left in the graph (one per assumed-identity op,
+ * per approximated padding mode, ...). The strings live as long as the graph. */
+size_t fv_graph_n_warnings(const fv_graph *graph);
+const char *fv_graph_warning(const fv_graph *graph, size_t k);
+
+/** Non-zero when `node` stands for an operator that was assumed to be identity. */
+int fv_graph_assumed_identity(const fv_graph *graph, int32_t node);
+
+/** Which stored tensor of a node fv_graph_weight gives. */
+typedef enum fv_weight_kind { FV_WEIGHT = 0, FV_BIAS = 1 } fv_weight_kind;
+
+/**
+ * The weight or bias of a conv, transposed conv, fully connected, batch norm
+ * or PReLU node, as float32 in the model's layout (conv: out, in/groups, kh, kw;
+ * up to 4 dims). Needs a graph loaded with keep_weights. Tensors stored in
+ * external-data files are read from the model's directory on the first call.
+ * *data is owned by the graph and lives as long as it; do not free it.
+ * FV_ERR_SEMANTIC when the node has no such tensor, FV_ERR_USAGE when the
+ * graph was loaded without weights, FV_ERR_UNSUPPORTED for a data type
+ * other than float32, float16 or float64, FV_ERR_IO for a missing file.
+ */
+fv_status fv_graph_weight(const fv_graph *graph, int32_t node, fv_weight_kind which,
+                          const float **data, int64_t dims[4], int *ndims, fv_diag *diag);
+
+/** Number of built-in networks (`zoo:NAME`). */
+size_t fv_zoo_size(void);
+
+/** Name, one-line description, where its numbers come from, and the text
+ * of built-in network k < fv_zoo_size(). Static strings. */
+const char *fv_zoo_name(size_t k);
+const char *fv_zoo_description(size_t k);
+const char *fv_zoo_source(size_t k);
+const char *fv_zoo_text(size_t k);
 
 /* ------------------------------------------- theoretical receptive field */
 
@@ -326,6 +451,7 @@ typedef struct fv_rf {
     int32_t diverging;     /**< merges: first input node that disagrees, else -1 */
     fv_rational offset[FV_AXES]; /**< its centre minus the first input's, at unit 0 */
     int sees_nothing;      /**< some unit depends on no input pixel at all */
+    int assumed_identity;  /**< the node or an ancestor is an unknown op taken as identity */
 } fv_rf;
 
 /** The theoretical receptive field of every node. Opaque; create/free pair. */
@@ -363,6 +489,34 @@ typedef struct fv_interval {
  */
 fv_status fv_trf_unit(const fv_trf *trf, int32_t node, int axis, int64_t index,
                       fv_interval *out, fv_diag *diag);
+
+/* ---------------------------------------------------------------- reports */
+
+/** Output formats of every command that prints data. */
+typedef enum fv_format {
+    FV_FORMAT_TABLE, /**< aligned columns for a person */
+    FV_FORMAT_JSON,  /**< one document, numbers as numbers */
+    FV_FORMAT_CSV,   /**< one header row, one row per layer */
+    FV_FORMAT_MD,    /**< a Markdown table */
+    FV_FORMAT_COUNT
+} fv_format;
+
+/** "table", "json", "csv" or "md" to its format; FV_FORMAT_COUNT when unknown. */
+fv_format fv_format_from_name(const char *name);
+
+/**
+ * Writes the per-layer receptive-field report of `nodes` (n_nodes indices;
+ * NULL for every node in graph order) to `out`.
+ */
+fv_status fv_report_rf(const fv_graph *graph, const fv_trf *trf, const int32_t *nodes,
+                       size_t n_nodes, fv_format format, FILE *out, fv_diag *diag);
+
+/**
+ * Writes the exact input box seen by unit (y, x) of `node`, with the part
+ * that falls outside the image when the input size is known.
+ */
+fv_status fv_report_unit(const fv_graph *graph, const fv_trf *trf, int32_t node, int64_t y,
+                         int64_t x, fv_format format, FILE *out, fv_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -48,6 +48,11 @@ static inline bool fv_rat_make(int64_t num, int64_t den, fv_rational *out)
 
 static inline bool fv_rat_mul(fv_rational a, fv_rational b, fv_rational *out)
 {
+    /* Almost every stride and RF is whole: skip Euclid then. */
+    if (a.den == 1 && b.den == 1) {
+        out->den = 1;
+        return !__builtin_mul_overflow(a.num, b.num, &out->num);
+    }
     /* Cross-cancel first so that exact results that fit are not lost. */
     int64_t g1 = fv_gcd(a.num, b.den), g2 = fv_gcd(b.num, a.den);
     if (g1 == 0)
@@ -63,6 +68,10 @@ static inline bool fv_rat_mul(fv_rational a, fv_rational b, fv_rational *out)
 
 static inline bool fv_rat_add(fv_rational a, fv_rational b, fv_rational *out)
 {
+    if (a.den == 1 && b.den == 1) {
+        out->den = 1;
+        return !__builtin_add_overflow(a.num, b.num, &out->num);
+    }
     int64_t g = fv_gcd(a.den, b.den);
     int64_t l, x, y, n;
     if (__builtin_mul_overflow(a.den / g, b.den, &l) ||

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
+#include "fv_limits.h"
 #include "rational.h"
 #include "rf_map.h"
 

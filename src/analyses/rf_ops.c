@@ -1,7 +1,7 @@
 /* The exact index arithmetic of each op, as periodic interval maps. */
 #include "rf_ops.h"
 
-#include "limits.h"
+#include "fv_limits.h"
 #include "rational.h"
 
 static int64_t kernel_extent(const fv_window *w, int a) { return (w->kernel[a] - 1) * w->dilation[a] + 1; }

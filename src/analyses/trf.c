@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "graph_private.h"
-#include "limits.h"
+#include "fv_limits.h"
 #include "rational.h"
 #include "rf_map.h"
 #include "rf_ops.h"
@@ -32,6 +32,7 @@ typedef struct node_rf {
     fv_rational offset[FV_AXES];
     int32_t diverging;
     uint8_t whole, global_context, merge, aligned;
+    uint8_t assumed; /* the node or an ancestor is an unknown op taken as identity */
 } node_rf;
 
 struct fv_trf {
@@ -282,6 +283,10 @@ static fv_status visit(fv_trf *t, int32_t node, int32_t *spatial, fv_rf_scratch 
     r->diverging = -1;
     r->aligned = 1;
     fv_op_kind kind = fv_op_kind_of(n->op);
+    /* --unknown=identity: a result that rests on an assumed op says so. */
+    r->assumed = n->assumed_identity;
+    for (uint32_t k = 0; k < n->n_inputs; k++)
+        r->assumed |= t->nodes[fv_node_inputs(g, n)[k]].assumed;
     if (kind == FV_KIND_INPUT)
         return input_node(t, node, diag);
     if (kind == FV_KIND_GLOBAL) {
@@ -314,20 +319,18 @@ static fv_status visit(fv_trf *t, int32_t node, int32_t *spatial, fv_rf_scratch 
 fv_status fv_trf_compute(const fv_graph *g, const int64_t *hw, fv_trf **out, fv_diag *diag)
 {
     *out = NULL;
-    fv_status st = fv_graph_check(g, diag);
-    if (st != FV_OK)
-        return st;
     size_t n = g->n_nodes;
     fv_trf *t = calloc(1, sizeof *t);
-    int32_t *order = malloc(n * sizeof *order);
+    int32_t *order = malloc((n ? n : 1) * sizeof *order);
     int32_t *spatial = malloc((FV_MAX_INPUTS + 1) * sizeof *spatial);
-    if (!t || !order || !spatial || !(t->nodes = calloc(n, sizeof *t->nodes))) {
+    if (!t || !order || !spatial || !(t->nodes = calloc(n ? n : 1, sizeof *t->nodes))) {
         free(order);
         free(spatial);
         fv_trf_free(t);
         return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
     }
     t->graph = g;
+    fv_status st = fv_graph_check_order(g, order, diag);
     int64_t size[FV_AXES];
     if (hw) {
         size[0] = hw[0];
@@ -335,13 +338,11 @@ fv_status fv_trf_compute(const fv_graph *g, const int64_t *hw, fv_trf **out, fv_
     } else {
         fv_graph_input_size(g, size);
     }
-    if (size[0] > 0 && size[1] > 0) {
+    if (st == FV_OK && size[0] > 0 && size[1] > 0) {
         t->maps = malloc(n * sizeof *t->maps);
-        st = t->maps ? fv_graph_infer_shapes(g, size, t->maps, diag)
+        st = t->maps ? fv_graph_infer_shapes_ordered(g, order, size, t->maps, diag)
                      : fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
     }
-    if (st == FV_OK)
-        st = fv_graph_topo_order(g, order, diag);
     fv_rf_scratch scratch = {0};
     for (size_t k = 0; k < n && st == FV_OK; k++)
         st = visit(t, order[k], spatial, &scratch, diag);
@@ -424,6 +425,7 @@ void fv_trf_get(const fv_trf *t, int32_t node, fv_rf *rf)
     rf->merge = r->merge;
     rf->aligned = r->aligned;
     rf->diverging = r->diverging;
+    rf->assumed_identity = r->assumed;
     for (int a = 0; a < FV_AXES; a++) {
         rf->offset[a] = r->merge && !r->aligned ? r->offset[a] : fv_rat_int(0);
         if (!r->whole)

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "graph_private.h"
-#include "limits.h"
+#include "fv_limits.h"
 
 static fv_status check_arity(const fv_graph *g, int32_t i)
 {
@@ -199,7 +199,7 @@ fv_status fv_graph_topo_order(const fv_graph *g, int32_t *order, fv_diag *diag)
     return st;
 }
 
-fv_status fv_graph_check(const fv_graph *g, fv_diag *diag)
+fv_status fv_graph_check_order(const fv_graph *g, int32_t *order, fv_diag *diag)
 {
     int32_t input = -1;
     for (size_t i = 0; i < g->n_nodes; i++) {
@@ -223,10 +223,15 @@ fv_status fv_graph_check(const fv_graph *g, fv_diag *diag)
         if (st != FV_OK)
             return st;
     }
+    return fv_graph_topo_order(g, order, diag);
+}
+
+fv_status fv_graph_check(const fv_graph *g, fv_diag *diag)
+{
     int32_t *order = malloc((g->n_nodes ? g->n_nodes : 1) * sizeof *order);
     if (!order)
         return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
-    fv_status st = fv_graph_topo_order(g, order, diag);
+    fv_status st = fv_graph_check_order(g, order, diag);
     free(order);
     return st;
 }

@@ -1,9 +1,11 @@
 /* The graph: growable node, edge and name arrays plus a name index. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "graph_private.h"
-#include "limits.h"
+#include "fv_limits.h"
 
 fv_graph *fv_graph_create(void)
 {
@@ -19,6 +21,12 @@ void fv_graph_free(fv_graph *g)
     free(g->names);
     free(g->table);
     free(g->text);
+    for (size_t k = 0; k < g->n_warnings; k++)
+        free(g->warnings[k]);
+    free(g->warnings);
+    if (g->weights)
+        g->weights->free(g->weights);
+    fv_graph_free_heads(g);
     free(g);
 }
 
@@ -38,22 +46,22 @@ static int grow(void **buf, size_t *cap, size_t need, size_t item)
     return 1;
 }
 
-static uint64_t hash_name(const char *s)
+static uint32_t hash_name(const char *s)
 {
     uint64_t h = 1469598103934665603ull; /* FNV-1a */
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 /* Slot of `name` in the index: the matching slot or the empty one where it goes. */
-static size_t find_slot(const fv_graph *g, const char *name)
+static size_t find_slot(const fv_graph *g, const char *name, uint32_t hash)
 {
     size_t mask = g->table_cap - 1;
-    size_t i = hash_name(name) & mask;
-    while (g->table[i]) {
-        const fv_node *n = &g->nodes[g->table[i] - 1];
-        if (strcmp(fv_node_name(g, n), name) == 0)
+    size_t i = hash & mask;
+    while (g->table[i].node) {
+        if (g->table[i].hash == hash &&
+            strcmp(fv_node_name(g, &g->nodes[g->table[i].node - 1]), name) == 0)
             return i;
         i = (i + 1) & mask;
     }
@@ -62,14 +70,23 @@ static size_t find_slot(const fv_graph *g, const char *name)
 
 static int rehash(fv_graph *g, size_t cap)
 {
-    uint32_t *t = calloc(cap, sizeof *t);
-    if (!t)
+    struct fv_name_slot *old = g->table;
+    size_t old_cap = g->table_cap;
+    g->table = calloc(cap, sizeof *g->table);
+    if (!g->table) {
+        g->table = old;
         return 0;
-    free(g->table);
-    g->table = t;
+    }
     g->table_cap = cap;
-    for (size_t i = 0; i < g->n_nodes; i++)
-        g->table[find_slot(g, fv_node_name(g, &g->nodes[i]))] = (uint32_t)(i + 1);
+    for (size_t k = 0; k < old_cap; k++) {
+        if (!old[k].node)
+            continue;
+        size_t i = old[k].hash & (cap - 1);
+        while (g->table[i].node)
+            i = (i + 1) & (cap - 1);
+        g->table[i] = old[k];
+    }
+    free(old);
     return 1;
 }
 
@@ -138,8 +155,9 @@ fv_status fv_graph_add(fv_graph *g, const fv_layer *layer, int32_t *index, fv_di
     }
     if (g->table_cap < 2 * (g->n_nodes + 1) && !rehash(g, g->table_cap ? 2 * g->table_cap : 64))
         return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
-    size_t slot = find_slot(g, name);
-    if (g->table[slot]) {
+    uint32_t hash = hash_name(name);
+    size_t slot = find_slot(g, name, hash);
+    if (g->table[slot].node) {
         fv_diag_set(diag, FV_ERR_SEMANTIC, "duplicate layer name '%s'", name);
         if (diag) {
             diag->pos = layer->pos;
@@ -170,7 +188,7 @@ fv_status fv_graph_add(fv_graph *g, const fv_layer *layer, int32_t *index, fv_di
         memcpy(g->edges + g->n_edges, layer->inputs, layer->n_inputs * sizeof(int32_t));
     g->n_edges += layer->n_inputs;
     g->nodes[g->n_nodes] = n;
-    g->table[slot] = (uint32_t)(g->n_nodes + 1);
+    g->table[slot] = (struct fv_name_slot){(uint32_t)(g->n_nodes + 1), hash};
     if (index)
         *index = (int32_t)g->n_nodes;
     g->n_nodes++;
@@ -183,8 +201,22 @@ int32_t fv_graph_find(const fv_graph *g, const char *name)
 {
     if (!g->table_cap)
         return -1;
-    size_t slot = find_slot(g, name);
-    return g->table[slot] ? (int32_t)g->table[slot] - 1 : -1;
+    size_t slot = find_slot(g, name, hash_name(name));
+    return g->table[slot].node ? (int32_t)g->table[slot].node - 1 : -1;
+}
+
+int32_t fv_graph_select(const fv_graph *g, const char *name)
+{
+    int32_t exact = fv_graph_find(g, name);
+    if (exact >= 0)
+        return exact;
+    size_t len = strlen(name);
+    for (size_t i = g->n_nodes; len > 0 && i-- > 0;) {
+        const char *n = fv_node_name(g, &g->nodes[i]);
+        if (strncmp(n, name, len) == 0 && strchr("./_", n[len]) && n[len] != '\0')
+            return (int32_t)i;
+    }
+    return -1;
 }
 
 fv_op fv_graph_op(const fv_graph *g, int32_t i) { return g->nodes[i].op; }
@@ -258,4 +290,53 @@ int32_t fv_graph_input_node(const fv_graph *g)
         if (g->nodes[i].op == FV_OP_INPUT)
             return (int32_t)i;
     return -1;
+}
+
+fv_status fv_graph_warn(fv_graph *g, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (!grow((void **)&g->warnings, &g->cap_warnings, g->n_warnings + 1, sizeof *g->warnings))
+        return FV_ERR_NOMEM;
+    size_t len = strlen(buf);
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return FV_ERR_NOMEM;
+    memcpy(copy, buf, len + 1);
+    g->warnings[g->n_warnings++] = copy;
+    return FV_OK;
+}
+
+size_t fv_graph_n_warnings(const fv_graph *g) { return g->n_warnings; }
+
+const char *fv_graph_warning(const fv_graph *g, size_t k)
+{
+    return k < g->n_warnings ? g->warnings[k] : NULL;
+}
+
+void fv_graph_mark_assumed(fv_graph *g, int32_t i) { g->nodes[i].assumed_identity = 1; }
+
+int fv_graph_assumed_identity(const fv_graph *g, int32_t i) { return g->nodes[i].assumed_identity; }
+
+void fv_graph_set_weights(fv_graph *g, fv_weight_store *store)
+{
+    if (g->weights)
+        g->weights->free(g->weights);
+    g->weights = store;
+}
+
+fv_status fv_graph_weight(const fv_graph *g, int32_t node, fv_weight_kind which,
+                          const float **data, int64_t dims[4], int *ndims, fv_diag *diag)
+{
+    *data = NULL;
+    *ndims = 0;
+    if (node < 0 || (size_t)node >= g->n_nodes)
+        return fv_diag_set(diag, FV_ERR_USAGE, "node %d does not exist", node);
+    if (!g->weights)
+        return fv_diag_set(diag, FV_ERR_USAGE,
+                           "the graph was loaded without its weights (fv_load_options.keep_weights)");
+    return g->weights->get(g->weights, g, node, which, data, dims, ndims, diag);
 }

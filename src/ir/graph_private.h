@@ -5,6 +5,13 @@
 
 #include "fovea.h"
 
+/* A name index slot: node + 1 (0 = empty) and the name's hash, compared
+ * before the names themselves so that probes rarely touch the nodes. */
+struct fv_name_slot {
+    uint32_t node;
+    uint32_t hash;
+};
+
 typedef struct fv_node {
     fv_op op;
     uint32_t name;       /* offset into graph->names */
@@ -13,7 +20,17 @@ typedef struct fv_node {
     int64_t channels;
     fv_srcpos pos;
     fv_params params;
+    uint8_t assumed_identity; /* an unknown op the frontend took as identity */
 } fv_node;
+
+/* Weights a frontend keeps for the ERF engine, behind a small vtable so
+ * that the IR does not depend on any file format. */
+typedef struct fv_weight_store {
+    fv_status (*get)(struct fv_weight_store *store, const fv_graph *g, int32_t node,
+                     fv_weight_kind which, const float **data, int64_t dims[4], int *ndims,
+                     fv_diag *diag);
+    void (*free)(struct fv_weight_store *store);
+} fv_weight_store;
 
 struct fv_graph {
     fv_node *nodes;
@@ -22,13 +39,30 @@ struct fv_graph {
     size_t n_edges, cap_edges;
     char *names;         /* NUL-terminated names, back to back */
     size_t n_names, cap_names;
-    uint32_t *table;     /* open-addressing name index: node + 1, 0 = empty */
+    struct fv_name_slot *table; /* open-addressing name index */
     size_t table_cap;
     int64_t input_hw[FV_AXES];
     char source[256];
     char *text;          /* the source text, when kept, for quoting lines */
     size_t text_len;
+    char **warnings;     /* frontend warnings, each malloc'd */
+    size_t n_warnings, cap_warnings;
+    fv_weight_store *weights; /* NULL unless loaded with keep_weights */
+    fv_head *heads;      /* detection heads; each owns its anchor arrays */
+    size_t n_heads, cap_heads;
 };
+
+/* Appends a warning (formatted, copied). Returns FV_ERR_NOMEM or FV_OK. */
+fv_status fv_graph_warn(fv_graph *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Marks node i as an op assumed to be identity. */
+void fv_graph_mark_assumed(fv_graph *g, int32_t i);
+
+/* Hands a weight store to the graph, which frees it with the graph. */
+void fv_graph_set_weights(fv_graph *g, fv_weight_store *store);
+
+/* Frees the heads' arrays (heads.c); fv_graph_free calls it. */
+void fv_graph_free_heads(fv_graph *g);
 
 /* Keeps a copy of the source text so later errors can quote their line. */
 fv_status fv_graph_keep_text(fv_graph *g, const char *text, size_t len);
@@ -60,8 +94,20 @@ fv_status fv_diag_set(fv_diag *diag, fv_status status, const char *fmt, ...)
  * (n_nodes entries). Fails on a cycle, naming a node on it. Iterative. */
 fv_status fv_graph_topo_order(const fv_graph *g, int32_t *order, fv_diag *diag);
 
+/* fv_graph_check that also writes the topological order (n_nodes entries),
+ * so that an analysis sorts the graph once. */
+fv_status fv_graph_check_order(const fv_graph *g, int32_t *order, fv_diag *diag);
+
+/* fv_graph_infer_shapes for a graph already checked, visiting `order`. */
+fv_status fv_graph_infer_shapes_ordered(const fv_graph *g, const int32_t *order,
+                                        const int64_t hw[FV_AXES], fv_feature_map *maps,
+                                        fv_diag *diag);
+
 /* The index of the graph's one input node, or -1. */
 int32_t fv_graph_input_node(const fv_graph *g);
+
+/* Loads built-in network NAME (without the "zoo:" prefix). */
+fv_status fv_zoo_load(const char *name, fv_graph **graph, fv_diag *diag);
 
 /* Op families, from the op property table. */
 typedef enum fv_op_kind {

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "graph_private.h"
-#include "limits.h"
+#include "fv_limits.h"
 
 static const char axis_name[FV_AXES] = {'y', 'x'};
 
@@ -220,19 +220,29 @@ static fv_status node_shape(const fv_graph *g, int32_t i, const int64_t hw[FV_AX
     return FV_OK;
 }
 
-fv_status fv_graph_infer_shapes(const fv_graph *g, const int64_t hw[FV_AXES],
-                                fv_feature_map *maps, fv_diag *diag)
+fv_status fv_graph_infer_shapes_ordered(const fv_graph *g, const int32_t *order,
+                                        const int64_t hw[FV_AXES], fv_feature_map *maps,
+                                        fv_diag *diag)
 {
     for (int a = 0; a < FV_AXES; a++)
         if (hw[a] < 1 || hw[a] > FV_MAX_DIM)
             return fv_diag_set(diag, FV_ERR_USAGE, "input size %lldx%lld: each side must be 1..%lld",
                                (long long)hw[0], (long long)hw[1], (long long)FV_MAX_DIM);
+    fv_status st = FV_OK;
+    for (size_t k = 0; k < g->n_nodes && st == FV_OK; k++)
+        st = node_shape(g, order[k], hw, maps, diag);
+    return st;
+}
+
+fv_status fv_graph_infer_shapes(const fv_graph *g, const int64_t hw[FV_AXES],
+                                fv_feature_map *maps, fv_diag *diag)
+{
     int32_t *order = malloc((g->n_nodes ? g->n_nodes : 1) * sizeof *order);
     if (!order)
         return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
-    fv_status st = fv_graph_topo_order(g, order, diag);
-    for (size_t k = 0; k < g->n_nodes && st == FV_OK; k++)
-        st = node_shape(g, order[k], hw, maps, diag);
+    fv_status st = fv_graph_check_order(g, order, diag);
+    if (st == FV_OK)
+        st = fv_graph_infer_shapes_ordered(g, order, hw, maps, diag);
     free(order);
     return st;
 }

@@ -1,0 +1,655 @@
+/* Expansion of a parsed text program into the graph: block instances and
+ * repeat copies become prefixed layers, names resolve through nested
+ * scopes, and every value is substituted and parsed afresh for each copy. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph_private.h"
+#include "fv_limits.h"
+#include "text_ast.h"
+#include "text_params.h"
+
+#define VALUE_MAX 65536
+
+typedef struct var {
+    const char *name;
+    size_t len;
+    char *value;
+} var;
+
+/* One level of naming: the top level, a block instance or one repeat copy. */
+typedef struct scope {
+    const struct scope *parent;
+    int is_block;          /* $-lookups stop here: a body sees only its own args */
+    char *prefix;          /* "" at the top, "b1." in instance b1, ... */
+    int32_t in;            /* the scope's input, -1 at the top level */
+    int32_t prev;          /* output of the scope's last statement, -1 before any */
+    int depth;
+    var *vars;
+    size_t n_vars;
+    uint32_t *instances;   /* per block: instances made in this scope so far */
+    uint32_t n_repeats;
+    const fv_token **labels; /* instance and repeat labels used in this scope */
+    size_t n_labels, cap_labels;
+} scope;
+
+typedef struct expander {
+    const fv_src *src;
+    fv_tprogram *prog;
+    fv_graph *g;
+    int32_t input;         /* the input node, -1 until declared */
+    char *buf;             /* VALUE_MAX bytes for the value being read */
+} expander;
+
+static fv_status oom(expander *ex) { return fv_src_error(ex->src, FV_ERR_NOMEM, 0, 0, "out of memory"); }
+
+static fv_status err_tok(expander *ex, fv_status st, const fv_token *t, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static fv_status err_tok(expander *ex, fv_status st, const fv_token *t, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return fv_src_error(ex->src, st, t->line, t->col, "%s", msg);
+}
+
+/* Gives a position to an error from the graph (which has none for limits). */
+static fv_status locate(expander *ex, fv_status st, const fv_token *t)
+{
+    fv_diag *d = ex->src->diag;
+    if (d && d->pos.line == 0) {
+        snprintf(d->file, sizeof d->file, "%s", ex->src->file);
+        d->pos = (fv_srcpos){t->line, t->col};
+        fv_text_line(ex->src->text, ex->src->len, t->line, d->source_line,
+                     sizeof d->source_line);
+    }
+    return st;
+}
+
+/* strdup is POSIX, not C11. */
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    return d ? memcpy(d, s, n) : NULL;
+}
+
+static int tok_eq(const fv_token *a, const fv_token *b)
+{
+    return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
+}
+
+static int is_name(const fv_token *t)
+{
+    for (uint32_t k = 0; k < t->len; k++) {
+        char c = t->text[k];
+        int alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+        if (!alpha && !(k > 0 && c >= '0' && c <= '9'))
+            return 0;
+    }
+    return t->len > 0;
+}
+
+static const char *lookup(void *ctx, const char *name, size_t len)
+{
+    for (const scope *s = ctx; s; s = s->parent) {
+        for (size_t k = 0; k < s->n_vars; k++)
+            if (s->vars[k].len == len && memcmp(s->vars[k].name, name, len) == 0)
+                return s->vars[k].value;
+        if (s->is_block)
+            break;
+    }
+    return NULL;
+}
+
+static const char *lookup_nothing(void *ctx, const char *name, size_t len) { return NULL; }
+
+static fv_status subst(expander *ex, const scope *sc, const fv_token *t)
+{
+    return fv_text_subst(ex->src, t, lookup, (void *)sc, ex->buf, VALUE_MAX);
+}
+
+/* A layer name in from=: `in`, then the innermost scope's names outward. */
+static int32_t resolve(expander *ex, const scope *sc, const char *name)
+{
+    if (strcmp(name, "in") == 0)
+        for (const scope *s = sc; s; s = s->parent)
+            if (s->in >= 0)
+                return s->in;
+    char full[2 * FV_MAX_NAME + 2];
+    for (const scope *s = sc; s; s = s->parent) {
+        if ((size_t)snprintf(full, sizeof full, "%s%s", s->prefix, name) >= sizeof full)
+            continue;
+        int32_t i = fv_graph_find(ex->g, full);
+        if (i >= 0)
+            return i;
+    }
+    return -1;
+}
+
+/* Reads from=a,b,c into a fresh array (caller frees). ex->buf holds the
+ * substituted value. */
+static fv_status read_from(expander *ex, const scope *sc, const fv_token *v, int32_t **out,
+                           size_t *n)
+{
+    size_t cap = 1;
+    for (const char *p = ex->buf; *p; p++)
+        cap += *p == ',';
+    int32_t *in = malloc(cap * sizeof *in);
+    if (!in)
+        return oom(ex);
+    int exact = memchr(v->text, '$', v->len) == NULL; /* offsets match the source */
+    *n = 0;
+    for (char *p = ex->buf;;) {
+        char *comma = strchr(p, ',');
+        if (comma)
+            *comma = '\0';
+        int32_t col = v->col + (exact ? (int32_t)(p - ex->buf) : 0);
+        fv_status st = FV_OK;
+        if (!*p)
+            st = fv_src_error(ex->src, FV_ERR_SYNTAX, v->line, col, "empty name in from=");
+        else if ((in[*n] = resolve(ex, sc, p)) < 0)
+            st = fv_src_error(ex->src, FV_ERR_SEMANTIC, v->line, col,
+                              "unknown layer '%s' in from=", p);
+        if (st != FV_OK) {
+            free(in);
+            return st;
+        }
+        (*n)++;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    *out = in;
+    return FV_OK;
+}
+
+/* Walks a statement's key[=value] tokens: *key and *value (NULL for a flag). */
+static int next_arg(const fv_tprogram *prog, size_t *k, size_t end, const fv_token **key,
+                    const fv_token **value)
+{
+    if (*k >= end)
+        return 0;
+    *key = &prog->toks[(*k)++];
+    *value = NULL;
+    if (*k < end && prog->toks[*k].kind == FV_TOK_EQ) {
+        *value = &prog->toks[*k + 1];
+        *k += 2;
+    }
+    return 1;
+}
+
+/* prefix + a + b, or an error at `t` when it would be longer than a name may be. */
+static fv_status make_name(expander *ex, const fv_token *t, char *out, const char *prefix,
+                           const char *a, const char *b)
+{
+    int n = snprintf(out, FV_MAX_NAME + 1, "%s%s%s", prefix, a, b);
+    if (n < 0 || n > FV_MAX_NAME)
+        return err_tok(ex, FV_ERR_LIMIT, t, "layer name '%.40s...' is longer than %d bytes",
+                       out, FV_MAX_NAME);
+    return FV_OK;
+}
+
+static fv_status add_layer(expander *ex, scope *sc, const fv_tstmt *s, fv_layer *layer,
+                           const char *name)
+{
+    const fv_token *at = s->label ? s->label : s->head;
+    if (fv_graph_find(ex->g, name) >= 0)
+        return err_tok(ex, FV_ERR_SEMANTIC, at, "duplicate layer name '%s'", name);
+    layer->name = name;
+    layer->pos = (fv_srcpos){at->line, at->col};
+    int32_t index;
+    fv_status st = fv_graph_add(ex->g, layer, &index, ex->src->diag);
+    if (st != FV_OK)
+        return locate(ex, st, at);
+    sc->prev = index;
+    return FV_OK;
+}
+
+static fv_status expand_input(expander *ex, scope *sc, const fv_tstmt *s)
+{
+    if (sc->parent)
+        return err_tok(ex, FV_ERR_SYNTAX, s->head, "the input is declared at the top level only");
+    if (ex->input >= 0)
+        return err_tok(ex, FV_ERR_SEMANTIC, s->head,
+                       "second input declaration; the first is on line %d",
+                       fv_graph_pos(ex->g, ex->input).line);
+    if (s->name && (!is_name(s->name) || s->name->len > FV_MAX_NAME))
+        return err_tok(ex, FV_ERR_SYNTAX, s->name, "bad input name '%.*s'", (int)s->name->len,
+                       s->name->text);
+    fv_layer layer;
+    fv_layer_init(&layer, FV_OP_INPUT);
+    fv_pstate ps = {0};
+    const fv_token *key, *value;
+    for (size_t k = s->args_begin; next_arg(ex->prog, &k, s->args_end, &key, &value);) {
+        char kbuf[64];
+        snprintf(kbuf, sizeof kbuf, "%.*s", (int)key->len, key->text);
+        if (value) {
+            fv_status st = subst(ex, sc, value);
+            if (st != FV_OK)
+                return st;
+        }
+        char msg[400];
+        int at_key;
+        fv_status st = fv_text_param(&layer, &ps, kbuf, value ? ex->buf : NULL, msg, sizeof msg,
+                                     &at_key);
+        if (st != FV_OK)
+            return err_tok(ex, st, at_key ? key : value, "%s", msg);
+    }
+    char name[FV_MAX_NAME + 1];
+    snprintf(name, sizeof name, "%.*s", s->name ? (int)s->name->len : 5,
+             s->name ? s->name->text : "input");
+    fv_status st = add_layer(ex, sc, s, &layer, name);
+    if (st != FV_OK)
+        return st;
+    ex->input = sc->prev;
+    fv_graph_set_input_size(ex->g, ps.input_hw);
+    return FV_OK;
+}
+
+static fv_status expand_list(expander *ex, scope *sc, const fv_tlist *list);
+
+static void scope_free(scope *sc)
+{
+    for (size_t k = 0; k < sc->n_vars; k++)
+        free(sc->vars[k].value);
+    free(sc->vars);
+    free(sc->prefix);
+    free(sc->instances);
+    free(sc->labels);
+}
+
+/* A child scope named `label` (instance or repeat copy) of `parent`. */
+static fv_status scope_open(expander *ex, scope *child, const scope *parent, const char *label,
+                            const fv_token *at)
+{
+    memset(child, 0, sizeof *child);
+    child->parent = parent;
+    child->depth = parent->depth + 1;
+    if (child->depth > FV_TEXT_MAX_DEPTH)
+        return err_tok(ex, FV_ERR_LIMIT, at, "blocks and repeats nest deeper than %d levels",
+                       FV_TEXT_MAX_DEPTH);
+    size_t n = strlen(parent->prefix) + strlen(label) + 2;
+    child->prefix = malloc(n);
+    child->instances = calloc(ex->prog->n_blocks ? ex->prog->n_blocks : 1, sizeof(uint32_t));
+    if (!child->prefix || !child->instances)
+        return oom(ex);
+    snprintf(child->prefix, n, "%s%s.", parent->prefix, label);
+    if (n - 1 > FV_MAX_NAME)
+        return err_tok(ex, FV_ERR_LIMIT, at, "layer names under '%.40s...' are longer than %d bytes",
+                       child->prefix, FV_MAX_NAME);
+    child->in = child->prev = parent->prev;
+    return FV_OK;
+}
+
+/* Records an instance or repeat label, refusing one used before in the scope. */
+static fv_status claim_label(expander *ex, scope *sc, const fv_token *label)
+{
+    if (!is_name(label))
+        return err_tok(ex, FV_ERR_SYNTAX, label,
+                       "bad name '%.*s': names are letters, digits and '_'", (int)label->len,
+                       label->text);
+    for (size_t k = 0; k < sc->n_labels; k++)
+        if (tok_eq(sc->labels[k], label))
+            return err_tok(ex, FV_ERR_SEMANTIC, label, "duplicate name '%.*s'", (int)label->len,
+                           label->text);
+    if (sc->n_labels == sc->cap_labels) {
+        size_t cap = sc->cap_labels ? 2 * sc->cap_labels : 8;
+        const fv_token **l = realloc(sc->labels, cap * sizeof *l);
+        if (!l)
+            return oom(ex);
+        sc->labels = l;
+        sc->cap_labels = cap;
+    }
+    sc->labels[sc->n_labels++] = label;
+    return FV_OK;
+}
+
+static fv_status need_input(expander *ex, const fv_tstmt *s)
+{
+    if (ex->input >= 0)
+        return FV_OK;
+    return err_tok(ex, FV_ERR_SEMANTIC, s->label ? s->label : s->head,
+                   "layer before the input declaration");
+}
+
+static fv_status expand_op(expander *ex, scope *sc, const fv_tstmt *s, fv_op op)
+{
+    fv_status st = need_input(ex, s);
+    if (st != FV_OK)
+        return st;
+    fv_layer layer;
+    fv_layer_init(&layer, op);
+    fv_pstate ps = {0};
+    int32_t *inputs = NULL;
+    size_t n_inputs = 0;
+    const fv_token *from = NULL, *key, *value;
+    for (size_t k = s->args_begin; st == FV_OK && next_arg(ex->prog, &k, s->args_end, &key, &value);) {
+        char kbuf[64];
+        snprintf(kbuf, sizeof kbuf, "%.*s", (int)key->len, key->text);
+        if (value && (st = subst(ex, sc, value)) != FV_OK)
+            break;
+        if (strcmp(kbuf, "from") == 0) {
+            if (from)
+                st = err_tok(ex, FV_ERR_SEMANTIC, key, "duplicate parameter 'from'");
+            else if (!value)
+                st = err_tok(ex, FV_ERR_SYNTAX, key, "parameter 'from' needs a value, as in from=...");
+            else
+                st = read_from(ex, sc, value, &inputs, &n_inputs);
+            from = key;
+            continue;
+        }
+        char msg[400];
+        int at_key;
+        st = fv_text_param(&layer, &ps, kbuf, value ? ex->buf : NULL, msg, sizeof msg, &at_key);
+        if (st != FV_OK)
+            st = err_tok(ex, st, at_key ? key : value, "%s", msg);
+    }
+    if (st == FV_OK) {
+        char msg[400];
+        st = fv_text_param_finish(&layer, &ps, msg, sizeof msg);
+        if (st != FV_OK)
+            st = err_tok(ex, st, s->head, "%s", msg);
+    }
+    int merge = fv_op_kind_of(op) == FV_KIND_MERGE;
+    if (st == FV_OK && merge && n_inputs < 2)
+        st = err_tok(ex, FV_ERR_SEMANTIC, from ? from : s->head,
+                     "%s needs at least two inputs: from=a,b", fv_op_name(op));
+    if (st == FV_OK && !merge && n_inputs > 1)
+        st = err_tok(ex, FV_ERR_SEMANTIC, from, "%s takes one input, not %zu", fv_op_name(op),
+                     n_inputs);
+    char name[FV_MAX_NAME + 1];
+    if (st == FV_OK) {
+        if (s->label) {
+            if (!is_name(s->label))
+                st = err_tok(ex, FV_ERR_SYNTAX, s->label,
+                             "bad name '%.*s': names are letters, digits and '_'",
+                             (int)s->label->len, s->label->text);
+            else if (fv_tok_is(s->label, "in"))
+                st = err_tok(ex, FV_ERR_SEMANTIC, s->label,
+                             "'in' names a block's or repeat's input; choose another name");
+            else {
+                char label[FV_MAX_NAME + 1];
+                snprintf(label, sizeof label, "%.*s", (int)s->label->len, s->label->text);
+                st = make_name(ex, s->label, name, sc->prefix, label, "");
+            }
+        } else {
+            char index[24];
+            snprintf(index, sizeof index, "_%zu", fv_graph_size(ex->g));
+            st = make_name(ex, s->head, name, sc->prefix, fv_op_name(op), index);
+        }
+    }
+    if (st == FV_OK) {
+        /* Without from=, a layer takes what came before it. */
+        layer.inputs = inputs ? inputs : &sc->prev;
+        layer.n_inputs = inputs ? n_inputs : 1;
+        st = add_layer(ex, sc, s, &layer, name);
+    }
+    free(inputs);
+    return st;
+}
+
+static fv_tblock *find_block(expander *ex, const fv_token *name)
+{
+    for (size_t k = 0; k < ex->prog->n_blocks; k++)
+        if (tok_eq(ex->prog->blocks[k].name, name))
+            return &ex->prog->blocks[k];
+    return NULL;
+}
+
+/* Binds an instance's arguments to the block's parameters in `child`. */
+static fv_status bind_args(expander *ex, scope *sc, scope *child, const fv_tstmt *s,
+                           fv_tblock *b, int32_t *in)
+{
+    child->vars = calloc(b->n_params ? b->n_params : 1, sizeof *child->vars);
+    if (!child->vars)
+        return oom(ex);
+    child->n_vars = b->n_params;
+    for (size_t p = 0; p < b->n_params; p++) {
+        child->vars[p].name = b->params[p].name->text;
+        child->vars[p].len = b->params[p].name->len;
+    }
+    const fv_token *from = NULL, *key, *value;
+    for (size_t k = s->args_begin; next_arg(ex->prog, &k, s->args_end, &key, &value);) {
+        var *v = NULL;
+        for (size_t p = 0; p < b->n_params; p++)
+            if (tok_eq(b->params[p].name, key))
+                v = &child->vars[p];
+        int is_from = fv_tok_is(key, "from");
+        if (!v && !is_from)
+            return err_tok(ex, FV_ERR_SEMANTIC, key, "block '%.*s' has no parameter '%.*s'",
+                           (int)b->name->len, b->name->text, (int)key->len, key->text);
+        if ((v && v->value) || (is_from && from))
+            return err_tok(ex, FV_ERR_SEMANTIC, key, "duplicate parameter '%.*s'",
+                           (int)key->len, key->text);
+        if (!value)
+            return err_tok(ex, FV_ERR_SYNTAX, key, "parameter '%.*s' needs a value, as in %.*s=...",
+                           (int)key->len, key->text, (int)key->len, key->text);
+        fv_status st = subst(ex, sc, value);
+        if (st != FV_OK)
+            return st;
+        if (is_from) {
+            from = key;
+            int32_t *inputs;
+            size_t n;
+            if ((st = read_from(ex, sc, value, &inputs, &n)) != FV_OK)
+                return st;
+            *in = inputs[0];
+            free(inputs);
+            if (n != 1)
+                return err_tok(ex, FV_ERR_SEMANTIC, key, "a block instance takes one input, not %zu", n);
+            continue;
+        }
+        if (!(v->value = dup_str(ex->buf)))
+            return oom(ex);
+    }
+    for (size_t p = 0; p < b->n_params; p++) {
+        if (child->vars[p].value)
+            continue;
+        const fv_tparam *param = &b->params[p];
+        if (!param->def)
+            return err_tok(ex, FV_ERR_SEMANTIC, s->head, "block '%.*s' needs argument '%.*s'",
+                           (int)b->name->len, b->name->text, (int)param->name->len,
+                           param->name->text);
+        /* Defaults are plain values: they see no other parameter. */
+        fv_status st = fv_text_subst(ex->src, param->def, lookup_nothing, NULL, ex->buf, VALUE_MAX);
+        if (st != FV_OK)
+            return st;
+        if (!(child->vars[p].value = dup_str(ex->buf)))
+            return oom(ex);
+    }
+    return FV_OK;
+}
+
+static fv_status expand_instance(expander *ex, scope *sc, const fv_tstmt *s, fv_tblock *b)
+{
+    fv_status st = need_input(ex, s);
+    if (st != FV_OK)
+        return st;
+    if (b->active)
+        return err_tok(ex, FV_ERR_SEMANTIC, s->head, "block '%.*s' uses itself",
+                       (int)b->name->len, b->name->text);
+    char label[FV_MAX_NAME + 1];
+    if (s->label) {
+        if ((st = claim_label(ex, sc, s->label)) != FV_OK)
+            return st;
+        snprintf(label, sizeof label, "%.*s", (int)s->label->len, s->label->text);
+    } else {
+        snprintf(label, sizeof label, "%.*s_%u", (int)b->name->len, b->name->text,
+                 sc->instances[b - ex->prog->blocks]++);
+    }
+    scope child;
+    st = scope_open(ex, &child, sc, label, s->label ? s->label : s->head);
+    child.is_block = 1;
+    if (st == FV_OK)
+        st = bind_args(ex, sc, &child, s, b, &child.in);
+    if (st == FV_OK) {
+        child.prev = child.in;
+        b->active = 1;
+        st = expand_list(ex, &child, &b->body);
+        b->active = 0;
+        sc->prev = child.prev;
+    }
+    scope_free(&child);
+    return st;
+}
+
+static fv_status expand_repeat(expander *ex, scope *sc, const fv_tstmt *s)
+{
+    fv_status st = subst(ex, sc, s->name);
+    if (st != FV_OK)
+        return st;
+    int64_t n;
+    char *end;
+    n = strtoll(ex->buf, &end, 10);
+    if (end == ex->buf || *end || !(ex->buf[0] == '-' || (ex->buf[0] >= '0' && ex->buf[0] <= '9')))
+        return err_tok(ex, FV_ERR_SYNTAX, s->name, "repeat count must be an integer, not '%s'",
+                       ex->buf);
+    if (n < 1 || n > FV_TEXT_MAX_REPEAT)
+        return err_tok(ex, FV_ERR_SEMANTIC, s->name, "repeat count must be 1..%d, not %s",
+                       FV_TEXT_MAX_REPEAT, ex->buf);
+    char label[FV_MAX_NAME + 1];
+    if (s->label) {
+        if ((st = claim_label(ex, sc, s->label)) != FV_OK)
+            return st;
+        snprintf(label, sizeof label, "%.*s", (int)s->label->len, s->label->text);
+    }
+    else
+        snprintf(label, sizeof label, "repeat%u", sc->n_repeats);
+    sc->n_repeats++;
+    for (int64_t i = 0; i < n && st == FV_OK; i++) {
+        char copy[FV_MAX_NAME + 32], index[24];
+        snprintf(index, sizeof index, "%lld", (long long)i);
+        snprintf(copy, sizeof copy, "%s.%s", label, index);
+        scope child;
+        st = scope_open(ex, &child, sc, copy, s->head);
+        if (st == FV_OK) {
+            child.vars = calloc(1, sizeof *child.vars);
+            if (!child.vars || !(child.vars[0].value = dup_str(index)))
+                st = oom(ex);
+            else {
+                child.vars[0].name = "i";
+                child.vars[0].len = 1;
+                child.n_vars = 1;
+                st = expand_list(ex, &child, &s->body);
+                sc->prev = child.prev;
+            }
+        }
+        scope_free(&child);
+    }
+    return st;
+}
+
+static fv_status expand_list(expander *ex, scope *sc, const fv_tlist *list)
+{
+    for (size_t k = 0; k < list->n; k++) {
+        const fv_tstmt *s = &list->items[k];
+        fv_status st;
+        if (s->kind == FV_TSTMT_INPUT) {
+            st = expand_input(ex, sc, s);
+        } else if (s->kind == FV_TSTMT_REPEAT) {
+            st = expand_repeat(ex, sc, s);
+        } else {
+            char op_name[64];
+            snprintf(op_name, sizeof op_name, "%.*s", (int)(s->head->len < 63 ? s->head->len : 63),
+                     s->head->text);
+            fv_op op = s->head->len < 63 ? fv_text_op(op_name) : FV_OP_COUNT;
+            fv_tblock *b = op == FV_OP_COUNT ? find_block(ex, s->head) : NULL;
+            if (op != FV_OP_COUNT)
+                st = expand_op(ex, sc, s, op);
+            else if (b)
+                st = expand_instance(ex, sc, s, b);
+            else
+                st = err_tok(ex, FV_ERR_UNSUPPORTED, s->head, "unknown op '%.*s'",
+                             (int)s->head->len, s->head->text);
+        }
+        if (st != FV_OK)
+            return st;
+    }
+    return FV_OK;
+}
+
+/* Block definitions are checked once, before any is used. */
+static fv_status check_blocks(expander *ex)
+{
+    fv_tprogram *prog = ex->prog;
+    for (size_t k = 0; k < prog->n_blocks; k++) {
+        const fv_tblock *b = &prog->blocks[k];
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(b->name->len < 63 ? b->name->len : 63),
+                 b->name->text);
+        if (!is_name(b->name) || b->name->len > 63)
+            return err_tok(ex, FV_ERR_SYNTAX, b->name,
+                           "bad block name '%.*s': names are letters, digits and '_'",
+                           (int)b->name->len, b->name->text);
+        if (fv_text_op(name) != FV_OP_COUNT || strcmp(name, "input") == 0 ||
+            strcmp(name, "repeat") == 0 || strcmp(name, "block") == 0)
+            return err_tok(ex, FV_ERR_SEMANTIC, b->name, "block '%s' has the name of an op or keyword",
+                           name);
+        for (size_t j = 0; j < k; j++)
+            if (tok_eq(prog->blocks[j].name, b->name))
+                return err_tok(ex, FV_ERR_SEMANTIC, b->name,
+                               "block '%s' is defined twice (first on line %d)", name,
+                               prog->blocks[j].name->line);
+        for (size_t p = 0; p < b->n_params; p++) {
+            const fv_token *pn = b->params[p].name;
+            if (!is_name(pn))
+                return err_tok(ex, FV_ERR_SYNTAX, pn, "bad parameter name '%.*s'", (int)pn->len,
+                               pn->text);
+            if (fv_tok_is(pn, "from"))
+                return err_tok(ex, FV_ERR_SEMANTIC, pn,
+                               "'from' names a block's input; it cannot be a parameter");
+        }
+        if (b->body.n == 0)
+            return err_tok(ex, FV_ERR_SEMANTIC, b->name, "block '%s' has no layers", name);
+    }
+    return FV_OK;
+}
+
+/* A program that never declares its input ("conv k=3; conv k=3", as on the
+ * command line) gets one named "input" of unknown size before its first
+ * statement. A declaration after layers is still an error. */
+static fv_status implicit_input(expander *ex, scope *top)
+{
+    const fv_tlist *list = &ex->prog->top;
+    for (size_t k = 0; k < list->n; k++)
+        if (list->items[k].kind == FV_TSTMT_INPUT)
+            return FV_OK;
+    if (list->n == 0)
+        return FV_OK;
+    fv_layer layer;
+    fv_layer_init(&layer, FV_OP_INPUT);
+    layer.name = "input";
+    layer.pos = (fv_srcpos){list->items[0].head->line, list->items[0].head->col};
+    fv_status st = fv_graph_add(ex->g, &layer, &top->prev, ex->src->diag);
+    ex->input = top->prev;
+    return st;
+}
+
+fv_status fv_text_expand(const fv_src *src, fv_tprogram *prog, fv_graph *graph)
+{
+    expander ex = {src, prog, graph, -1, malloc(VALUE_MAX)};
+    scope top = {0};
+    top.in = top.prev = -1;
+    top.prefix = calloc(1, 1);
+    top.instances = calloc(prog->n_blocks ? prog->n_blocks : 1, sizeof(uint32_t));
+    fv_status st = FV_OK;
+    if (!ex.buf || !top.prefix || !top.instances)
+        st = oom(&ex);
+    if (st == FV_OK)
+        st = check_blocks(&ex);
+    if (st == FV_OK)
+        st = implicit_input(&ex, &top);
+    if (st == FV_OK)
+        st = expand_list(&ex, &top, &prog->top);
+    if (st == FV_OK && ex.input < 0)
+        st = fv_src_error(src, FV_ERR_SEMANTIC, 0, 0,
+                          "no input declared; begin with 'input size=224'");
+    scope_free(&top);
+    free(ex.buf);
+    return st;
+}

@@ -1,0 +1,121 @@
+/* Cells and their writers (cells.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cells.h"
+#include "graph_private.h"
+
+void fv_fmt_rational(char *buf, size_t size, fv_rational r)
+{
+    if (r.den == 1)
+        snprintf(buf, size, "%lld", (long long)r.num);
+    else
+        snprintf(buf, size, "%lld/%lld", (long long)r.num, (long long)r.den);
+}
+
+void fv_fmt_pair(char *buf, size_t size, const char *y, const char *x)
+{
+    if (strcmp(y, x) == 0)
+        snprintf(buf, size, "%s", y);
+    else
+        snprintf(buf, size, "%sx%s", y, x);
+}
+
+void fv_fmt_int_pair(char *buf, size_t size, int64_t y, int64_t x)
+{
+    char a[32], b[32];
+    snprintf(a, sizeof a, "%lld", (long long)y);
+    snprintf(b, sizeof b, "%lld", (long long)x);
+    fv_fmt_pair(buf, size, a, b);
+}
+
+void fv_fmt_rational_pair(char *buf, size_t size, fv_rational y, fv_rational x)
+{
+    char a[48], b[48];
+    fv_fmt_rational(a, sizeof a, y);
+    fv_fmt_rational(b, sizeof b, x);
+    fv_fmt_pair(buf, size, a, b);
+}
+
+fv_status fv_grid_init(fv_grid *grid, size_t rows, size_t cols, fv_diag *diag)
+{
+    grid->rows = rows;
+    grid->cols = cols;
+    grid->cells = calloc(rows * cols, FV_CELL);
+    if (!grid->cells)
+        return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
+    return FV_OK;
+}
+
+void fv_grid_free(fv_grid *grid)
+{
+    free(grid->cells);
+    grid->cells = NULL;
+}
+
+char *fv_grid_cell(fv_grid *grid, size_t row, size_t col) { return grid->cells[row * grid->cols + col]; }
+
+static const char *cell(const fv_grid *grid, size_t row, size_t col)
+{
+    return grid->cells[row * grid->cols + col];
+}
+
+static void write_csv_cell(const char *s, FILE *out)
+{
+    if (!strpbrk(s, ",\"\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+void fv_grid_write(const fv_grid *grid, fv_format format, FILE *out)
+{
+    if (format == FV_FORMAT_CSV) {
+        for (size_t r = 0; r < grid->rows; r++)
+            for (size_t c = 0; c < grid->cols; c++) {
+                write_csv_cell(cell(grid, r, c), out);
+                fputc(c + 1 < grid->cols ? ',' : '\n', out);
+            }
+        return;
+    }
+    size_t width[32] = {0};
+    size_t cols = grid->cols < 32 ? grid->cols : 32;
+    for (size_t r = 0; r < grid->rows; r++)
+        for (size_t c = 0; c < cols; c++) {
+            size_t w = strlen(cell(grid, r, c));
+            if (w > width[c])
+                width[c] = w;
+        }
+    int md = format == FV_FORMAT_MD;
+    for (size_t r = 0; r < grid->rows; r++) {
+        /* A table row ends at its last non-empty cell: no trailing blanks. */
+        size_t used = cols;
+        while (!md && used > 1 && cell(grid, r, used - 1)[0] == '\0')
+            used--;
+        for (size_t c = 0; c < used; c++) {
+            const char *s = cell(grid, r, c);
+            if (md)
+                fprintf(out, "| %-*s ", (int)width[c], s);
+            else if (c + 1 < used)
+                fprintf(out, "%-*s  ", (int)width[c], s);
+            else
+                fputs(s, out);
+        }
+        fputs(md ? "|\n" : "\n", out);
+        if (r == 0 && md) {
+            for (size_t c = 0; c < cols; c++) {
+                fputs("|", out);
+                for (size_t k = 0; k < width[c] + 2; k++)
+                    fputc('-', out);
+            }
+            fputs("|\n", out);
+        }
+    }
+}

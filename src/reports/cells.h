@@ -1,0 +1,37 @@
+/* Formatting helpers shared by the reports: rationals, per-axis pairs, and a
+ * grid of cells that table, Markdown and CSV writers print. */
+#ifndef FV_CELLS_H
+#define FV_CELLS_H
+
+#include <stddef.h>
+
+#include "fovea.h"
+
+#define FV_CELL 64
+
+/* "3", "-1/2" */
+void fv_fmt_rational(char *buf, size_t size, fv_rational r);
+
+/* A per-axis pair, written once when both axes agree: "3" or "3x1" (y then x). */
+void fv_fmt_pair(char *buf, size_t size, const char *y, const char *x);
+
+/* An integer pair: "3" or "1x7". */
+void fv_fmt_int_pair(char *buf, size_t size, int64_t y, int64_t x);
+
+/* A rational pair. */
+void fv_fmt_rational_pair(char *buf, size_t size, fv_rational y, fv_rational x);
+
+/* A rows x cols grid of fixed-size cells. */
+typedef struct fv_grid {
+    size_t rows, cols;
+    char (*cells)[FV_CELL];
+} fv_grid;
+
+fv_status fv_grid_init(fv_grid *grid, size_t rows, size_t cols, fv_diag *diag);
+void fv_grid_free(fv_grid *grid);
+char *fv_grid_cell(fv_grid *grid, size_t row, size_t col);
+
+/* Row 0 is the header. Table: aligned columns; md: a pipe table; csv: RFC 4180. */
+void fv_grid_write(const fv_grid *grid, fv_format format, FILE *out);
+
+#endif

@@ -1,0 +1,21 @@
+/* Helpers for tests that load a model file and check per-layer RFs. */
+#ifndef FV_MODEL_CHECK_H
+#define FV_MODEL_CHECK_H
+
+#include "fovea.h"
+
+/* Loads FOVEA_SOURCE_DIR/rel through fv_model_load; fails the test on error. */
+fv_graph *mc_load(const char *source_dir, const char *rel);
+
+/* Asserts node `name` has RF r (both axes, uniform), effective stride s and
+ * padding p (p < -1000 skips the padding check). */
+void mc_expect_rf(const fv_graph *g, const fv_trf *t, const char *name, int64_t r, int64_t s,
+                  int64_t p);
+
+/* Asserts node `name`'s feature map is h x w. */
+void mc_expect_map(const fv_graph *g, const fv_trf *t, const char *name, int64_t h, int64_t w);
+
+/* The TRF at the graph's own input size; fails the test on error. */
+fv_trf *mc_trf(const fv_graph *g);
+
+#endif

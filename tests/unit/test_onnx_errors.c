@@ -1,0 +1,378 @@
+/* Malformed and unsupported ONNX files: each case is built here, committed
+ * as tests/errors/onnx/NAME.onnx beside NAME.expected (exactly what
+ * fv_diag_print writes; tests/run_golden_errors.sh checks the CLI prints it
+ * too). This test checks that the committed files are what the builders
+ * make, and that parsing them gives the pinned message.
+ * FOVEA_REGENERATE=1 rewrites both from the builders instead. */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fovea.h"
+#include "onnx_builder.h"
+
+#define DIR "tests/errors/onnx/"
+
+static uint8_t *pack_free(ob_model *m, size_t *len)
+{
+    uint8_t *buf = ob_pack(m, len);
+    ob_free(m);
+    return buf;
+}
+
+static uint8_t *copy_bytes(const char *bytes, size_t n, size_t *len)
+{
+    uint8_t *buf = malloc(n ? n : 1);
+    memcpy(buf, bytes, n);
+    *len = n;
+    return buf;
+}
+
+/* input x (1x4x16x16) -> conv c1 (3x3 pads 1) -> y */
+static ob_model *base(void)
+{
+    ob_model *m = ob_new(13);
+    ob_input(m, "x", 4, (int64_t[]){1, 4, 16, 16});
+    ob_weight(m, "w", 4, (int64_t[]){4, 4, 3, 3}, NULL, 1);
+    ob_output(m, "y");
+    return m;
+}
+
+static ob_node_t *conv(ob_model *m, const char *name, const char *in, const char *out)
+{
+    char inputs[64];
+    snprintf(inputs, sizeof inputs, "%s,w", in);
+    ob_node_t *n = ob_node(m, "Conv", name, inputs, out);
+    ob_ints(m, n, "pads", 4, (int64_t[]){1, 1, 1, 1});
+    return n;
+}
+
+static uint8_t *make_empty(size_t *len) { return copy_bytes("", 0, len); }
+
+static uint8_t *make_truncated(size_t *len)
+{
+    ob_model *m = base();
+    conv(m, "c1", "x", "y");
+    uint8_t *buf = pack_free(m, len);
+    *len /= 2;
+    return buf;
+}
+
+/* field 7 (graph) written as a varint instead of a message */
+static uint8_t *make_wrong_wire_type(size_t *len) { return copy_bytes("\x08\x08\x38\x01", 4, len); }
+
+/* only ir_version: no graph */
+static uint8_t *make_no_graph(size_t *len) { return copy_bytes("\x08\x08", 2, len); }
+
+static uint8_t *make_no_opset(size_t *len)
+{
+    ob_model *m = ob_new(0);
+    ob_input(m, "x", 4, (int64_t[]){1, 4, 16, 16});
+    ob_node(m, "Relu", "r", "x", "y");
+    return pack_free(m, len);
+}
+
+static uint8_t *make_missing_input(size_t *len)
+{
+    ob_model *m = ob_new(13);
+    ob_init_floats(m, "k", 1, (float[]){1});
+    ob_node(m, "Relu", "r", "k", "y");
+    return pack_free(m, len);
+}
+
+static uint8_t *make_two_inputs(size_t *len)
+{
+    ob_model *m = base();
+    ob_input(m, "depth", 4, (int64_t[]){1, 1, 16, 16});
+    conv(m, "c1", "x", "y");
+    return pack_free(m, len);
+}
+
+static uint8_t *make_unknown_op(size_t *len)
+{
+    ob_model *m = base();
+    conv(m, "c1", "x", "a");
+    ob_node(m, "GridSample", "warp", "a,a", "y");
+    return pack_free(m, len);
+}
+
+static uint8_t *make_foreign_domain(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = ob_node(m, "FusedConv", "fused", "x,w", "y");
+    ob_set_domain(m, n, "com.microsoft");
+    return pack_free(m, len);
+}
+
+static uint8_t *make_bad_attr_type(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = ob_node(m, "MaxPool", "pool", "x", "y");
+    ob_str(m, n, "kernel_shape", "3x3");
+    return pack_free(m, len);
+}
+
+static uint8_t *make_negative_kernel(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = ob_node(m, "MaxPool", "pool", "x", "y");
+    ob_ints(m, n, "kernel_shape", 2, (int64_t[]){-3, 3});
+    return pack_free(m, len);
+}
+
+static uint8_t *make_zero_stride(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = conv(m, "c1", "x", "y");
+    ob_ints(m, n, "strides", 2, (int64_t[]){0, 1});
+    return pack_free(m, len);
+}
+
+static uint8_t *make_pads_length(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = ob_node(m, "Conv", "c1", "x,w", "y");
+    ob_ints(m, n, "pads", 3, (int64_t[]){1, 1, 1});
+    return pack_free(m, len);
+}
+
+static uint8_t *make_bad_auto_pad(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = ob_node(m, "Conv", "c1", "x,w", "y");
+    ob_str(m, n, "auto_pad", "SAME");
+    return pack_free(m, len);
+}
+
+static uint8_t *make_dangling_tensor(size_t *len)
+{
+    ob_model *m = base();
+    conv(m, "c1", "x", "a");
+    ob_node(m, "Add", "sum", "a,ghost", "y");
+    return pack_free(m, len);
+}
+
+static uint8_t *make_cycle(size_t *len)
+{
+    ob_model *m = base();
+    ob_node(m, "Add", "left", "x,b", "a");
+    ob_node(m, "Relu", "right", "a", "b");
+    ob_node(m, "Relu", "out", "b", "y");
+    return pack_free(m, len);
+}
+
+static uint8_t *make_produced_twice(size_t *len)
+{
+    ob_model *m = base();
+    ob_node(m, "Relu", "r1", "x", "y");
+    ob_node(m, "Sigmoid", "r2", "x", "y");
+    return pack_free(m, len);
+}
+
+static uint8_t *make_concat_spatial(size_t *len)
+{
+    ob_model *m = base();
+    conv(m, "c1", "x", "a");
+    ob_node_t *n = ob_node(m, "Concat", "cat", "a,x", "y");
+    ob_int(m, n, "axis", 3);
+    return pack_free(m, len);
+}
+
+static uint8_t *make_pad_batch(size_t *len)
+{
+    ob_model *m = base();
+    ob_init_ints(m, "pads", 8, (int64_t[]){1, 0, 0, 0, 0, 0, 0, 0});
+    ob_node(m, "Pad", "pad", "x,pads", "y");
+    return pack_free(m, len);
+}
+
+static uint8_t *make_resize_nearest_corners(size_t *len)
+{
+    ob_model *m = base();
+    ob_init_floats(m, "scales", 4, (float[]){1, 1, 2, 2});
+    ob_node_t *n = ob_node(m, "Resize", "up", "x,,scales", "y");
+    ob_str(m, n, "coordinate_transformation_mode", "align_corners");
+    return pack_free(m, len);
+}
+
+static uint8_t *make_resize_sizes_dynamic(size_t *len)
+{
+    ob_model *m = ob_new(13);
+    ob_input(m, "x", 4, (int64_t[]){1, 4, -1, -1});
+    ob_init_ints(m, "sizes", 4, (int64_t[]){1, 4, 64, 64});
+    ob_node_t *n = ob_node(m, "Resize", "up", "x,,,sizes", "y");
+    ob_str(m, n, "mode", "linear");
+    ob_output(m, "y");
+    return pack_free(m, len);
+}
+
+static uint8_t *make_transpose_nhwc(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = ob_node(m, "Transpose", "to_nhwc", "x", "y");
+    ob_ints(m, n, "perm", 4, (int64_t[]){0, 2, 3, 1});
+    return pack_free(m, len);
+}
+
+static uint8_t *make_constant_no_value(size_t *len)
+{
+    ob_model *m = base();
+    ob_node(m, "Constant", "k", "", "kv");
+    ob_node(m, "Add", "sum", "x,kv", "y");
+    return pack_free(m, len);
+}
+
+static const struct {
+    const char *name;
+    uint8_t *(*make)(size_t *len);
+} cases[] = {
+    {"empty", make_empty},
+    {"truncated", make_truncated},
+    {"wrong_wire_type", make_wrong_wire_type},
+    {"no_graph", make_no_graph},
+    {"no_opset", make_no_opset},
+    {"missing_input", make_missing_input},
+    {"two_inputs", make_two_inputs},
+    {"unknown_op", make_unknown_op},
+    {"foreign_domain", make_foreign_domain},
+    {"bad_attr_type", make_bad_attr_type},
+    {"negative_kernel", make_negative_kernel},
+    {"zero_stride", make_zero_stride},
+    {"pads_length", make_pads_length},
+    {"bad_auto_pad", make_bad_auto_pad},
+    {"dangling_tensor", make_dangling_tensor},
+    {"cycle", make_cycle},
+    {"produced_twice", make_produced_twice},
+    {"concat_spatial", make_concat_spatial},
+    {"pad_batch", make_pad_batch},
+    {"resize_nearest_corners", make_resize_nearest_corners},
+    {"resize_sizes_dynamic", make_resize_sizes_dynamic},
+    {"transpose_nhwc", make_transpose_nhwc},
+    {"constant_no_value", make_constant_no_value},
+};
+
+static uint8_t *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    uint8_t *buf = malloc(cap);
+    for (size_t got; (got = fread(buf + n, 1, cap - n, f)) > 0;) {
+        n += got;
+        if (n == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+static void spit(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+/* What fv_diag_print writes for this model, named as the CLI names it. */
+static char *diagnose(const uint8_t *buf, size_t len, const char *rel)
+{
+    char *text = NULL;
+    size_t text_len = 0;
+    FILE *out = open_memstream(&text, &text_len);
+    fv_graph *g = NULL;
+    fv_diag d;
+    fv_diag_init(&d);
+    fv_status st = fv_onnx_parse(buf, len, rel, NULL, &g, &d);
+    if (st == FV_OK) {
+        fprintf(out, "(parsed without error)\n");
+        fv_graph_free(g);
+    } else {
+        assert_null(g);
+        fv_diag_print(&d, out);
+    }
+    fclose(out);
+    return text;
+}
+
+static void test_golden(void **state)
+{
+    (void)state;
+    int regenerate = getenv("FOVEA_REGENERATE") != NULL;
+    assert_true(sizeof cases / sizeof cases[0] >= 15);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char rel[256], path[1024], expected_path[1024];
+        snprintf(rel, sizeof rel, DIR "%s.onnx", cases[k].name);
+        snprintf(path, sizeof path, "%s/%s", FOVEA_SOURCE_DIR, rel);
+        snprintf(expected_path, sizeof expected_path, "%s/" DIR "%s.expected", FOVEA_SOURCE_DIR,
+                 cases[k].name);
+        size_t len, file_len, expected_len;
+        uint8_t *built = cases[k].make(&len);
+        char *got = diagnose(built, len, rel);
+        if (regenerate) {
+            spit(path, built, len);
+            spit(expected_path, got, strlen(got));
+        }
+        uint8_t *file = slurp(path, &file_len);
+        char *expected = (char *)slurp(expected_path, &expected_len);
+        if (!file || !expected)
+            fail_msg("%s: missing %s or its .expected (FOVEA_REGENERATE=1 writes them)", cases[k].name, rel);
+        if (file_len != len || memcmp(file, built, len) != 0)
+            fail_msg("%s: the committed file differs from what the builder makes", rel);
+        if (expected_len != strlen(got) || memcmp(expected, got, expected_len) != 0)
+            fail_msg("%s:\nexpected: %.*sgot:      %s", rel, (int)expected_len, expected, got);
+        if (strstr(got, "parsed without error"))
+            fail_msg("%s parsed without error", rel);
+        free(built);
+        free(got);
+        free(file);
+        free(expected);
+    }
+}
+
+/* Every prefix of a valid model, and every single-byte corruption of it,
+ * gives OK or an error: never a crash (run under ASan by scripts/test). */
+static void test_prefixes_and_flips(void **state)
+{
+    (void)state;
+    ob_model *m = base();
+    conv(m, "c1", "x", "a");
+    ob_init_floats(m, "scales", 4, (float[]){1, 1, 2, 2});
+    ob_node(m, "Resize", "up", "a,,scales", "y");
+    size_t len;
+    uint8_t *buf = pack_free(m, &len);
+    for (size_t n = 0; n <= len; n++) {
+        fv_graph *g = NULL;
+        fv_diag d;
+        fv_status st = fv_onnx_parse(buf, n, "p.onnx", NULL, &g, &d);
+        assert_true(st == FV_OK ? g != NULL : g == NULL);
+        fv_graph_free(g);
+    }
+    for (size_t k = 0; k < len; k++) {
+        uint8_t saved = buf[k];
+        buf[k] ^= 0x5a;
+        fv_graph *g = NULL;
+        fv_diag d;
+        fv_status st = fv_onnx_parse(buf, len, "f.onnx", NULL, &g, &d);
+        assert_true(st == FV_OK ? g != NULL : g == NULL);
+        fv_graph_free(g);
+        buf[k] = saved;
+    }
+    free(buf);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_golden),
+                                       cmocka_unit_test(test_prefixes_and_flips)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,244 @@
+/* The built-in model zoo: every entry parses and analyses, and every
+ * published number of REFERENCE.md sections 2 and 3 that the zoo covers is
+ * reproduced (RF, effective stride, effective padding). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fovea.h"
+
+typedef struct expect {
+    const char *layer; /* a node name, or a scope prefix (block3, Mixed_6e, layer2) */
+    int64_t rf, stride, padding;
+} expect;
+
+/* Loads zoo:NAME, analyses it at `size` and checks every row on both axes. */
+static void check(const char *name, int64_t size, const expect *rows, size_t n)
+{
+    char path[64];
+    snprintf(path, sizeof path, "zoo:%s", name);
+    fv_graph *g = NULL;
+    fv_diag d;
+    fv_diag_init(&d);
+    if (fv_model_load(path, &g, &d) != FV_OK)
+        fail_msg("%s: %s", path, d.message);
+    int64_t hw[2] = {size, size};
+    fv_trf *trf = NULL;
+    if (fv_trf_compute(g, hw, &trf, &d) != FV_OK)
+        fail_msg("%s at %lld: %s", path, (long long)size, d.message);
+    for (size_t k = 0; k < n; k++) {
+        int32_t i = fv_graph_find(g, rows[k].layer);
+        if (i < 0)
+            i = fv_graph_select(g, rows[k].layer);
+        if (i < 0)
+            fail_msg("%s: no layer '%s'", name, rows[k].layer);
+        fv_rf rf;
+        fv_trf_get(trf, i, &rf);
+        assert_false(rf.whole_input);
+        for (int a = 0; a < FV_AXES; a++) {
+            const fv_rf_axis *ax = &rf.axis[a];
+            if (ax->size_max != rows[k].rf || ax->size_min != ax->size_max ||
+                ax->stride.num != rows[k].stride || ax->stride.den != 1 ||
+                ax->padding != rows[k].padding)
+                fail_msg("%s %s (%s) axis %d at %lld: got %lld-%lld/%lld/%lld, want %lld/%lld/%lld",
+                         name, rows[k].layer, fv_graph_name(g, i), a, (long long)size,
+                         (long long)ax->size_min, (long long)ax->size_max,
+                         (long long)ax->stride.num, (long long)ax->padding,
+                         (long long)rows[k].rf, (long long)rows[k].stride,
+                         (long long)rows[k].padding);
+        }
+        if (rf.merge)
+            assert_true(rf.aligned);
+    }
+    fv_trf_free(trf);
+    fv_graph_free(g);
+}
+
+#define CHECK(name, size, ...)                                                            \
+    do {                                                                                  \
+        static const expect rows_[] = {__VA_ARGS__};                                      \
+        check(name, size, rows_, sizeof rows_ / sizeof rows_[0]);                         \
+    } while (0)
+
+/* Every entry parses and analyses at 224 (or at its own larger input size). */
+static void test_every_entry_analyses(void **state)
+{
+    (void)state;
+    assert_true(fv_zoo_size() > 0);
+    for (size_t k = 0; k < fv_zoo_size(); k++) {
+        assert_non_null(fv_zoo_description(k));
+        assert_true(strlen(fv_zoo_description(k)) > 0);
+        assert_true(strlen(fv_zoo_source(k)) > 0);
+        char path[64];
+        snprintf(path, sizeof path, "zoo:%s", fv_zoo_name(k));
+        fv_graph *g = NULL;
+        fv_diag d;
+        fv_diag_init(&d);
+        if (fv_model_load(path, &g, &d) != FV_OK)
+            fail_msg("%s: %s", path, d.message);
+        /* 224, or the declared size where the network needs more (SSD300's
+         * unpadded conv8_2/conv9_2 need at least 268 pixels). */
+        int64_t hw[2];
+        fv_graph_input_size(g, hw);
+        for (int a = 0; a < 2; a++)
+            if (hw[a] < 224)
+                hw[a] = 224;
+        fv_trf *trf = NULL;
+        if (fv_trf_compute(g, hw, &trf, &d) != FV_OK)
+            fail_msg("%s at %lldx%lld: %s", path, (long long)hw[0], (long long)hw[1], d.message);
+        fv_trf_free(trf);
+        fv_graph_free(g);
+    }
+}
+
+/* REFERENCE.md s2, alexnet_v2 per-endpoint values (224) */
+static void test_alexnet_v2(void **state)
+{
+    (void)state;
+    CHECK("alexnet_v2", 224, {"conv1", 11, 4, 0}, {"pool1", 19, 8, 0}, {"conv2", 51, 8, 16},
+          {"conv3", 99, 16, 32}, {"conv4", 131, 16, 48}, {"conv5", 163, 16, 64},
+          {"pool5", 195, 32, 64}); /* REFERENCE.md s2 table: pool5 195/32/64 */
+}
+
+/* REFERENCE.md s2, vgg_16 per-endpoint values (224); pool5 212/32/90 */
+static void test_vgg_16(void **state)
+{
+    (void)state;
+    CHECK("vgg_16", 224, {"conv1_1", 3, 1, 1}, {"pool1", 6, 2, 2}, {"conv2_1", 10, 2, 4},
+          {"pool2", 16, 4, 6}, {"conv3_1", 24, 4, 10}, {"conv3_2", 32, 4, 14},
+          {"pool3", 44, 8, 18}, {"conv4_1", 60, 8, 26}, {"conv4_2", 76, 8, 34},
+          {"pool4", 100, 16, 42}, {"conv5_1", 132, 16, 58}, {"conv5_2", 164, 16, 74},
+          {"pool5", 212, 32, 90});
+}
+
+/* REFERENCE.md s2, mobilenet_v1 Conv2d_N_pointwise (224); 13: 315/32/126 */
+static void test_mobilenet_v1(void **state)
+{
+    (void)state;
+    CHECK("mobilenet_v1", 224, {"Conv2d_0", 3, 2, 0}, {"Conv2d_1_pointwise", 7, 2, 2},
+          {"Conv2d_2_pointwise", 11, 4, 2}, {"Conv2d_3_pointwise", 19, 4, 6},
+          {"Conv2d_4_pointwise", 27, 8, 6}, {"Conv2d_5_pointwise", 43, 8, 14},
+          {"Conv2d_6_pointwise", 59, 16, 14}, {"Conv2d_7_pointwise", 91, 16, 30},
+          {"Conv2d_8_pointwise", 123, 16, 46}, {"Conv2d_9_pointwise", 155, 16, 62},
+          {"Conv2d_10_pointwise", 187, 16, 78}, {"Conv2d_11_pointwise", 219, 16, 94},
+          {"Conv2d_12_pointwise", 251, 32, 94}, {"Conv2d_13_pointwise", 315, 32, 126});
+}
+
+/* REFERENCE.md s2, resnet_v1_50 blocks 1-4 at 224 and the 321-input paddings */
+static void test_resnet_v1_50(void **state)
+{
+    (void)state;
+    CHECK("resnet_v1_50", 224, {"block1", 35, 8, 15}, {"block2", 99, 16, 47},
+          {"block3", 291, 32, 143}, {"block4", 483, 32, 239});
+    /* REFERENCE.md s2: at 321 the padding becomes 17/49/145/241 (SAME pool1) */
+    CHECK("resnet_v1_50", 321, {"block1", 35, 8, 17}, {"block2", 99, 16, 49},
+          {"block3", 291, 32, 145}, {"block4", 483, 32, 241});
+}
+
+/* REFERENCE.md s2 table: final endpoints of the deeper TF-Slim ResNets */
+static void test_resnet_v1_deep(void **state)
+{
+    (void)state;
+    CHECK("resnet_v1_101", 224, {"block4", 1027, 32, 511}); /* s2: 1027/32/511 */
+    CHECK("resnet_v1_152", 224, {"block4", 1507, 32, 751}); /* s2: 1507/32/751 */
+    CHECK("resnet_v1_200", 224, {"block4", 1763, 32, 879}); /* s2: 1763/32/879 */
+}
+
+/* REFERENCE.md s2, inception_v3 per-endpoint values (224); Mixed_7c 1311/32/618 */
+static void test_inception_v3(void **state)
+{
+    (void)state;
+    CHECK("inception_v3", 224, {"Conv2d_1a_3x3", 3, 2, 0}, {"Conv2d_2a_3x3", 7, 2, 0},
+          {"Conv2d_2b_3x3", 11, 2, 2}, {"MaxPool_3a_3x3", 15, 4, 2},
+          {"Conv2d_4a_3x3", 23, 4, 2}, {"MaxPool_5a_3x3", 31, 8, 2}, {"Mixed_5b", 63, 8, 18},
+          {"Mixed_5c", 95, 8, 34}, {"Mixed_5d", 127, 8, 50}, {"Mixed_6a", 159, 16, 58},
+          {"Mixed_6b", 351, 16, 154}, {"Mixed_6c", 543, 16, 250}, {"Mixed_6d", 735, 16, 346},
+          {"Mixed_6e", 927, 16, 442}, {"Mixed_7a", 1055, 32, 490}, {"Mixed_7b", 1183, 32, 554},
+          {"Mixed_7c", 1311, 32, 618});
+}
+
+/* REFERENCE.md s2: torchvision ResNet-50 stages 35/91/267/427 (stride in the
+ * first unit). Strides 4..32; the paddings are fovea's (all explicit and
+ * symmetric in torchvision, so the RF is centred: P = (RF - S) / 2 rounded down). */
+static void test_torchvision_resnet50(void **state)
+{
+    (void)state;
+    CHECK("resnet50", 224, {"layer1", 35, 4, 17}, {"layer2", 91, 8, 45},
+          {"layer3", 267, 16, 133}, {"layer4", 427, 32, 213});
+}
+
+/* REFERENCE.md s2: torchvision VGG-16 pools 6/16/44/100/212 (strides 2..32;
+ * paddings as TF-Slim's, the 3x3 SAME convs pad 1 as torchvision does) */
+static void test_torchvision_vgg16(void **state)
+{
+    (void)state;
+    CHECK("vgg16", 224, {"features_4", 6, 2, 2}, {"features_9", 16, 4, 6},
+          {"features_16", 44, 8, 18}, {"features_23", 100, 16, 42},
+          {"features_30", 212, 32, 90});
+}
+
+/* REFERENCE.md s3, S3FD Table 1 (640 input): the RF column counts the 3x3
+ * prediction conv, so it is checked on the *_mbox layers; the backbone
+ * layers alone give 40/92/196/276/340/468. Strides 4..128 from Table 1;
+ * paddings are fovea's (not in the paper). */
+static void test_s3fd(void **state)
+{
+    (void)state;
+    CHECK("s3fd", 640, {"conv3_3_mbox", 48, 4, 22}, {"conv4_3_mbox", 108, 8, 50},
+          {"conv5_3_mbox", 228, 16, 106}, {"conv_fc7_mbox", 340, 32, 154},
+          {"conv6_2_mbox", 468, 64, 218}, {"conv7_2_mbox", 724, 128, 346},
+          {"conv3_3", 40, 4, 18}, {"conv4_3", 92, 8, 42}, {"conv5_3", 196, 16, 90},
+          {"conv_fc7", 276, 32, 122}, {"conv6_2", 340, 64, 154}, {"conv7_2", 468, 128, 218});
+}
+
+/* REFERENCE.md s3, SSD300: the prior-box layers' true effective strides are
+ * 8, 16, 32, 64, 64, 64 (the last two do not match the steps 100 and 300). */
+static void test_ssd300(void **state)
+{
+    (void)state;
+    CHECK("ssd300", 300, {"conv4_3", 92, 8, 42}, {"fc7", 420, 16, 202},
+          {"conv6_2", 452, 32, 218}, {"conv7_2", 516, 64, 250}, {"conv8_2", 644, 64, 250},
+          {"conv9_2", 772, 64, 250});
+}
+
+/* Faster R-CNN's RPN conv on VGG-16 conv5_3: stride 16 (Ren et al. 2015) */
+static void test_faster_rcnn(void **state)
+{
+    (void)state;
+    CHECK("faster_rcnn", 600, {"conv5_3", 196, 16, 90}, {"rpn_conv_3x3", 228, 16, 106});
+}
+
+/* REFERENCE.md s4: Luo et al. stacks, TRF 11/21/41/81, no padding */
+static void test_luo(void **state)
+{
+    (void)state;
+    CHECK("luo_5", 224, {"layers", 11, 1, 0});
+    CHECK("luo_10", 224, {"layers", 21, 1, 0});
+    CHECK("luo_20", 224, {"layers", 41, 1, 0});
+    CHECK("luo_40", 224, {"layers", 81, 1, 0});
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_entry_analyses),
+        cmocka_unit_test(test_alexnet_v2),
+        cmocka_unit_test(test_vgg_16),
+        cmocka_unit_test(test_mobilenet_v1),
+        cmocka_unit_test(test_resnet_v1_50),
+        cmocka_unit_test(test_resnet_v1_deep),
+        cmocka_unit_test(test_inception_v3),
+        cmocka_unit_test(test_torchvision_resnet50),
+        cmocka_unit_test(test_torchvision_vgg16),
+        cmocka_unit_test(test_s3fd),
+        cmocka_unit_test(test_ssd300),
+        cmocka_unit_test(test_faster_rcnn),
+        cmocka_unit_test(test_luo),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
