@@ -80,9 +80,15 @@ static void nominal_stride(draft *d, size_t i)
     const fv_layer *l = &d->layers[i];
     for (int a = 0; a < FV_AXES; a++) {
         int64_t num = 1, den = 1;
+        /* a merge takes its stride from its first spatial input, not from
+         * an SE vector that comes first */
         if (l->n_inputs) {
-            num = d->sn[d->inputs[i][0]][a];
-            den = d->sd[d->inputs[i][0]][a];
+            int32_t in = d->inputs[i][0];
+            for (size_t k = l->n_inputs; k-- > 0;)
+                if (!d->whole[d->inputs[i][k]])
+                    in = d->inputs[i][k];
+            num = d->sn[in][a];
+            den = d->sd[in][a];
         }
         const fv_params *p = &l->params;
         switch (l->op) {
@@ -272,6 +278,9 @@ static fv_layer draw_resize(rng *r)
         z->scale_num[1] = z->scale_num[0];
         z->scale_den[1] = z->scale_den[0];
     }
+    /* align_corners samples out * (in - 1) / (out - 1): depends on sizes.
+     * Only for interpolation: what nearest rounds to there is not pinned down. */
+    z->align_corners = z->mode != FV_RESIZE_NEAREST && chance(r, 15);
     return l;
 }
 
