@@ -101,6 +101,28 @@ static void cubic_exact_samples_are_not_monotone(void **state)
     expect_match(g, c, 8);
 }
 
+/* Transposed conv k=1 s=2: unit v sees pixel v/2 when v is even, nothing
+ * when odd. Adding a copy shifted by 3 (pad -3 before, +3 after) gives
+ * units 0..4 the sets {0}, {2}, {1}, {3}, {2}: each unit is an interval,
+ * but their ends are not monotone. A conv k=2 then: unit 0 reads units
+ * {0, 1} -> [0, 2]; unit 1 reads {1, 2} -> [1, 2]. */
+static void union_of_shifted_gaps_is_not_monotone(void **state)
+{
+    fv_graph *g = fv_graph_create();
+    int32_t x = tb_input(g);
+    int32_t up = conv_t(g, x, 1, 2, 1);
+    fv_layer l;
+    fv_layer_init(&l, FV_OP_PAD);
+    l.inputs = &up;
+    l.n_inputs = 1;
+    l.params.pad.begin[0] = l.params.pad.begin[1] = -3;
+    l.params.pad.end[0] = l.params.pad.end[1] = 3;
+    int32_t shifted = tb_add(g, &l);
+    int32_t sum = tb_merge(g, FV_OP_ADD, up, shifted);
+    int32_t c = tb_window(g, FV_OP_CONV, sum, 2, 1, 1, 0);
+    expect_match(g, c, 8);
+}
+
 /* Pad 20 before a 16-pixel image: the middle unit (35 / 2 = 17) reads
  * pixel -3 alone, one pixel, all of it outside the image: outside = 1. */
 static void outside_counts_rf_pixels(void **state)
@@ -129,6 +151,7 @@ int main(void)
         cmocka_unit_test(dilated_conv_skips_over_gaps),
         cmocka_unit_test(dilated_transposed_conv_is_not_monotone),
         cmocka_unit_test(cubic_exact_samples_are_not_monotone),
+        cmocka_unit_test(union_of_shifted_gaps_is_not_monotone),
         cmocka_unit_test(outside_counts_rf_pixels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
