@@ -73,6 +73,20 @@ static fv_rf_err composed_period(const fv_rf_map *f, const fv_rf_map *g, int64_t
     return FV_RF_OK;
 }
 
+/* Folds g's unit j into the hull [*lo, *hi]; empty units add nothing. */
+static fv_rf_err fold(const fv_rf_map *g, int64_t j, int64_t *lo, int64_t *hi)
+{
+    int64_t l, h;
+    fv_rf_err err = fv_rf_map_eval(g, j, &l, &h);
+    if (err == FV_RF_OK && !fv_rf_entry_empty(l, h)) {
+        if (l < *lo)
+            *lo = l;
+        if (h > *hi)
+            *hi = h;
+    }
+    return err;
+}
+
 fv_rf_err fv_rf_map_compose(const fv_rf_map *f, const fv_rf_map *g, fv_rf_scratch *s, int slot,
                             fv_rf_map *out)
 {
@@ -83,6 +97,13 @@ fv_rf_err fv_rf_map_compose(const fv_rf_map *f, const fv_rf_map *g, fv_rf_scratc
     if (err != FV_RF_OK)
         return err;
     int64_t *lo = fv_rf_scratch_lo(s, slot), *hi = fv_rf_scratch_hi(s, slot);
+    int64_t step = f->step > 0 ? f->step : 1;
+    /* g's hulls need not grow with the unit (an exact cubic sample reads one
+     * pixel, its neighbours four; some units see nothing), so every unit f
+     * reads counts. But g repeats, shifted forward, every lcm(step, Lg)
+     * input units: the smallest start lies in the first `window` units read
+     * and the largest end in the last `window`. */
+    int64_t window = g->period / fv_gcd(step, g->period);
     for (int64_t o = 0; o < L; o++) {
         int64_t a, b;
         if ((err = fv_rf_map_eval(f, o, &a, &b)) != FV_RF_OK)
@@ -91,30 +112,17 @@ fv_rf_err fv_rf_map_compose(const fv_rf_map *f, const fv_rf_map *g, fv_rf_scratc
         hi[o] = FV_EMPTY_HI;
         if (fv_rf_entry_empty(a, b))
             continue;
-        /* g is monotone, so the hull comes from the first and the last unit
-         * of [a, b] that see anything; g's empties repeat with its period,
-         * so one period of search is enough. */
-        int64_t span = b - a + 1 < g->period ? b - a + 1 : g->period;
-        for (int64_t j = 0; j < span; j++) {
-            int64_t l, h;
-            if ((err = fv_rf_map_eval(g, a + j, &l, &h)) != FV_RF_OK)
-                return err;
-            if (!fv_rf_entry_empty(l, h)) {
-                lo[o] = l;
-                break;
-            }
-        }
-        for (int64_t j = 0; j < span; j++) {
-            int64_t l, h;
-            if ((err = fv_rf_map_eval(g, b - j, &l, &h)) != FV_RF_OK)
-                return err;
-            if (!fv_rf_entry_empty(l, h)) {
-                hi[o] = h;
-                break;
-            }
-        }
+        int64_t count = (b - a) / step + 1;
+        int64_t front = count < window ? count : window;
+        int64_t back = count - front < window ? count - front : window;
+        for (int64_t m = 0; m < front && err == FV_RF_OK; m++)
+            err = fold(g, a + m * step, &lo[o], &hi[o]);
+        for (int64_t m = count - back; m < count && err == FV_RF_OK; m++)
+            err = fold(g, a + m * step, &lo[o], &hi[o]);
+        if (err != FV_RF_OK)
+            return err;
     }
-    *out = (fv_rf_map){L, A, lo, hi};
+    *out = (fv_rf_map){L, A, 1, lo, hi};
     return FV_RF_OK;
 }
 
@@ -136,7 +144,7 @@ fv_rf_err fv_rf_map_unite(fv_rf_map *acc, const fv_rf_map *x, fv_rf_scratch *s, 
     if (err != FV_RF_OK)
         return err;
     int64_t *lo = fv_rf_scratch_lo(s, slot), *hi = fv_rf_scratch_hi(s, slot);
-    fv_rf_map old = {old_period, old_advance, lo, hi};
+    fv_rf_map old = {old_period, old_advance, 1, lo, hi};
     int64_t A = old_advance * (L / old_period);
     /* Extend acc in place from the top down, so no entry is read after it is overwritten. */
     for (int64_t o = L - 1; o >= 0; o--) {
@@ -155,7 +163,7 @@ fv_rf_err fv_rf_map_unite(fv_rf_map *acc, const fv_rf_map *x, fv_rf_scratch *s, 
         if (h > hi[o])
             hi[o] = h;
     }
-    *acc = (fv_rf_map){L, A, lo, hi};
+    *acc = (fv_rf_map){L, A, 1, lo, hi};
     return FV_RF_OK;
 }
 

@@ -24,6 +24,7 @@
 typedef struct fv_rf_map {
     int64_t period;  /* >= 1 */
     int64_t advance; /* >= 0 */
+    int64_t step;    /* op maps: unit o reads lo, lo + step, ..., hi (1 = every unit between) */
     int64_t *lo;     /* period entries */
     int64_t *hi;
 } fv_rf_map;
@@ -50,7 +51,8 @@ typedef enum fv_rf_err {
 /* Unit o's interval. Fails only on overflow. */
 fv_rf_err fv_rf_map_eval(const fv_rf_map *m, int64_t o, int64_t *lo, int64_t *hi);
 
-/* out = g after f: f maps a node's units to its input's units, g maps those
+/* out = g after f: f maps a node's units to its input's units (each unit
+ * reading exactly the progression lo, lo + f->step, ..., hi), g maps those
  * to image pixels. out's tables live in table slot `slot` of the scratch. */
 fv_rf_err fv_rf_map_compose(const fv_rf_map *f, const fv_rf_map *g, fv_rf_scratch *s, int slot,
                             fv_rf_map *out);

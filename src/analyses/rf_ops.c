@@ -11,6 +11,7 @@ static void window_map(const fv_window *w, int a, int64_t pb, fv_rf_map *m)
 {
     m->period = 1;
     m->advance = w->stride[a];
+    m->step = w->dilation[a];
     m->lo[0] = -pb;
     m->hi[0] = -pb + kernel_extent(w, a) - 1;
 }
@@ -23,6 +24,9 @@ static void window_t_map(const fv_window *w, int a, int64_t pb, fv_rf_map *m)
     int64_t s = w->stride[a];
     m->period = s;
     m->advance = 1;
+    /* The taps that hit one output are t0, t0 + s/g, ... (g = gcd(d, s)), so
+     * the inputs it reads step by d/g. */
+    m->step = w->dilation[a] / fv_gcd(w->dilation[a], s);
     for (int64_t o = 0; o < s; o++) {
         m->lo[o] = FV_EMPTY_LO;
         m->hi[o] = FV_EMPTY_HI;
@@ -102,6 +106,7 @@ fv_rf_op_err fv_rf_op_map(const fv_graph *g, int32_t node, int a, const fv_featu
         return FV_RF_OP_NOMEM;
     m->lo = fv_rf_scratch_lo(s, 0);
     m->hi = fv_rf_scratch_hi(s, 0);
+    m->step = 1;
 
     int64_t pb = 0;
     if (kind == FV_KIND_WINDOW || kind == FV_KIND_WINDOW_T) {

@@ -65,7 +65,8 @@ static int grow(void **buf, size_t *cap, size_t need, size_t item)
 static fv_rf_map node_map(const fv_trf *t, int32_t node, int a)
 {
     const node_axis *ax = &t->nodes[node].axis[a];
-    return (fv_rf_map){ax->period, ax->advance, t->pool + ax->table, t->pool + ax->table + ax->period};
+    return (fv_rf_map){ax->period, ax->advance, 1, t->pool + ax->table,
+                       t->pool + ax->table + ax->period};
 }
 
 static fv_status store_map(fv_trf *t, int32_t node, int a, const fv_rf_map *m, fv_diag *diag)
@@ -209,7 +210,7 @@ static fv_status node_paths(fv_trf *t, int32_t node, int a, const int32_t *spati
 static fv_status input_node(fv_trf *t, int32_t node, fv_diag *diag)
 {
     int64_t zero = 0;
-    fv_rf_map unit = {1, 1, &zero, &zero}; /* unit o sees pixel o */
+    fv_rf_map unit = {1, 1, 1, &zero, &zero}; /* unit o sees pixel o */
     path_entry one = {fv_rat_int(1), fv_rat_int(1), fv_rat_int(1)};
     for (int a = 0; a < FV_AXES; a++) {
         fv_status st = store_map(t, node, a, &unit, diag);
@@ -256,7 +257,8 @@ static fv_status spatial_node(fv_trf *t, int32_t node, const int32_t *spatial, s
             if (err == FV_RF_OK && k == 0) {
                 /* The first input becomes the accumulator in slot 2. */
                 err = fv_rf_scratch_reserve(s, (size_t)h.period);
-                acc = (fv_rf_map){h.period, h.advance, fv_rf_scratch_lo(s, 2), fv_rf_scratch_hi(s, 2)};
+                acc = (fv_rf_map){h.period, h.advance, 1, fv_rf_scratch_lo(s, 2),
+                                  fv_rf_scratch_hi(s, 2)};
                 memcpy(acc.lo, h.lo, (size_t)h.period * sizeof *h.lo);
                 memcpy(acc.hi, h.hi, (size_t)h.period * sizeof *h.hi);
             } else if (err == FV_RF_OK) {
@@ -412,8 +414,11 @@ static void fill_axis(const fv_trf *t, int32_t node, int a, fv_rf_axis *ra, int 
     ra->centre_unit = (ra->map_size - 1) / 2;
     int64_t lo, hi;
     int64_t image = t->maps[fv_graph_input_node(t->graph)].size[a];
-    if (fv_rf_map_eval(&m, ra->centre_unit, &lo, &hi) == FV_RF_OK && !fv_rf_entry_empty(lo, hi))
-        ra->outside = (lo < 0 ? -lo : 0) + (hi > image - 1 ? hi - (image - 1) : 0);
+    if (fv_rf_map_eval(&m, ra->centre_unit, &lo, &hi) == FV_RF_OK && !fv_rf_entry_empty(lo, hi)) {
+        /* RF pixels minus those inside [0, image - 1] */
+        int64_t first = lo > 0 ? lo : 0, last = hi < image - 1 ? hi : image - 1;
+        ra->outside = (hi - lo + 1) - (last >= first ? last - first + 1 : 0);
+    }
 }
 
 void fv_trf_get(const fv_trf *t, int32_t node, fv_rf *rf)

@@ -26,7 +26,8 @@ static int64_t outside(const fv_interval *iv, int64_t size)
 {
     if (iv->empty)
         return 0;
-    return (iv->first < 0 ? -iv->first : 0) + (iv->last > size - 1 ? iv->last - (size - 1) : 0);
+    int64_t first = iv->first > 0 ? iv->first : 0, last = iv->last < size - 1 ? iv->last : size - 1;
+    return (iv->last - iv->first + 1) - (last >= first ? last - first + 1 : 0);
 }
 
 fv_status fv_report_unit(const fv_graph *g, const fv_trf *t, int32_t node, int64_t y, int64_t x,

@@ -482,6 +482,12 @@ static int32_t add_head(draft *d, rng *r)
 
 fv_graph *rg_generate(uint64_t seed, int64_t hw[FV_AXES])
 {
+    int mixed;
+    return rg_generate_mixed(seed, hw, &mixed);
+}
+
+fv_graph *rg_generate_mixed(uint64_t seed, int64_t hw[FV_AXES], int *mixed)
+{
     rng r = {seed};
     draft *d = calloc(1, sizeof *d);
     if (!d)
@@ -519,6 +525,7 @@ fv_graph *rg_generate(uint64_t seed, int64_t hw[FV_AXES])
     }
     hw[0] = d->hw[0];
     hw[1] = d->hw[1];
+    *mixed = d->mixed_strides;
     fv_graph *g = build(d, d->n);
     free(d);
     return g;

@@ -17,4 +17,8 @@
  */
 fv_graph *rg_generate(uint64_t seed, int64_t hw[FV_AXES]);
 
+/* As rg_generate; *mixed says whether the graph belongs to the family that
+ * may merge branches of unequal effective stride (which fovea refuses). */
+fv_graph *rg_generate_mixed(uint64_t seed, int64_t hw[FV_AXES], int *mixed);
+
 #endif
