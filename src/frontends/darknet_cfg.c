@@ -24,16 +24,9 @@ static char *dup_range(const char *s, size_t n)
 fv_status dn_error(const dn_cfg *cfg, fv_diag *diag, fv_status status, int32_t line, int32_t col,
                    const char *fmt, ...)
 {
-    if (!diag)
-        return status;
-    fv_diag_init(diag);
-    snprintf(diag->file, sizeof diag->file, "%s", cfg->file);
-    diag->pos.line = line;
-    diag->pos.col = col;
-    fv_text_line(cfg->text, cfg->len, line, diag->source_line, sizeof diag->source_line);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(diag->message, sizeof diag->message, fmt, ap);
+    status = fv_diag_at_v(diag, status, cfg->file, cfg->text, cfg->len, line, col, fmt, ap);
     va_end(ap);
     return status;
 }

@@ -19,16 +19,9 @@ void pt_lexer_init(pt_lexer *lx, const char *text, size_t len, const char *file)
 fv_status pt_error(const pt_lexer *lx, fv_diag *diag, fv_status status, int32_t line, int32_t col,
                    const char *fmt, ...)
 {
-    if (!diag)
-        return status;
-    fv_diag_init(diag);
-    snprintf(diag->file, sizeof diag->file, "%s", lx->file);
-    diag->pos.line = line;
-    diag->pos.col = col;
-    fv_text_line(lx->text, lx->len, line, diag->source_line, sizeof diag->source_line);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(diag->message, sizeof diag->message, fmt, ap);
+    status = fv_diag_at_v(diag, status, lx->file, lx->text, lx->len, line, col, fmt, ap);
     va_end(ap);
     return status;
 }

@@ -12,18 +12,10 @@
 fv_status fv_src_error(const fv_src *src, fv_status st, int32_t line, int32_t col,
                        const char *fmt, ...)
 {
-    fv_diag *d = src->diag;
-    if (!d)
-        return st;
-    fv_diag_init(d);
-    snprintf(d->file, sizeof d->file, "%s", src->file ? src->file : "");
-    d->pos.line = line;
-    d->pos.col = col;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(d->message, sizeof d->message, fmt, ap);
+    st = fv_diag_at_v(src->diag, st, src->file, src->text, src->len, line, col, fmt, ap);
     va_end(ap);
-    fv_text_line(src->text, src->len, line, d->source_line, sizeof d->source_line);
     return st;
 }
 

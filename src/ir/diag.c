@@ -60,6 +60,20 @@ static void set_message(fv_diag *diag, const char *fmt, va_list ap)
     vsnprintf(diag->message, sizeof diag->message, fmt, ap);
 }
 
+fv_status fv_diag_at_v(fv_diag *diag, fv_status status, const char *file, const char *text,
+                       size_t len, int32_t line, int32_t col, const char *fmt, va_list ap)
+{
+    if (!diag)
+        return status;
+    fv_diag_init(diag);
+    snprintf(diag->file, sizeof diag->file, "%s", file ? file : "");
+    diag->pos.line = line;
+    diag->pos.col = col;
+    set_message(diag, fmt, ap);
+    fv_text_line(text, len, line, diag->source_line, sizeof diag->source_line);
+    return status;
+}
+
 fv_status fv_diag_set(fv_diag *diag, fv_status status, const char *fmt, ...)
 {
     if (!diag)

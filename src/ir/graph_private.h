@@ -3,6 +3,8 @@
 #ifndef FV_GRAPH_PRIVATE_H
 #define FV_GRAPH_PRIVATE_H
 
+#include <stdarg.h>
+
 #include "fovea.h"
 
 /* A name index slot: node + 1 (0 = empty) and the name's hash, compared
@@ -85,6 +87,12 @@ static inline const char *fv_node_name(const fv_graph *g, const fv_node *n) {
  * has one, else the node's name and index. Returns `status`. */
 fv_status fv_diag_node(fv_diag *diag, const fv_graph *g, int32_t node, fv_status status,
                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Fills diag with a message at line:col of `file`, quoting that line of
+ * `text` (len bytes; NULL for none). Every text frontend reports through it. */
+fv_status fv_diag_at_v(fv_diag *diag, fv_status status, const char *file, const char *text,
+                       size_t len, int32_t line, int32_t col, const char *fmt, va_list ap)
+    __attribute__((format(printf, 8, 0)));
 
 /* Fills diag with a message and no position. Returns `status`. */
 fv_status fv_diag_set(fv_diag *diag, fv_status status, const char *fmt, ...)
