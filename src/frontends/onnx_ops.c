@@ -131,7 +131,12 @@ static fv_status define_output(onnx_ctx *c, size_t o, int32_t node, int vector)
     if (!name[0])
         return FV_OK;
     onnx_value v = {.name = name, .kind = ONNX_FEATURE, .node = node, .vector = vector};
-    return onnx_define(c, &v);
+    fv_status st = onnx_define(c, &v);
+    /* The tensor name selects the node too (--layer); a name too long to
+     * be a node name is too long to type, and is left out. */
+    if (st == FV_OK && strlen(name) <= FV_MAX_NAME && fv_graph_alias(c->g, name, node, c->diag) != FV_OK)
+        return onnx_fail(c, FV_ERR_NOMEM, "out of memory");
+    return st;
 }
 
 static fv_status define_outputs(onnx_ctx *c, int32_t node, int vector)
