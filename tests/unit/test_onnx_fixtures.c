@@ -149,12 +149,35 @@ static void test_fixture(void **state)
     cJSON_Delete(doc);
 }
 
+/* The fixtures keep no weight bytes: asking for a weight is an error that
+ * says so, not a crash or zeros. */
+static void test_graph_only_weights(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/data/onnx/resnet18.onnx", FOVEA_SOURCE_DIR);
+    fv_load_options opts = {.keep_weights = 1};
+    fv_graph *g = NULL;
+    fv_diag d;
+    fv_diag_init(&d);
+    assert_int_equal(fv_model_load_ex(path, &opts, &g, &d), FV_OK);
+    int32_t conv1 = fv_graph_find(g, "/conv1/Conv");
+    assert_true(conv1 >= 0);
+    const float *data;
+    int64_t dims[4];
+    int nd;
+    assert_int_equal(fv_graph_weight(g, conv1, FV_WEIGHT, &data, dims, &nd, &d), FV_ERR_SEMANTIC);
+    assert_non_null(strstr(d.message, "does not hold its 9408 values")); /* 64x3x7x7 */
+    fv_graph_free(g);
+}
+
 #define FIXTURE(name) {name, test_fixture, NULL, NULL, (void *)name}
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         FIXTURE("resnet18"), FIXTURE("unet"),
+        cmocka_unit_test(test_graph_only_weights),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
