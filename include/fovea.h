@@ -234,7 +234,8 @@ size_t fv_graph_size(const fv_graph *graph);
 int32_t fv_graph_find(const fv_graph *graph, const char *name);
 
 /**
- * Finds the layer a user means: the node named exactly `name`, else the last
+ * Finds the layer a user means: the node named exactly `name`, else the node
+ * whose output the model names `name` (an ONNX tensor name), else the last
  * node (in graph order) whose name starts with `name` followed by '.', '/'
  * or '_' (so "layer3" selects the end of stage layer3). -1 when none.
  */

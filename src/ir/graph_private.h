@@ -52,7 +52,24 @@ struct fv_graph {
     fv_weight_store *weights; /* NULL unless loaded with keep_weights */
     fv_head *heads;      /* detection heads; each owns its anchor arrays */
     size_t n_heads, cap_heads;
+    struct fv_alias *aliases; /* other names of node outputs (alias.c) */
+    size_t n_aliases, cap_aliases;
+    uint32_t *alias_table;    /* open addressing: alias + 1, 0 = empty */
+    size_t alias_table_cap;
 };
+
+/* FNV-1a of a name, folded to 32 bits; the name indexes share it. */
+uint32_t fv_name_hash(const char *name);
+
+/* Gives node `node` another name, such as the ONNX tensor it produces, for
+ * fv_graph_select. A name given twice means the later node. */
+fv_status fv_graph_alias(fv_graph *g, const char *name, int32_t node, fv_diag *diag);
+
+/* The node an alias names, or -1. */
+int32_t fv_graph_find_alias(const fv_graph *g, const char *name);
+
+/* Frees the alias index (alias.c); fv_graph_free calls it. */
+void fv_graph_free_aliases(fv_graph *g);
 
 /* Appends a warning (formatted, copied). Returns FV_ERR_NOMEM or FV_OK. */
 fv_status fv_graph_warn(fv_graph *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

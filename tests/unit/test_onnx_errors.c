@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +136,57 @@ static uint8_t *make_zero_stride(size_t *len)
     return pack_free(m, len);
 }
 
+static uint8_t *make_huge_pads(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = ob_node(m, "Conv", "c1", "x,w", "y");
+    ob_ints(m, n, "pads", 4, (int64_t[]){1, 1000000000000, 1, 1});
+    return pack_free(m, len);
+}
+
+static uint8_t *make_huge_dilation(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = conv(m, "c1", "x", "y");
+    ob_ints(m, n, "dilations", 2, (int64_t[]){1, INT64_MAX});
+    return pack_free(m, len);
+}
+
+static uint8_t *make_zero_group(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = conv(m, "c1", "x", "y");
+    ob_int(m, n, "group", 0);
+    return pack_free(m, len);
+}
+
+static uint8_t *make_zero_blocksize(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = ob_node(m, "DepthToSpace", "d2s", "x", "y");
+    ob_int(m, n, "blocksize", 0);
+    return pack_free(m, len);
+}
+
+static uint8_t *make_resize_nan_scale(size_t *len)
+{
+    ob_model *m = base();
+    ob_init_floats(m, "scales", 4, (float[]){1, 1, NAN, 2});
+    ob_node(m, "Resize", "up", "x,,scales", "y");
+    return pack_free(m, len);
+}
+
+static uint8_t *make_slice_zero_step(size_t *len)
+{
+    ob_model *m = base();
+    ob_init_ints(m, "starts", 1, (int64_t[]){0});
+    ob_init_ints(m, "ends", 1, (int64_t[]){8});
+    ob_init_ints(m, "axes", 1, (int64_t[]){3});
+    ob_init_ints(m, "steps", 1, (int64_t[]){0});
+    ob_node(m, "Slice", "crop", "x,starts,ends,axes,steps", "y");
+    return pack_free(m, len);
+}
+
 static uint8_t *make_pads_length(size_t *len)
 {
     ob_model *m = base();
@@ -246,6 +298,12 @@ static const struct {
     {"negative_kernel", make_negative_kernel},
     {"zero_stride", make_zero_stride},
     {"pads_length", make_pads_length},
+    {"huge_pads", make_huge_pads},
+    {"huge_dilation", make_huge_dilation},
+    {"zero_group", make_zero_group},
+    {"zero_blocksize", make_zero_blocksize},
+    {"resize_nan_scale", make_resize_nan_scale},
+    {"slice_zero_step", make_slice_zero_step},
     {"bad_auto_pad", make_bad_auto_pad},
     {"dangling_tensor", make_dangling_tensor},
     {"cycle", make_cycle},
