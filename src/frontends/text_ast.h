@@ -55,6 +55,11 @@ typedef struct fv_tprogram {
 #define FV_TEXT_MAX_DEPTH 32
 /* Maximum copies one repeat makes. */
 #define FV_TEXT_MAX_REPEAT 1000000
+/* Maximum nodes a program expands to. Nested repeats and blocks multiply:
+ * three lines can ask for 10^18 layers. The deepest published CNNs
+ * (ResNet-1001) have a few thousand layers; 65,536 leaves ample room while a
+ * file full of nested repeats still fails in well under a second. */
+#define FV_TEXT_MAX_NODES (1 << 16)
 
 /* Lexes and parses the whole source into *prog (caller frees with
  * fv_tprogram_free, also after a failure). */

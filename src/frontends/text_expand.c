@@ -41,6 +41,7 @@ typedef struct expander {
     fv_graph *g;
     int32_t input;         /* the input node, -1 until declared */
     char *buf;             /* VALUE_MAX bytes for the value being read */
+    const fv_token *outer_repeat; /* the outermost repeat being expanded, or NULL */
 } expander;
 
 static fv_status oom(expander *ex) { return fv_src_error(ex->src, FV_ERR_NOMEM, 0, 0, "out of memory"); }
@@ -55,6 +56,17 @@ static fv_status err_tok(expander *ex, fv_status st, const fv_token *t, const ch
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     return fv_src_error(ex->src, st, t->line, t->col, "%s", msg);
+}
+
+/* The node limit: nested repeats multiply, so the one to blame is the
+ * outermost repeat around the layer that crosses it. */
+static fv_status node_limit(expander *ex, const fv_token *at)
+{
+    if (ex->outer_repeat)
+        return err_tok(ex, FV_ERR_LIMIT, ex->outer_repeat,
+                       "repeat expands the network to more than %d nodes", FV_TEXT_MAX_NODES);
+    return err_tok(ex, FV_ERR_LIMIT, at, "the network expands to more than %d nodes",
+                   FV_TEXT_MAX_NODES);
 }
 
 /* Gives a position to an error from the graph (which has none for limits). */
@@ -200,6 +212,8 @@ static fv_status add_layer(expander *ex, scope *sc, const fv_tstmt *s, fv_layer 
     const fv_token *at = s->label ? s->label : s->head;
     if (fv_graph_find(ex->g, name) >= 0)
         return err_tok(ex, FV_ERR_SEMANTIC, at, "duplicate layer name '%s'", name);
+    if (fv_graph_size(ex->g) >= FV_TEXT_MAX_NODES)
+        return node_limit(ex, at);
     layer->name = name;
     layer->pos = (fv_srcpos){at->line, at->col};
     int32_t index;
@@ -521,6 +535,9 @@ static fv_status expand_repeat(expander *ex, scope *sc, const fv_tstmt *s)
     else
         snprintf(label, sizeof label, "repeat%u", sc->n_repeats);
     sc->n_repeats++;
+    int outermost = !ex->outer_repeat;
+    if (outermost)
+        ex->outer_repeat = s->head;
     for (int64_t i = 0; i < n && st == FV_OK; i++) {
         char copy[FV_MAX_NAME + 32], index[24];
         snprintf(index, sizeof index, "%lld", (long long)i);
@@ -541,6 +558,8 @@ static fv_status expand_repeat(expander *ex, scope *sc, const fv_tstmt *s)
         }
         scope_free(&child);
     }
+    if (outermost)
+        ex->outer_repeat = NULL;
     return st;
 }
 
@@ -632,7 +651,7 @@ static fv_status implicit_input(expander *ex, scope *top)
 
 fv_status fv_text_expand(const fv_src *src, fv_tprogram *prog, fv_graph *graph)
 {
-    expander ex = {src, prog, graph, -1, malloc(VALUE_MAX)};
+    expander ex = {.src = src, .prog = prog, .g = graph, .input = -1, .buf = malloc(VALUE_MAX)};
     scope top = {0};
     top.in = top.prev = -1;
     top.prefix = calloc(1, 1);

@@ -207,6 +207,10 @@ static fv_status parse_statement(parser *p, fv_tlist *list, int depth)
         fv_status st = parse_body(p, s, depth);
         if (st != FV_OK)
             return st;
+        /* An empty body would loop up to 10^6 times per level adding nothing. */
+        if (s->body.n == 0)
+            return fv_src_error(p->src, FV_ERR_SEMANTIC, head->line, head->col,
+                                "repeat has no layers in its body");
     }
     if (s->kind != FV_TSTMT_REPEAT) {
         fv_status st = parse_args(p, s);

@@ -94,7 +94,8 @@ void fv_text_line(const char *text, size_t len, int32_t line, char *buf, size_t 
 
 static inline const fv_node *fv_node_at(const fv_graph *g, int32_t i) { return &g->nodes[i]; }
 static inline const int32_t *fv_node_inputs(const fv_graph *g, const fv_node *n) {
-    return g->edges + n->first_input;
+    /* A graph of input nodes alone has no edge array at all. */
+    return g->edges ? g->edges + n->first_input : NULL;
 }
 static inline const char *fv_node_name(const fv_graph *g, const fv_node *n) {
     return g->names + n->name;

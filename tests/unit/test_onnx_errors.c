@@ -281,6 +281,65 @@ static uint8_t *make_constant_no_value(size_t *len)
     return pack_free(m, len);
 }
 
+/* Absurd sizes: each is refused with the limit it exceeds (src/ir/fv_limits.h). */
+static uint8_t *make_input_too_big(size_t *len)
+{
+    ob_model *m = ob_new(13);
+    ob_input(m, "x", 4, (int64_t[]){1, 4, 3000000000LL, 16});
+    ob_node(m, "Relu", "r", "x", "y");
+    ob_output(m, "y");
+    return pack_free(m, len);
+}
+
+static uint8_t *make_kernel_too_big(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = ob_node(m, "MaxPool", "pool", "x", "y");
+    ob_ints(m, n, "kernel_shape", 2, (int64_t[]){3, 100000});
+    return pack_free(m, len);
+}
+
+static uint8_t *make_pads_too_big(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = ob_node(m, "AveragePool", "pool", "x", "y");
+    ob_ints(m, n, "kernel_shape", 2, (int64_t[]){3, 3});
+    ob_ints(m, n, "pads", 4, (int64_t[]){0, 0, 0, 9000000000000LL});
+    return pack_free(m, len);
+}
+
+static uint8_t *make_dilation_too_big(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = conv(m, "c1", "x", "y");
+    ob_ints(m, n, "dilations", 2, (int64_t[]){70000, 1});
+    return pack_free(m, len);
+}
+
+static uint8_t *make_self_cycle(size_t *len)
+{
+    ob_model *m = base();
+    ob_node(m, "Add", "loop", "x,a", "a");
+    ob_node(m, "Relu", "out", "a", "y");
+    return pack_free(m, len);
+}
+
+/* 4097 inputs to one Concat: one more than FV_MAX_INPUTS. */
+static uint8_t *make_too_many_inputs(size_t *len)
+{
+    ob_model *m = base();
+    size_t n = 4097, cap = n * 2 + 1, used = 0;
+    char *inputs = malloc(cap);
+    for (size_t k = 0; k < n; k++) {
+        inputs[used++] = 'x';
+        inputs[used++] = k + 1 < n ? ',' : '\0';
+    }
+    ob_node_t *c = ob_node(m, "Concat", "cat", inputs, "y");
+    ob_int(m, c, "axis", 1);
+    free(inputs);
+    return pack_free(m, len);
+}
+
 static const struct {
     const char *name;
     uint8_t *(*make)(size_t *len);
@@ -314,6 +373,12 @@ static const struct {
     {"resize_sizes_dynamic", make_resize_sizes_dynamic},
     {"transpose_nhwc", make_transpose_nhwc},
     {"constant_no_value", make_constant_no_value},
+    {"input_too_big", make_input_too_big},
+    {"kernel_too_big", make_kernel_too_big},
+    {"pads_too_big", make_pads_too_big},
+    {"dilation_too_big", make_dilation_too_big},
+    {"self_cycle", make_self_cycle},
+    {"too_many_inputs", make_too_many_inputs},
 };
 
 static uint8_t *slurp(const char *path, size_t *len)
