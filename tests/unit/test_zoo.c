@@ -172,14 +172,94 @@ static void test_torchvision_resnet50(void **state)
           {"layer3", 267, 16, 133}, {"layer4", 427, 32, 213});
 }
 
+/* REFERENCE.md s2 table, the final endpoints of the other TF-Slim Inceptions */
+static void test_inception_v2_v4_resnet(void **state)
+{
+    (void)state;
+    CHECK("inception_v2", 224, {"Mixed_5c", 699, 32, 318});          /* s2: 699/32/318 */
+    CHECK("inception_v4", 224, {"Mixed_7d", 2071, 32, 998});         /* s2: 2071/32/998 */
+    CHECK("inception_resnet_v2", 224, {"Conv2d_7b_1x1", 3039, 32, 1482}); /* s2: 3039/32/1482 */
+}
+
+/* Accumulates one layer into an expected row by Araujo et al.'s recurrences
+ * (REFERENCE.md s1): r += (k - 1) * j, P += p * j, j *= s. */
+static void grow(expect *e, int64_t k, int64_t s, int64_t p)
+{
+    e->rf += (k - 1) * e->stride;
+    e->padding += p * e->stride;
+    e->stride *= s;
+}
+
+/* torchvision MobileNet v2: every block's end (features.N, its add or its
+ * last BN), derived here from the (t, c, n, s) table of Sandler et al.
+ * 2018: only the 3x3s (p=1) grow the RF; the stride is on a stage's first. */
+static void test_torchvision_mobilenet_v2(void **state)
+{
+    (void)state;
+    static const int stages[7][2] = {{1, 1}, {2, 2}, {3, 2}, {4, 2}, {3, 1}, {3, 2}, {1, 1}};
+    expect rows[18];
+    char names[18][16];
+    expect e = {NULL, 1, 1, 0};
+    grow(&e, 3, 2, 1); /* features.0: 3x3 stride 2 */
+    int block = 1;
+    for (int st = 0; st < 7; st++)
+        for (int i = 0; i < stages[st][0]; i++, block++) {
+            grow(&e, 3, i == 0 ? stages[st][1] : 1, 1);
+            snprintf(names[block - 1], sizeof names[0], "features.%d", block);
+            rows[block - 1] = e;
+            rows[block - 1].layer = names[block - 1];
+        }
+    assert_int_equal(block, 18);
+    rows[17] = e; /* features.18: 1x1 */
+    rows[17].layer = "features.18";
+    assert_int_equal(e.rf, 491); /* 3 + 2 * (2 + 2*4 + 3*8 + 4*16 + 3*16 + 3*32 + 1*32) */
+    check("mobilenet_v2", 224, rows, 18);
+}
+
+/* torchvision DenseNet-121: the end of every dense block and transition,
+ * derived from its layout (Huang et al. 2017): conv0 7x7/2 p3, pool0 3x3/2
+ * p1, dense layers 1x1 + 3x3 p1 (6, 12, 24, 16 of them), transitions 1x1
+ * + 2x2/2 average pool. A block's end is the concat of every path, and the
+ * deepest one decides its RF: they are all centred alike. */
+static void test_torchvision_densenet121(void **state)
+{
+    (void)state;
+    static const int layers[4] = {6, 12, 24, 16};
+    expect rows[8];
+    char names[8][40];
+    expect e = {NULL, 1, 1, 0};
+    grow(&e, 7, 2, 3);
+    grow(&e, 3, 2, 1);
+    size_t n = 0;
+    for (int b = 0; b < 4; b++) {
+        for (int i = 0; i < layers[b]; i++)
+            grow(&e, 3, 1, 1);
+        snprintf(names[n], sizeof names[0], "features.denseblock%d", b + 1);
+        rows[n] = e;
+        rows[n].layer = names[n];
+        n++;
+        if (b == 3)
+            break;
+        grow(&e, 2, 2, 0);
+        snprintf(names[n], sizeof names[0], "features.transition%d", b + 1);
+        rows[n] = e;
+        rows[n].layer = names[n];
+        n++;
+    }
+    rows[n] = e;
+    rows[n++].layer = "features.norm5";
+    assert_int_equal(e.rf, 2071);
+    check("densenet121", 224, rows, n);
+}
+
 /* REFERENCE.md s2: torchvision VGG-16 pools 6/16/44/100/212 (strides 2..32;
  * paddings as TF-Slim's, the 3x3 SAME convs pad 1 as torchvision does) */
 static void test_torchvision_vgg16(void **state)
 {
     (void)state;
-    CHECK("vgg16", 224, {"features_4", 6, 2, 2}, {"features_9", 16, 4, 6},
-          {"features_16", 44, 8, 18}, {"features_23", 100, 16, 42},
-          {"features_30", 212, 32, 90});
+    CHECK("vgg16", 224, {"features.4", 6, 2, 2}, {"features.9", 16, 4, 6},
+          {"features.16", 44, 8, 18}, {"features.23", 100, 16, 42},
+          {"features.30", 212, 32, 90}, {"features", 212, 32, 90});
 }
 
 /* REFERENCE.md s3, S3FD Table 1 (640 input): the RF column counts the 3x3
@@ -235,6 +315,9 @@ int main(void)
         cmocka_unit_test(test_inception_v3),
         cmocka_unit_test(test_torchvision_resnet50),
         cmocka_unit_test(test_torchvision_vgg16),
+        cmocka_unit_test(test_inception_v2_v4_resnet),
+        cmocka_unit_test(test_torchvision_mobilenet_v2),
+        cmocka_unit_test(test_torchvision_densenet121),
         cmocka_unit_test(test_s3fd),
         cmocka_unit_test(test_ssd300),
         cmocka_unit_test(test_faster_rcnn),
