@@ -11,6 +11,7 @@
 #include "fv_limits.h"
 #include "text_ast.h"
 #include "text_head.h"
+#include "text_outputs.h"
 #include "text_params.h"
 
 #define VALUE_MAX 65536
@@ -47,6 +48,7 @@ typedef struct expander {
     fv_graph *g;
     int32_t input;         /* the input node, -1 until declared */
     char *buf;             /* VALUE_MAX bytes for the value being read */
+    fv_text_outputs outputs; /* block instances and repeats by name */
 } expander;
 
 static fv_status oom(expander *ex) { return fv_src_error(ex->src, FV_ERR_NOMEM, 0, 0, "out of memory"); }
@@ -160,7 +162,8 @@ static fv_status read_label(expander *ex, const scope *sc, const fv_token *label
     return FV_OK;
 }
 
-/* A layer name in from=: `in`, then the innermost scope's names outward. */
+/* A layer name in from=: `in`, then the innermost scope's names outward;
+ * in each scope a layer first, then a block instance or repeat (its output). */
 static int32_t resolve(expander *ex, const scope *sc, const char *name)
 {
     if (strcmp(name, "in") == 0)
@@ -172,10 +175,23 @@ static int32_t resolve(expander *ex, const scope *sc, const char *name)
         if ((size_t)snprintf(full, sizeof full, "%s%s", s->prefix, name) >= sizeof full)
             continue;
         int32_t i = fv_graph_find(ex->g, full);
+        if (i < 0)
+            i = fv_text_outputs_get(&ex->outputs, full);
         if (i >= 0)
             return i;
     }
     return -1;
+}
+
+/* Records the output of the scope `child` (an instance or a repeat copy) under
+ * its prefix without the final '.'. */
+static fv_status record_output(expander *ex, const scope *child, int32_t node)
+{
+    size_t n = strlen(child->prefix);
+    child->prefix[n - 1] = '\0';
+    fv_status st = fv_text_outputs_put(&ex->outputs, child->prefix, node);
+    child->prefix[n - 1] = '.';
+    return st == FV_OK ? FV_OK : oom(ex);
 }
 
 /* Reads from=a,b,c into a fresh array (caller frees). ex->buf holds the
@@ -536,6 +552,8 @@ static fv_status expand_instance(expander *ex, scope *sc, const fv_tstmt *s, fv_
         st = expand_list(ex, &child, &b->body);
         b->active = 0;
         sc->prev = child.prev;
+        if (st == FV_OK)
+            st = record_output(ex, &child, child.prev);
     }
     scope_free(&child);
     return st;
@@ -579,9 +597,18 @@ static fv_status expand_repeat(expander *ex, scope *sc, const fv_tstmt *s)
                 child.n_vars = 1;
                 st = expand_list(ex, &child, &s->body);
                 sc->prev = child.prev;
+                if (st == FV_OK)
+                    st = record_output(ex, &child, child.prev);
             }
         }
         scope_free(&child);
+    }
+    /* The repeat's label names its last copy's output. */
+    if (st == FV_OK) {
+        char full[2 * FV_MAX_NAME + 2];
+        snprintf(full, sizeof full, "%s%s", sc->prefix, label);
+        if (fv_text_outputs_put(&ex->outputs, full, sc->prev) != FV_OK)
+            st = oom(ex);
     }
     return st;
 }
@@ -844,7 +871,7 @@ static fv_status implicit_input(expander *ex, scope *top)
 
 fv_status fv_text_expand(const fv_src *src, fv_tprogram *prog, fv_graph *graph)
 {
-    expander ex = {src, prog, graph, -1, malloc(VALUE_MAX)};
+    expander ex = {src, prog, graph, -1, malloc(VALUE_MAX), {0}};
     scope top = {0};
     top.names = &top;
     top.in = top.prev = -1;
@@ -863,6 +890,7 @@ fv_status fv_text_expand(const fv_src *src, fv_tprogram *prog, fv_graph *graph)
         st = fv_src_error(src, FV_ERR_SEMANTIC, 0, 0,
                           "no input declared; begin with 'input size=224'");
     scope_free(&top);
+    fv_text_outputs_free(&ex.outputs);
     free(ex.buf);
     return st;
 }

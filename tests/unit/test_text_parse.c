@@ -410,6 +410,23 @@ static void test_for_loops(void **state)
     fv_graph_free(g);
 }
 
+/* from= may name a block instance or a repeat (or one of its copies): it
+ * means that scope's output, its last statement. */
+static void test_instance_outputs(void **state)
+{
+    fv_graph *g = parse("block b(c) { conv k=3 p=1 c=$c; out: relu }\n"
+                        "input size=32\n"
+                        "x: b c=8\n"
+                        "b c=4\n"
+                        "r: repeat 2 { b c=2 }\n"
+                        "for n in 1..2 { y$n: b c=1 from=x }\n"
+                        "s: add from=x,b_0,r.0,r,y2\n");
+    expect_node(g, "s", FV_OP_ADD, "x.out", "b_0.out", "r.0.b_0.out", "r.1.b_0.out", "y2.out",
+                NULL);
+    expect_node(g, "y1.conv_9", FV_OP_CONV, "x.out", NULL);
+    fv_graph_free(g);
+}
+
 /* Reads a whole file into a NUL-terminated buffer the caller frees. */
 static char *slurp(const char *path, size_t *len)
 {
@@ -563,6 +580,7 @@ int main(void)
         cmocka_unit_test(test_repeat),
         cmocka_unit_test(test_repeat_scope_names),
         cmocka_unit_test(test_for_loops),
+        cmocka_unit_test(test_instance_outputs),
         cmocka_unit_test(test_golden_errors),
         cmocka_unit_test(test_doc_examples),
         cmocka_unit_test(test_bad_calls),
