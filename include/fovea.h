@@ -275,10 +275,11 @@ typedef enum fv_head_kind {
     FV_HEAD_PRIORBOX, /**< Caffe SSD PriorBox: boxes expanded from min/max sizes and ratios */
     FV_HEAD_YOLO,     /**< Darknet [yolo]: the anchors its mask selects */
     FV_HEAD_REGION,   /**< Darknet [region] (YOLOv2): every anchor of the layer */
+    FV_HEAD_RPN,      /**< Faster R-CNN region proposals: every size at every aspect ratio */
     FV_HEAD_KIND_COUNT
 } fv_head_kind;
 
-/** "priorbox", "yolo" or "region"; "?" when out of range. */
+/** "priorbox", "yolo", "region" or "rpn"; "?" when out of range. */
 const char *fv_head_kind_name(fv_head_kind kind);
 
 /**

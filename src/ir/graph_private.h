@@ -83,6 +83,24 @@ void fv_graph_set_weights(fv_graph *g, fv_weight_store *store);
 /* Frees the heads' arrays (heads.c); fv_graph_free calls it. */
 void fv_graph_free_heads(fv_graph *g);
 
+/* An SSD PriorBox description: boxes of min_size (and sqrt(min * max)
+ * squares when max sizes are given, one per min) and, per min, one box for
+ * each aspect ratio w/h other than 1 (and its inverse with flip). */
+typedef struct fv_priorbox {
+    const double *mins;
+    size_t n_min;
+    const double *maxs;      /* n_max is 0 or n_min */
+    size_t n_max;
+    const double *ratios;
+    size_t n_ratios;
+    int flip;
+} fv_priorbox;
+
+/* Expands a PriorBox into *n boxes in SSD's order (prior_box_layer.cpp):
+ * widths in *w, heights in *h, one allocation that the caller frees with
+ * free(*w). Fails only with FV_ERR_NOMEM (and writes no message). */
+fv_status fv_priorbox_anchors(const fv_priorbox *pb, double **w, double **h, size_t *n);
+
 /* Keeps a copy of the source text so later errors can quote their line. */
 fv_status fv_graph_keep_text(fv_graph *g, const char *text, size_t len);
 
