@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "finding_number.h"
 #include "fovea.h"
 
 static fv_graph *load(const char *path)
@@ -57,15 +58,6 @@ static const fv_finding *nth(const fv_check *c, fv_rule rule, size_t which, size
     return hit;
 }
 
-static double number(const fv_finding *f, const char *name)
-{
-    for (size_t k = 0; k < f->n_numbers; k++)
-        if (strcmp(f->numbers[k].name, name) == 0)
-            return f->numbers[k].value;
-    fail_msg("finding has no number '%s'", name);
-    return 0;
-}
-
 /* torchvision ResNet-50: rfa_toolbox reports the productive range (96, 427)
  * (REFERENCE.md s6). By hand: the shortest path (stem 7x7/2, pool 3x3/2,
  * then only 1x1 shortcuts) sees 7 + 2*2 = 11 pixels, so the last 3x3 convs
@@ -91,15 +83,15 @@ static void resnet50_range(void **state)
     const fv_finding *top = nth(c, FV_RULE_TOP_RF, 0, &n);
     assert_int_equal(n, 1);
     assert_int_equal(top->severity, FV_SEVERITY_WARNING);
-    assert_int_equal((int64_t)number(top, "rf_y"), 427);
+    assert_int_equal((int64_t)finding_number(top, "rf_y"), 427);
     /* nolearn's capacity: layer4's strided 3x3 sits on the stride-16 map,
      * real filter 3 * 16 = 48; its RF is 267 + 2 * 16 = 299; 48 / 299 < 1/6.
      * Every other 3x3 stays above 1/6 (layer3.b0: 3*8 / (91+2*8) = 0.224). */
     const fv_finding *cap = nth(c, FV_RULE_CAPACITY, 0, &n);
     assert_int_equal(n, 1);
     assert_string_equal(fv_graph_name(g, cap->node), "layer4.b0.conv2");
-    assert_int_equal((int64_t)number(cap, "real_filter"), 48);
-    assert_int_equal((int64_t)number(cap, "rf"), 299);
+    assert_int_equal((int64_t)finding_number(cap, "real_filter"), 48);
+    assert_int_equal((int64_t)finding_number(cap, "rf"), 299);
     /* 224 lies inside (96, 427): no border layers, nothing below the range. */
     assert_null(nth(c, FV_RULE_BORDER, 0, NULL));
     nth(c, FV_RULE_INPUT_RANGE, 0, &n);
@@ -124,8 +116,8 @@ static void resnet50_border_at_32(void **state)
     fv_check *c = run(g, 32);
     const fv_finding *b = nth(c, FV_RULE_BORDER, 0, NULL);
     assert_non_null(b);
-    assert_int_equal((int64_t)number(b, "layers"), 32);
-    assert_int_equal((int64_t)number(b, "convolutions"), 8);
+    assert_int_equal((int64_t)finding_number(b, "layers"), 32);
+    assert_int_equal((int64_t)finding_number(b, "convolutions"), 8);
     assert_string_equal(fv_graph_name(g, b->node), "layer3.rest.0.bottleneck_0.bn2");
     const fv_finding *below = nth(c, FV_RULE_INPUT_RANGE, 0, NULL);
     assert_int_equal(below->severity, FV_SEVERITY_WARNING);
@@ -156,7 +148,7 @@ static void misaligned_merge(void **state)
     const fv_finding *f = nth(c, FV_RULE_MISALIGNED, 0, &n);
     assert_int_equal(n, 1);
     assert_string_equal(fv_graph_name(g, f->node), "sum");
-    assert_true(number(f, "offset_y") == 0.5 && number(f, "offset_x") == 0.5);
+    assert_true(finding_number(f, "offset_y") == 0.5 && finding_number(f, "offset_x") == 0.5);
     assert_non_null(strstr(f->what, "'a' and 'b'"));
     fv_check_free(c);
     fv_graph_free(g);
@@ -174,8 +166,8 @@ static void map_shrinks_to_zero(void **state)
     assert_int_equal(f->rule, FV_RULE_MAP_SIZE);
     assert_int_equal(f->severity, FV_SEVERITY_ERROR);
     assert_string_equal(fv_graph_name(g, f->node), "last");
-    assert_int_equal((int64_t)number(f, "next_height"), 31);
-    assert_int_equal((int64_t)number(f, "next_width"), 31);
+    assert_int_equal((int64_t)finding_number(f, "next_height"), 31);
+    assert_int_equal((int64_t)finding_number(f, "next_width"), 31);
     assert_int_equal(fv_check_n_layers(c), 0);
     fv_check_free(c);
     fv_graph_free(g);
@@ -192,8 +184,8 @@ static void edge_loss(void **state)
     const fv_finding *f = nth(c, FV_RULE_EDGE_LOSS, 0, &n);
     assert_int_equal(n, 1); /* c2 loses nothing more */
     assert_string_equal(fv_graph_name(g, f->node), "c1");
-    assert_int_equal((int64_t)number(f, "rows_bottom"), 1);
-    assert_int_equal((int64_t)number(f, "columns_right"), 1);
+    assert_int_equal((int64_t)finding_number(f, "rows_bottom"), 1);
+    assert_int_equal((int64_t)finding_number(f, "columns_right"), 1);
     fv_check_free(c);
     fv_graph_free(g);
 }
@@ -207,7 +199,7 @@ static void same_shift(void **state)
     fv_check *c = run(g, 224);
     const fv_finding *f = nth(c, FV_RULE_SAME_SHIFT, 0, NULL);
     assert_non_null(f);
-    assert_true(number(f, "shift_y") == 0.5 && number(f, "shift_x") == 0.5);
+    assert_true(finding_number(f, "shift_y") == 0.5 && finding_number(f, "shift_x") == 0.5);
     fv_check_free(c);
     fv_graph_free(g);
     /* 225 splits 1,1 evenly: no finding. */
