@@ -590,16 +590,16 @@ typedef struct fv_check_layer {
     double coverage[FV_AXES];     /**< rf / image size */
     double real_filter[FV_AXES];  /**< convs: dilated kernel x input stride; else 0 */
     double capacity[FV_AXES];     /**< real_filter / rf; 0 when not a conv */
-    int border;                   /**< a Richter border layer at this input size */
+    int border;                   /**< convs: a Richter border layer at this input size */
 } fv_check_layer;
 
 /**
  * The productive input-resolution range along one axis (Richter et al.).
- * A layer is a border layer at resolution R when R <= its minimum RF over
- * paths and R <= each input's. Nodes are -1 when nothing qualifies.
+ * A convolution is a border layer at resolution R when R <= its minimum RF
+ * over paths and R <= each input's. Nodes are -1 when nothing qualifies.
  */
 typedef struct fv_input_range {
-    int64_t border_rf;      /**< largest min-RF of a layer and its inputs: border at R <= this */
+    int64_t border_rf;      /**< largest min-RF of a conv and its inputs: border at R <= this */
     int32_t border_node;
     int64_t kernel_fit;     /**< largest kernel x input stride (a kernel wider than its map) */
     int32_t kernel_node;

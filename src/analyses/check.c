@@ -169,19 +169,21 @@ static fv_status add_capacity(fv_check *c, const fv_graph *g, double min_capacit
         const fv_check_layer *l = &c->layers[k];
         if (l->real_filter[0] == 0)
             continue;
-        /* A 1x1 kernel learns no spatial pattern, so its capacity is not
-         * Cao's question (rfa_toolbox sets such layers apart likewise). */
+        /* A kernel of width 1 learns no spatial pattern along that axis, so
+         * its capacity there is not Cao's question (a 1x1 conv, or the 1 of
+         * a 1x7): only axes where the kernel is wider are judged. */
         const fv_window *w = &fv_graph_params(g, l->node)->window;
-        if (w->kernel[0] == 1 && w->kernel[1] == 1)
-            continue;
-        int a = l->capacity[0] <= l->capacity[1] ? 0 : 1;
-        if (l->capacity[a] >= min_capacity)
+        int a = -1;
+        for (int b = 0; b < FV_AXES; b++)
+            if (w->kernel[b] > 1 && (a < 0 || l->capacity[b] < l->capacity[a]))
+                a = b;
+        if (a < 0 || l->capacity[a] >= min_capacity)
             continue;
         fv_finding *f = fv_findings_add(&c->findings, FV_SEVERITY_WARNING, FV_RULE_CAPACITY, l->node);
         if (!f)
             return FV_ERR_NOMEM;
         char along[16] = "";
-        if (l->capacity[0] != l->capacity[1])
+        if (l->capacity[0] != l->capacity[1] || w->kernel[0] != w->kernel[1])
             snprintf(along, sizeof along, " along %c", axis_name[a]);
         fv_finding_what(f, "capacity %.3f%s: real filter %g px over an RF of %lld px, below %.3f",
                         l->capacity[a], along, l->real_filter[a], (long long)l->rf[a],
@@ -196,12 +198,14 @@ static fv_status add_capacity(fv_check *c, const fv_graph *g, double min_capacit
 }
 
 /* Cao: the RF of the top-most feature layer should be no larger than the
- * image. Top-most: spatial layers whose consumers all see the whole input. */
+ * image. Top-most: spatial layers whose consumers all see the whole input,
+ * or that have none. A detector has one per prediction conv: one finding
+ * names the one that sees most and counts the rest. */
 static fv_status add_top_rf(fv_check *c, const fv_graph *g)
 {
     if (c->input[0] <= 0)
         return FV_OK;
-    size_t n = c->n_layers;
+    size_t n = c->n_layers, over = 0;
     unsigned char *feeds_spatial = calloc(n ? n : 1, 1);
     if (!feeds_spatial)
         return FV_ERR_NOMEM;
@@ -209,41 +213,80 @@ static fv_status add_top_rf(fv_check *c, const fv_graph *g)
         if (!c->layers[k].whole_input)
             for (size_t i = 0; i < fv_graph_n_inputs(g, (int32_t)k); i++)
                 feeds_spatial[fv_graph_input(g, (int32_t)k, i)] = 1;
-    fv_status st = FV_OK;
-    for (size_t k = 0; k < n && st == FV_OK; k++) {
+    const fv_check_layer *worst = NULL;
+    for (size_t k = 0; k < n; k++) {
         const fv_check_layer *l = &c->layers[k];
         if (l->whole_input || feeds_spatial[k] || fv_graph_op(g, l->node) == FV_OP_INPUT)
             continue;
         if (l->rf[0] <= c->input[0] && l->rf[1] <= c->input[1])
             continue;
-        fv_finding *f = fv_findings_add(&c->findings, FV_SEVERITY_WARNING, FV_RULE_TOP_RF, l->node);
-        if (!f) {
-            st = FV_ERR_NOMEM;
-            break;
-        }
-        fv_finding_what(f, "top-most spatial layer sees %lldx%lld px of a %lldx%lld image "
-                           "(coverage %.0f%%)",
-                        (long long)l->rf[0], (long long)l->rf[1], (long long)c->input[0],
-                        (long long)c->input[1], 100 * fmax(l->coverage[0], l->coverage[1]));
-        fv_finding_number(f, "rf_y", (double)l->rf[0]);
-        fv_finding_number(f, "rf_x", (double)l->rf[1]);
-        fv_finding_number(f, "coverage", fmax(l->coverage[0], l->coverage[1]));
-        fv_finding_advice(f, "Cao's condition asks for an RF no larger than the image: feed a "
-                             "larger image or stop the network earlier");
+        over++;
+        double cover = fmax(l->coverage[0], l->coverage[1]);
+        if (!worst || cover > fmax(worst->coverage[0], worst->coverage[1]))
+            worst = l;
     }
     free(feeds_spatial);
-    return st;
+    if (!worst)
+        return FV_OK;
+    fv_finding *f = fv_findings_add(&c->findings, FV_SEVERITY_WARNING, FV_RULE_TOP_RF, worst->node);
+    if (!f)
+        return FV_ERR_NOMEM;
+    char others[64] = "";
+    if (over > 1)
+        snprintf(others, sizeof others, " (%zu top-most layers see more than the image)", over);
+    double cover = fmax(worst->coverage[0], worst->coverage[1]);
+    fv_finding_what(f, "top-most spatial layer sees %lldx%lld px of a %lldx%lld image "
+                       "(coverage %.0f%%)%s",
+                    (long long)worst->rf[0], (long long)worst->rf[1], (long long)c->input[0],
+                    (long long)c->input[1], 100 * cover, others);
+    fv_finding_number(f, "rf_y", (double)worst->rf[0]);
+    fv_finding_number(f, "rf_x", (double)worst->rf[1]);
+    fv_finding_number(f, "coverage", cover);
+    fv_finding_number(f, "layers", (double)over);
+    fv_finding_advice(f, "Cao's condition asks for an RF no larger than the image: feed a "
+                         "larger image or stop the network earlier");
+    return FV_OK;
 }
 
-/* Richter et al.: border layers at this input size, and the productive range. */
+static int is_conv(fv_op op) { return op == FV_OP_CONV || op == FV_OP_CONV_TRANSPOSE; }
+
+/* Richter et al.: border layers at this input size, and the productive
+ * range. Only convolutions count as layers that can be unproductive: a
+ * pointwise op, pool or merge has no weights to waste and repeats the RF of
+ * what it reads, so counting it would only restate its input's verdict. */
 static fv_status add_border(fv_check *c, const fv_graph *g, const fv_trf *t)
 {
-    size_t n = c->n_layers;
     int32_t first = -1;
-    size_t convs = 0, count = 0;
-    for (size_t k = 0; k < n; k++) {
+    size_t count = 0;
+    for (int a = 0; a < FV_AXES; a++)
+        c->range[a] = (fv_input_range){0, -1, 0, -1, 0, 0, -1};
+    for (size_t k = 0; k < c->n_layers; k++) {
         fv_check_layer *l = &c->layers[k];
-        if (l->whole_input || fv_graph_op(g, l->node) == FV_OP_INPUT)
+        fv_op op = fv_graph_op(g, l->node);
+        if (l->whole_input || op == FV_OP_INPUT)
+            continue;
+        c->has_range = 1;
+        for (int a = 0; a < FV_AXES; a++) {
+            fv_input_range *r = &c->range[a];
+            if (rat_floor(l->path_max[a]) > r->upper) {
+                r->upper = rat_floor(l->path_max[a]);
+                r->upper_node = l->node;
+            }
+            if (!is_window(op))
+                continue;
+            /* rfa_toolbox's kernel term: the kernel times the stride of its input */
+            fv_rf in;
+            fv_trf_get(t, first_spatial_input(g, t, l->node), &in);
+            const fv_window *w = &fv_graph_params(g, l->node)->window;
+            fv_rational s = in.axis[a].stride;
+            int64_t extent = (w->kernel[a] - 1) * w->dilation[a] + 1;
+            int64_t fit = (extent * s.num + s.den - 1) / s.den;
+            if (fit > r->kernel_fit) {
+                r->kernel_fit = fit;
+                r->kernel_node = l->node;
+            }
+        }
+        if (!is_conv(op))
             continue;
         /* min over the layer and its spatial inputs, per axis */
         int64_t m[FV_AXES];
@@ -251,68 +294,36 @@ static fv_status add_border(fv_check *c, const fv_graph *g, const fv_trf *t)
             m[a] = rat_floor(l->path_min[a]);
         for (size_t i = 0; i < fv_graph_n_inputs(g, l->node); i++) {
             const fv_check_layer *p = &c->layers[fv_graph_input(g, l->node, i)];
-            if (p->whole_input)
-                continue;
-            for (int a = 0; a < FV_AXES; a++)
+            for (int a = 0; a < FV_AXES && !p->whole_input; a++)
                 if (rat_floor(p->path_min[a]) < m[a])
                     m[a] = rat_floor(p->path_min[a]);
         }
         for (int a = 0; a < FV_AXES; a++) {
-            fv_input_range *r = &c->range[a];
-            if (!c->has_range || m[a] > r->border_rf) {
-                if (!c->has_range) {
-                    r->kernel_node = r->upper_node = -1;
-                }
-                r->border_rf = m[a];
-                r->border_node = l->node;
-            }
-            int64_t upper = rat_floor(l->path_max[a]);
-            if (upper > r->upper) {
-                r->upper = upper;
-                r->upper_node = l->node;
-            }
-            if (is_window(fv_graph_op(g, l->node))) {
-                /* rfa_toolbox's kernel term: kernel x the stride of its input */
-                int32_t in = first_spatial_input(g, t, l->node);
-                fv_rf inrf;
-                fv_trf_get(t, in, &inrf);
-                const fv_window *w = &fv_graph_params(g, l->node)->window;
-                fv_rational s = inrf.axis[a].stride;
-                int64_t extent = (w->kernel[a] - 1) * w->dilation[a] + 1;
-                int64_t fit = (extent * s.num + s.den - 1) / s.den;
-                if (fit > r->kernel_fit) {
-                    r->kernel_fit = fit;
-                    r->kernel_node = l->node;
-                }
+            if (m[a] > c->range[a].border_rf) {
+                c->range[a].border_rf = m[a];
+                c->range[a].border_node = l->node;
             }
         }
-        c->has_range = 1;
         l->border = c->input[0] > 0 && c->input[0] <= m[0] && c->input[1] <= m[1];
-        if (l->border) {
-            count++;
-            convs += fv_graph_op(g, l->node) == FV_OP_CONV;
-            if (first < 0)
-                first = l->node;
-        }
+        if (l->border && count++ == 0)
+            first = l->node;
     }
-    for (int a = 0; a < FV_AXES && c->has_range; a++) {
+    for (int a = 0; a < FV_AXES; a++) {
         fv_input_range *r = &c->range[a];
         r->lower = r->border_rf + 1 > r->kernel_fit ? r->border_rf + 1 : r->kernel_fit;
     }
-    if (count) {
-        fv_finding *f = fv_findings_add(&c->findings, FV_SEVERITY_WARNING, FV_RULE_BORDER, first);
-        if (!f)
-            return FV_ERR_NOMEM;
-        fv_finding_what(f, "%zu layers (%zu convolutions) from here on are border layers at "
-                           "%lldx%lld: every path into them and their inputs already sees at "
-                           "least the whole image",
-                        count, convs, (long long)c->input[0], (long long)c->input[1]);
-        fv_finding_number(f, "layers", (double)count);
-        fv_finding_number(f, "convolutions", (double)convs);
-        fv_finding_advice(f, "Richter et al. predict them unproductive: train at %lldx%lld or "
-                             "more, or remove them",
-                          (long long)c->range[0].lower, (long long)c->range[1].lower);
-    }
+    if (!count)
+        return FV_OK;
+    fv_finding *f = fv_findings_add(&c->findings, FV_SEVERITY_WARNING, FV_RULE_BORDER, first);
+    if (!f)
+        return FV_ERR_NOMEM;
+    fv_finding_what(f, "%zu convolutions from here on are border layers at %lldx%lld: along "
+                       "every path, they and their inputs already see the whole image",
+                    count, (long long)c->input[0], (long long)c->input[1]);
+    fv_finding_number(f, "convolutions", (double)count);
+    fv_finding_advice(f, "Richter et al. predict them unproductive: train at %lldx%lld or "
+                         "more, or remove them",
+                      (long long)c->range[0].lower, (long long)c->range[1].lower);
     return FV_OK;
 }
 
@@ -330,8 +341,11 @@ static fv_status add_range(fv_check *c, const fv_graph *g)
     else
         snprintf(span, sizeof span, "%lldx%lld to %lldx%lld", (long long)y->lower,
                  (long long)x->lower, (long long)y->upper, (long long)x->upper);
-    fv_finding_what(f, "productive input resolution %s: border layers up to %lld ('%s'), a "
-                       "kernel %lld px wide on the input ('%s'), largest RF %lld ('%s')",
+    int empty = y->lower > y->upper || x->lower > x->upper;
+    fv_finding_what(f, "%s %s: border layers up to %lld ('%s'), a kernel %lld px wide on the "
+                       "input ('%s'), largest RF %lld ('%s')",
+                    empty ? "no productive input resolution, the bounds cross:"
+                          : "productive input resolution",
                     span, (long long)y->border_rf,
                     y->border_node >= 0 ? fv_graph_name(g, y->border_node) : "-",
                     (long long)y->kernel_fit,
@@ -341,9 +355,15 @@ static fv_status add_range(fv_check *c, const fv_graph *g)
     fv_finding_number(f, "upper", (double)y->upper);
     fv_finding_number(f, "border_rf", (double)y->border_rf);
     fv_finding_number(f, "kernel_fit", (double)y->kernel_fit);
-    fv_finding_advice(f, "below the lower end some layers are unproductive; above the upper "
-                         "end no layer sees the whole image");
-    if (c->input[0] <= 0)
+    if (empty)
+        fv_finding_advice(f, "up to the largest RF some convolution ('%s') reads a map that "
+                             "already sees the whole image, often a final 1x1 conv; beyond it no "
+                             "layer sees the whole image",
+                          y->border_node >= 0 ? fv_graph_name(g, y->border_node) : "-");
+    else
+        fv_finding_advice(f, "below the lower end some layers are unproductive; above the upper "
+                             "end no layer sees the whole image");
+    if (c->input[0] <= 0 || empty)
         return FV_OK;
     int below = c->input[0] < y->lower || c->input[1] < x->lower;
     int above = c->input[0] > y->upper || c->input[1] > x->upper;
@@ -392,47 +412,43 @@ static fv_status add_misaligned(fv_check *c, const fv_graph *g, const fv_trf *t)
     return FV_OK;
 }
 
-/* Padding split unevenly (SAME on some sizes, or explicit) moves the centres
- * of every unit by half the difference, in the layer's input units. */
+/* SAME padding is split by the input size's parity: when the odd pixel goes
+ * to one side, every unit's centre moves by half a pixel of the layer's
+ * input (times its effective stride) against an even split, and the move
+ * comes and goes with the input size. SAME's padding is always used (the
+ * last window ends on it), unlike explicit end padding that floor rounding
+ * may leave unread, so only SAME rules are judged. */
 static fv_status add_same_shift(fv_check *c, const fv_graph *g, const fv_trf *t)
 {
     for (size_t k = 0; k < c->n_layers; k++) {
         int32_t node = (int32_t)k;
         const fv_feature_map *m = fv_trf_map(t, node);
         fv_op op = fv_graph_op(g, node);
-        if (c->layers[k].whole_input || !is_window(op))
+        if (c->layers[k].whole_input || !is_window(op) || !m)
             continue;
         const fv_window *w = &fv_graph_params(g, node)->window;
-        const int64_t *pb = m ? m->pad_begin : w->pad_begin, *pe = m ? m->pad_end : w->pad_end;
-        if (!m && w->rule != FV_PAD_EXPLICIT)
+        if (w->rule != FV_PAD_SAME_UPPER && w->rule != FV_PAD_SAME_LOWER)
             continue;
-        int32_t in = first_spatial_input(g, t, node);
-        fv_rf inrf;
-        fv_trf_get(t, in, &inrf);
+        const int64_t *pb = m->pad_begin, *pe = m->pad_end;
+        if (pb[0] == pe[0] && pb[1] == pe[1])
+            continue;
+        fv_rf in;
+        fv_trf_get(t, first_spatial_input(g, t, node), &in);
         double shift[FV_AXES];
-        int uneven = 0;
-        for (int a = 0; a < FV_AXES; a++) {
-            shift[a] = (double)(pe[a] - pb[a]) / 2 * rat(inrf.axis[a].stride);
-            uneven |= pb[a] != pe[a];
-        }
-        /* Ceil-mode pooling pads at the end on purpose; only padding that is
-         * added on both sides but unevenly, or SAME's rule, moves centres. */
-        if (!uneven || (w->rule == FV_PAD_EXPLICIT && w->ceil_mode))
-            continue;
+        for (int a = 0; a < FV_AXES; a++)
+            shift[a] = (double)(pe[a] - pb[a]) / 2 * rat(in.axis[a].stride);
         fv_finding *f = fv_findings_add(&c->findings, FV_SEVERITY_INFO, FV_RULE_SAME_SHIFT, node);
         if (!f)
             return FV_ERR_NOMEM;
-        int same = w->rule == FV_PAD_SAME_UPPER || w->rule == FV_PAD_SAME_LOWER;
-        fv_finding_what(f, "%s padding %lld,%lld (y) and %lld,%lld (x) before,after: unit "
-                           "centres move %g px (y) and %g px (x) from an even split",
-                        same ? "SAME" : "uneven", (long long)pb[0], (long long)pe[0],
-                        (long long)pb[1], (long long)pe[1], shift[0], shift[1]);
+        fv_finding_what(f, "SAME padding %lld,%lld (y) and %lld,%lld (x) before,after at this "
+                           "size: unit centres move %g px (y) and %g px (x) from an even split",
+                        (long long)pb[0], (long long)pe[0], (long long)pb[1], (long long)pe[1],
+                        shift[0], shift[1]);
         fv_finding_number(f, "shift_y", shift[0]);
         fv_finding_number(f, "shift_x", shift[1]);
-        fv_finding_advice(f, same ? "SAME splits the padding by the input size's parity, so "
-                                    "centres move with the size: mind it when placing anchors"
-                                  : "use symmetric padding, or account for the shift when "
-                                    "mapping units to pixels");
+        fv_finding_advice(f, "the split follows the input size's parity, so centres move with "
+                             "the size: mind it when mapping units to pixels (anchors, "
+                             "segmentation), or pad explicitly");
     }
     return FV_OK;
 }
