@@ -28,7 +28,30 @@ int cli_load(const char *model, const char *expr, fv_graph **graph);
 int cli_load_ex(const char *model, const char *expr, const fv_load_options *options,
                 fv_graph **graph);
 
+/* What every model command reads besides its own options. */
+typedef struct cli_model_args {
+    const char *expr;          /* -e TEXT, or NULL */
+    int64_t input[2];          /* --input; 0, 0 when not given */
+    fv_format format;          /* --format */
+    fv_load_options load;      /* --unknown */
+} cli_model_args;
+
+/* Handles an option that every model command shares (-e, --input, --format,
+ * --unknown) and getopt's complaints (':' and '?'). Returns -1 when `c` is
+ * none of them, else CLI_OK or CLI_BAD_INPUT after printing why. */
+int cli_model_option(const char *command, int c, char **argv, cli_model_args *args);
+
+/* The MODEL operand after the options: exactly one of it and -e. Fills
+ * *model (NULL with -e); returns CLI_OK or CLI_BAD_INPUT. */
+int cli_model_operand(const char *command, int argc, char **argv, const cli_model_args *args,
+                      const char **model);
+
+/* table, json, csv, md or markdown. Returns 0 when unknown. */
+int cli_parse_format(const char *text, fv_format *format);
+
 int cmd_rf(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_anchors(int argc, char **argv);
 int cmd_zoo(int argc, char **argv);
 
 #endif

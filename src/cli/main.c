@@ -11,6 +11,8 @@ static const struct {
 } commands[] = {
     {"rf", cmd_rf, "theoretical receptive field of every layer"},
     {"zoo", cmd_zoo, "list the built-in networks"},
+    {"check", cmd_check, "design checks: coverage, capacity, border layers, alignment"},
+    {"anchors", cmd_anchors, "detection anchors against stride and receptive field"},
 };
 
 static void usage(FILE *out)
