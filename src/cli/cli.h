@@ -3,6 +3,8 @@
 #ifndef FV_CLI_H
 #define FV_CLI_H
 
+#include <stdio.h>
+
 #include "fovea.h"
 
 /* Exit statuses: 0 ok, 1 problems found that --strict asked to fail on,
@@ -28,7 +30,44 @@ int cli_load(const char *model, const char *expr, fv_graph **graph);
 int cli_load_ex(const char *model, const char *expr, const fv_load_options *options,
                 fv_graph **graph);
 
+/* Pictures and pages (cli_output.c). */
+
+/* What the picture and page commands take to name and analyse a model. */
+typedef struct cli_model_args {
+    const char *model, *expr;
+    int64_t hw[2];
+    int has_size;
+    fv_load_options load;
+} cli_model_args;
+
+/* getopt_long entries of those options; their codes are 'e', 'i' and 'U'. */
+#define CLI_MODEL_OPTIONS                                                                      \
+    {"expr", required_argument, NULL, 'e'}, {"input", required_argument, NULL, 'i'},          \
+        {"unknown", required_argument, NULL, 'U'}
+
+/* Handles option `c` if it is one of CLI_MODEL_OPTIONS or getopt's ':' and
+ * '?'. Returns 0 when it is not, else 1 with *rc set (CLI_OK, or
+ * CLI_BAD_INPUT after printing a usage error). */
+int cli_model_option(const char *command, int c, char **argv, cli_model_args *a, int *rc);
+
+/* After the options: takes the one MODEL operand (or -e). */
+int cli_model_operand(const char *command, int argc, char **argv, cli_model_args *a);
+
+/* Loads the model and computes its TRF; prints why not and returns
+ * CLI_BAD_INPUT on failure. */
+int cli_load_trf(const cli_model_args *a, fv_graph **graph, fv_trf **trf);
+
+/* Opens PATH for writing (NULL or "-": stdout); NULL after printing why not. */
+FILE *cli_open_output(const char *command, const char *path);
+
+/* Closes what cli_open_output opened; on failure (rc or a write error) the
+ * file is removed. Returns the final exit status. */
+int cli_close_output(const char *command, FILE *f, const char *path, int rc);
+
 int cmd_rf(int argc, char **argv);
 int cmd_zoo(int argc, char **argv);
+int cmd_svg(int argc, char **argv);
+int cmd_dot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif
