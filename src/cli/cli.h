@@ -64,6 +64,16 @@ FILE *cli_open_output(const char *command, const char *path);
  * file is removed. Returns the final exit status. */
 int cli_close_output(const char *command, FILE *f, const char *path, int rc);
 
+/* --color (cli_color.c). */
+typedef enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;
+
+/* Parses --color's value (NULL: a bare --color, meaning always). */
+int cli_parse_color(const char *command, const char *arg, cli_color *mode);
+
+/* Whether to colour what goes to `out`: auto means a terminal, no NO_COLOR
+ * and a TERM other than dumb. */
+int cli_use_color(cli_color mode, FILE *out);
+
 int cmd_rf(int argc, char **argv);
 int cmd_zoo(int argc, char **argv);
 int cmd_svg(int argc, char **argv);

@@ -22,6 +22,8 @@ static const char help[] =
     "  --unit Y,X         print the exact input box seen by unit Y,X of the layer\n"
     "                     (default layer: the last one)\n"
     "  --format FORMAT    table (default), json, csv or md\n"
+    "  --color[=WHEN]     colour the table: auto (default: when stdout is a terminal\n"
+    "                     and NO_COLOR is unset), always or never\n"
     "  --unknown=identity treat operators fovea does not know as identity, with a\n"
     "                     warning each (default: --unknown=error)\n"
     "  -h, --help         this text\n";
@@ -33,6 +35,7 @@ int cmd_rf(int argc, char **argv)
         {"layer", required_argument, NULL, 'l'},  {"unit", required_argument, NULL, 'u'},
         {"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'},
         {"unknown", required_argument, NULL, 'U'},
+        {"color", optional_argument, NULL, 'C'},
         {NULL, 0, NULL, 0},
     };
     const char *expr = NULL, *layer = NULL;
@@ -40,6 +43,7 @@ int cmd_rf(int argc, char **argv)
     int has_size = 0, has_unit = 0;
     fv_load_options load_options = {0};
     fv_format format = FV_FORMAT_TABLE;
+    cli_color color = CLI_COLOR_AUTO;
     int c;
     opterr = 0;
     optind = 1;
@@ -71,6 +75,10 @@ int cmd_rf(int argc, char **argv)
                 return cli_usage_error("rf", "--unknown is identity or error, not '%s'", optarg);
             load_options.unknown_as_identity = strcmp(optarg, "identity") == 0;
             break;
+        case 'C':
+            if (cli_parse_color("rf", optarg, &color) != CLI_OK)
+                return CLI_BAD_INPUT;
+            break;
         case 'h':
             fputs(help, stdout);
             return CLI_OK;
@@ -94,6 +102,7 @@ int cmd_rf(int argc, char **argv)
     fv_diag diag;
     fv_diag_init(&diag);
     fv_trf *trf = NULL;
+    fv_report_options report_options = {.color = cli_use_color(color, stdout)};
     int32_t node = (int32_t)fv_graph_size(graph) - 1;
     if (layer && (node = fv_graph_select(graph, layer)) < 0) {
         rc = cli_usage_error("rf", "no layer named '%s'", layer);
@@ -101,8 +110,8 @@ int cmd_rf(int argc, char **argv)
         rc = cli_fail(&diag);
     } else {
         fv_status st = has_unit ? fv_report_unit(graph, trf, node, unit[0], unit[1], format, stdout, &diag)
-                                : fv_report_rf(graph, trf, layer ? &node : NULL, layer ? 1 : 0,
-                                               format, stdout, &diag);
+                                : fv_report_rf_ex(graph, trf, layer ? &node : NULL, layer ? 1 : 0,
+                                                  format, &report_options, stdout, &diag);
         if (st != FV_OK)
             rc = cli_fail(&diag);
     }

@@ -13,6 +13,9 @@
  * document or inject markup. */
 void fv_xml_text(FILE *out, const char *s);
 
+/* fv_xml_text of a formatted string (cut at 1023 bytes). */
+void fv_xml_textf(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Writes `s` inside a DOT double-quoted string: " and \ escaped, newlines
  * and other control characters replaced, invalid UTF-8 replaced. */
 void fv_dot_text(FILE *out, const char *s);
@@ -70,5 +73,8 @@ fv_status fv_svg_diagram(const fv_graph *g, const fv_trf *t, int32_t node, int s
                          FILE *out, fv_diag *diag);
 fv_status fv_svg_anchors(const fv_graph *g, const fv_trf *t, int standalone, FILE *out,
                          fv_diag *diag);
+
+/* The HTML report's stylesheet (html_style.c). */
+extern const char fv_html_css[];
 
 #endif

@@ -1,5 +1,6 @@
 /* Escaping of model text for XML, HTML and DOT (markup.h). Names come from
  * files people download: every byte is checked before it reaches a page. */
+#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -53,6 +54,16 @@ void fv_xml_text(FILE *out, const char *text)
         }
         s += n;
     }
+}
+
+void fv_xml_textf(FILE *out, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    fv_xml_text(out, text);
 }
 
 void fv_dot_text(FILE *out, const char *text)
