@@ -83,6 +83,14 @@ static const char *const sgr[FV_STYLE_COUNT] = {
     [FV_STYLE_WHOLE] = "36",
 };
 
+/* Cell text for a terminal: control characters from a model's names (an
+ * escape sequence could rewrite the user's screen) are shown as '?'. */
+static void write_printable(const char *s, FILE *out)
+{
+    for (; *s; s++)
+        fputc((unsigned char)*s < 0x20 || *s == 0x7F ? '?' : *s, out);
+}
+
 /* A table cell, coloured when asked; padding stays outside the escapes so
  * that columns line up by what the terminal shows. */
 static void write_cell(const fv_grid *grid, size_t r, size_t c, int width, FILE *out)
@@ -90,9 +98,10 @@ static void write_cell(const fv_grid *grid, size_t r, size_t c, int width, FILE 
     const char *s = fv_grid_text(grid, r, c);
     const char *code = grid->color ? sgr[fv_grid_style_of(grid, r, c)] : NULL;
     if (code && s[0])
-        fprintf(out, "\033[%sm%s\033[0m", code, s);
-    else
-        fputs(s, out);
+        fprintf(out, "\033[%sm", code);
+    write_printable(s, out);
+    if (code && s[0])
+        fputs("\033[0m", out);
     for (int k = (int)strlen(s); k < width; k++)
         fputc(' ', out);
 }
