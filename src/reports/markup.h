@@ -33,6 +33,11 @@ void fv_svg_circle(FILE *out, double cx, double cy, double r, const char *attrs,
 void fv_svg_text(FILE *out, double x, double y, const char *attrs, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* Copies `name` into buf (size bytes), shortened in the middle with an
+ * ellipsis when it has more than `max` characters, cutting only between
+ * UTF-8 sequences: long layer names must not run into a chart. */
+void fv_ellipsize(const char *name, size_t max, char *buf, size_t size);
+
 /* Colours shared by the charts, the DOT graph and the HTML page. */
 #define FV_COLOR_MAIN "#1f6fb4"
 #define FV_COLOR_SIDE "#e8780c"

@@ -134,8 +134,9 @@ fv_status fv_svg_anchors(const fv_graph *g, const fv_trf *t, int standalone, FIL
         fv_fmt_rational_pair(stride, sizeof stride, rf.axis[0].stride, rf.axis[1].stride);
         fv_fmt_int_pair(trf, sizeof trf, v->trf[0].last - v->trf[0].first + 1,
                         v->trf[1].last - v->trf[1].first + 1);
-        fv_svg_text(out, lx, ly, "font-weight=\"600\"", "%s (%s)", fv_graph_name(g, h->node),
-                    fv_head_kind_name(h->kind));
+        char name[160];
+        fv_ellipsize(fv_graph_name(g, h->node), 28, name, sizeof name);
+        fv_svg_text(out, lx, ly, "font-weight=\"600\"", "%s (%s)", name, fv_head_kind_name(h->kind));
         fv_svg_text(out, lx, ly + 16, "font-size=\"11\" fill=\"" FV_COLOR_MUTED "\"",
                     "stride %s, step %.4g, RF %s px", stride, v->step[1], trf);
         fv_svg_text(out, lx, ly + 31, "font-size=\"11\" fill=\"" FV_COLOR_MUTED "\"",

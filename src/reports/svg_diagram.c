@@ -104,7 +104,9 @@ static void row_label(FILE *out, const fv_graph *g, const fv_trf *t, int32_t v, 
     if (fv_graph_op(g, v) != FV_OP_INPUT)
         fv_fmt_geometry(g, v, fv_trf_map(t, v), geometry, sizeof geometry);
     fv_fmt_rational(stride, sizeof stride, rf.axis[AXIS].stride);
-    fv_svg_text(out, 16, y - 3, "font-weight=\"600\"", "%s", fv_graph_name(g, v));
+    char name[160];
+    fv_ellipsize(fv_graph_name(g, v), 28, name, sizeof name);
+    fv_svg_text(out, 16, y - 3, "font-weight=\"600\"", "%s", name);
     fv_svg_text(out, 16, y + 13, "font-size=\"11\" fill=\"" FV_COLOR_MUTED "\"", "%s%s%s",
                 fv_op_name(fv_graph_op(g, v)), geometry[0] ? " " : "", geometry);
     fv_svg_text(out, 16, y + 27, "font-size=\"11\" fill=\"" FV_COLOR_MUTED "\"",

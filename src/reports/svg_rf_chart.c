@@ -169,7 +169,9 @@ static void draw_names(FILE *out, const fv_graph *g, const fv_trf *t, const fv_o
                 "<text transform=\"translate(%.1f %.1f) rotate(-40)\" text-anchor=\"end\" "
                 "font-size=\"11\" fill=\"" FV_COLOR_MUTED "\">",
                 pt[s].x + 3, y + 10);
-        fv_xml_text(out, fv_graph_name(g, o->node[s]));
+        char name[160];
+        fv_ellipsize(fv_graph_name(g, o->node[s]), 24, name, sizeof name);
+        fv_xml_text(out, name);
         fputs("</text>\n", out);
     }
     free(pick);

@@ -1,6 +1,7 @@
 /* SVG primitives (markup.h). Coordinates are written with one decimal: a
  * tenth of a CSS pixel is below what a screen or a printer shows. */
 #include <stdarg.h>
+#include <string.h>
 
 #include "markup.h"
 
@@ -55,4 +56,37 @@ void fv_svg_text(FILE *out, double x, double y, const char *attrs, const char *f
     fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" %s>", x, y, attrs);
     fv_xml_text(out, text);
     fputs("</text>\n", out);
+}
+
+/* Characters of s (UTF-8 lead bytes and stray bytes; continuation bytes do not count). */
+static size_t chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < len; k++)
+        n += ((unsigned char)s[k] & 0xC0) != 0x80;
+    return n;
+}
+
+/* Byte offset after the first `n` characters of s. */
+static size_t prefix_bytes(const char *s, size_t len, size_t n)
+{
+    size_t k = 0;
+    for (size_t seen = 0; k < len; k++) {
+        if (((unsigned char)s[k] & 0xC0) != 0x80 && seen++ == n)
+            break;
+    }
+    return k;
+}
+
+void fv_ellipsize(const char *name, size_t max, char *buf, size_t size)
+{
+    size_t len = strlen(name), n = chars(name, len);
+    if (n <= max || max < 3) {
+        snprintf(buf, size, "%s", name);
+        return;
+    }
+    size_t head = (max - 1) / 2, tail = max - 1 - head;
+    size_t head_bytes = prefix_bytes(name, len, head);
+    size_t tail_start = prefix_bytes(name, len, n - tail);
+    snprintf(buf, size, "%.*s\xE2\x80\xA6%s", (int)head_bytes, name, name + tail_start);
 }

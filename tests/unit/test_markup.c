@@ -119,6 +119,19 @@ static void refused_charts_write_nothing(void **state)
     fv_graph_free(g);
 }
 
+/* Long names are cut in the middle, between whole UTF-8 characters. */
+static void ellipsize_keeps_both_ends(void **state)
+{
+    (void)state;
+    char buf[64];
+    fv_ellipsize("abcdefghij", 10, buf, sizeof buf);
+    assert_string_equal(buf, "abcdefghij");
+    fv_ellipsize("abcdefghij", 5, buf, sizeof buf); /* 2 + ellipsis + 2 characters */
+    assert_string_equal(buf, "ab\xE2\x80\xA6ij");
+    fv_ellipsize("\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", 3, buf, sizeof buf); /* five e-acute */
+    assert_string_equal(buf, "\xC3\xA9\xE2\x80\xA6\xC3\xA9");
+}
+
 static void chart_names(void **state)
 {
     (void)state;
@@ -135,6 +148,7 @@ int main(void)
         cmocka_unit_test(dot_escapes_quotes_and_controls),
         cmocka_unit_test(outline_folds_pointwise_and_finds_the_longest_path),
         cmocka_unit_test(refused_charts_write_nothing),
+        cmocka_unit_test(ellipsize_keeps_both_ends),
         cmocka_unit_test(chart_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
