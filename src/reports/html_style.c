@@ -55,6 +55,7 @@ const char fv_html_css[] =
     " section{border:none;border-radius:0;padding:0;margin:0 0 14px;break-inside:avoid}\n"
     " section.layers{break-inside:auto}\n"
     " thead{display:table-header-group} tr{break-inside:avoid}\n"
-    " td{padding:1px 5px} th{padding:3px 5px}\n"
+    " .table-wrap{overflow:visible}\n"
+    " table{font-size:8px} td{padding:1px 3px;white-space:normal} th{padding:2px 3px;white-space:normal}\n"
     " @page{margin:14mm}\n"
     "}\n";

@@ -269,8 +269,8 @@ fv_status fv_svg_rf_chart(const fv_graph *g, const fv_trf *t, int standalone, FI
         fv_svg_line(out, LEFT, y, WIDTH - RIGHT, y,
                     "stroke=\"" FV_COLOR_BAD "\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"");
         fv_svg_text(out, WIDTH - RIGHT - 4, y - 5,
-                    "text-anchor=\"end\" fill=\"" FV_COLOR_BAD "\"", "image %s %.0f px",
-                    image[0] == image[1] ? "" : a == 0 ? "height" : "width", image[a]);
+                    "text-anchor=\"end\" fill=\"" FV_COLOR_BAD "\"", "image %s%.0f px",
+                    image[0] == image[1] ? "" : a == 0 ? "height " : "width ", image[a]);
     }
     for (int panel_k = 0; panel_k < 2; panel_k++) {
         draw_edges(out, g, &o, pt, 0, panel_k);

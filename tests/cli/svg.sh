@@ -29,7 +29,7 @@ check "strided diagram: RF" "receptive field: 6 input pixels (2..7)" \
 svg=$("$FOVEA" svg zoo:seed)
 check "rf chart: points" 8 "$(count '<circle[^>]*><title>' "$svg")"
 check "rf chart: conv3's tooltip" 2 "$(count 'conv3 (conv): RF 9, stride 1' "$svg")"
-check "rf chart: image line" "image  32 px" "$(printf '%s\n' "$svg" | grep -o 'image  32 px')"
+check "rf chart: image line" "image 32 px" "$(printf '%s\n' "$svg" | grep -o 'image 32 px')"
 
 # Refusals: exit 2, a message that says why, and no file left behind.
 check "diagram: too deep" \
