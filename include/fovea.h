@@ -234,7 +234,8 @@ size_t fv_graph_size(const fv_graph *graph);
 int32_t fv_graph_find(const fv_graph *graph, const char *name);
 
 /**
- * Finds the layer a user means: the node named exactly `name`, else the last
+ * Finds the layer a user means: the node named exactly `name`, else the node
+ * whose output the model names `name` (an ONNX tensor name), else the last
  * node (in graph order) whose name starts with `name` followed by '.', '/'
  * or '_' (so "layer3" selects the end of stage layer3). -1 when none.
  */
@@ -274,10 +275,11 @@ typedef enum fv_head_kind {
     FV_HEAD_PRIORBOX, /**< Caffe SSD PriorBox: boxes expanded from min/max sizes and ratios */
     FV_HEAD_YOLO,     /**< Darknet [yolo]: the anchors its mask selects */
     FV_HEAD_REGION,   /**< Darknet [region] (YOLOv2): every anchor of the layer */
+    FV_HEAD_RPN,      /**< Faster R-CNN region proposals: every size at every aspect ratio */
     FV_HEAD_KIND_COUNT
 } fv_head_kind;
 
-/** "priorbox", "yolo" or "region"; "?" when out of range. */
+/** "priorbox", "yolo", "region" or "rpn"; "?" when out of range. */
 const char *fv_head_kind_name(fv_head_kind kind);
 
 /**
