@@ -50,7 +50,14 @@ int cli_model_operand(const char *command, int argc, char **argv, const cli_mode
 
 /* table, json, csv, md or markdown. Returns 0 when unknown. */
 int cli_parse_format(const char *text, fv_format *format);
+
 /* Pictures and pages (cli_output.c). */
+
+/* getopt_long entries of -e, --input and --unknown for commands without
+ * --format; cli_model_option handles their codes 'e', 'i' and 'U'. */
+#define CLI_MODEL_OPTIONS                                                                      \
+    {"expr", required_argument, NULL, 'e'}, {"input", required_argument, NULL, 'i'},          \
+        {"unknown", required_argument, NULL, 'U'}
 
 /* Loads MODEL (or the -e text) and computes its TRF at --input; prints why
  * not and returns CLI_BAD_INPUT on failure. */
