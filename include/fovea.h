@@ -160,6 +160,7 @@ typedef struct fv_window {
     int64_t groups;                  /**< convs: 1 = dense, channels = depthwise */
     fv_pad_rule rule;
     int ceil_mode;                   /**< pooling: round the output size up */
+    int count_include_pad;           /**< avg pool: padded pixels count in the divisor */
 } fv_window;
 
 /** Resize: output = floor(input * scale_num / scale_den), per axis, exact. */
@@ -184,6 +185,15 @@ typedef struct fv_slice {
     int64_t step[FV_AXES];
 } fv_slice;
 
+/** Constants of a pointwise op, used by the ERF engine. fv_layer_init sets
+ * PyTorch's defaults: leaky_relu alpha 0.01, elu alpha 1, prelu slope 0.25
+ * when the model has none, hard_sigmoid alpha 1/6 and beta 1/2,
+ * batch_norm epsilon 1e-5 (in alpha). */
+typedef struct fv_pointwise {
+    double alpha;
+    double beta;
+} fv_pointwise;
+
 /** Parameters of one node; the member read is the one its op names. */
 typedef union fv_params {
     fv_window window;  /**< conv, conv_transpose, max_pool, avg_pool */
@@ -191,6 +201,7 @@ typedef union fv_params {
     fv_pad pad;        /**< pad */
     fv_slice slice;    /**< slice */
     int64_t block;     /**< depth_to_space, space_to_depth */
+    fv_pointwise pointwise; /**< leaky_relu, elu, prelu, hard_sigmoid, batch_norm */
 } fv_params;
 
 /* ------------------------------------------------------------------- graph */
@@ -391,8 +402,15 @@ const char *fv_graph_warning(const fv_graph *graph, size_t k);
 /** Non-zero when `node` stands for an operator that was assumed to be identity. */
 int fv_graph_assumed_identity(const fv_graph *graph, int32_t node);
 
-/** Which stored tensor of a node fv_graph_weight gives. */
-typedef enum fv_weight_kind { FV_WEIGHT = 0, FV_BIAS = 1 } fv_weight_kind;
+/** Which stored tensor of a node fv_graph_weight gives. Batch norm: WEIGHT
+ * is its scale, BIAS its shift, BN_MEAN and BN_VAR the running statistics. */
+typedef enum fv_weight_kind {
+    FV_WEIGHT = 0,
+    FV_BIAS = 1,
+    FV_BN_MEAN = 2,
+    FV_BN_VAR = 3,
+    FV_WEIGHT_KIND_COUNT
+} fv_weight_kind;
 
 /**
  * The weight or bias of a conv, transposed conv, fully connected, batch norm
