@@ -126,6 +126,11 @@ static fv_status settle_channels(erf_engine *e, fv_diag *diag)
         } else if (op != FV_OP_INPUT) {
             ok = c0 == b->c;
         }
+        if (!ok && e->plan.maps[i].channels <= 0)
+            return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED,
+                                "the graph leaves its channels unknown, and with one channel "
+                                "per unknown the engine cannot run a %s; give channels (c=)",
+                                fv_op_name(op));
         if (!ok)
             return fv_diag_node(diag, g, i, FV_ERR_GRAPH,
                                 "its %lld channels do not fit its inputs' channels (%lld)",

@@ -166,10 +166,11 @@ fv_status fv_erf_plan_make(const fv_graph *g, const int64_t hw[FV_AXES], int32_t
             for (int a = 0; a < FV_AXES; a++) {
                 int64_t rlo, rhi;
                 reads(g, plan, node, p, a, lo[node][a], hi[node][a], &rlo, &rhi);
-                /* Reads wholly in the padding still get one real pixel, so
-                 * every consumer has an input window to look at. */
+                /* Reads wholly in the padding (or in the gaps of a
+                 * transposed conv) still get one real pixel, so every
+                 * consumer has an input window to look at. */
                 int64_t last = pm->size[a] - 1;
-                if (rhi < 0 || rlo > last)
+                if (rhi < rlo || rhi < 0 || rlo > last)
                     rlo = rhi = clamp(rlo, 0, last);
                 rlo = clamp(rlo, 0, last);
                 rhi = clamp(rhi, 0, last);
