@@ -508,6 +508,34 @@ typedef struct fv_interval {
 fv_status fv_trf_unit(const fv_trf *trf, int32_t node, int axis, int64_t index,
                       fv_interval *out, fv_diag *diag);
 
+/* ---------------------------------------------------------------- reports */
+
+/** Output formats of every command that prints data. */
+typedef enum fv_format {
+    FV_FORMAT_TABLE, /**< aligned columns for a person */
+    FV_FORMAT_JSON,  /**< one document, numbers as numbers */
+    FV_FORMAT_CSV,   /**< one header row, one row per layer */
+    FV_FORMAT_MD,    /**< a Markdown table */
+    FV_FORMAT_COUNT
+} fv_format;
+
+/** "table", "json", "csv" or "md" to its format; FV_FORMAT_COUNT when unknown. */
+fv_format fv_format_from_name(const char *name);
+
+/**
+ * Writes the per-layer receptive-field report of `nodes` (n_nodes indices;
+ * NULL for every node in graph order) to `out`.
+ */
+fv_status fv_report_rf(const fv_graph *graph, const fv_trf *trf, const int32_t *nodes,
+                       size_t n_nodes, fv_format format, FILE *out, fv_diag *diag);
+
+/**
+ * Writes the exact input box seen by unit (y, x) of `node`, with the part
+ * that falls outside the image when the input size is known.
+ */
+fv_status fv_report_unit(const fv_graph *graph, const fv_trf *trf, int32_t node, int64_t y,
+                         int64_t x, fv_format format, FILE *out, fv_diag *diag);
+
 /* ---------------------------------------------- effective receptive field */
 
 /** Where the ERF engine's weights come from. */
@@ -620,33 +648,33 @@ typedef struct fv_erf_metrics {
 fv_status fv_erf_metrics_compute(const fv_graph *graph, const fv_erf_result *result,
                                  fv_erf_metrics *metrics, fv_diag *diag);
 
-/* ---------------------------------------------------------------- reports */
+/**
+ * Writes an ERF result and its metrics: the unit, the cone's window, the
+ * TRF box, centre of mass, sigmas, radii, RepLKNet's area ratios and the
+ * ERF/TRF ratios. table and md: one quantity per row; csv likewise; json:
+ * one object.
+ */
+fv_status fv_report_erf(const fv_graph *graph, const fv_erf_result *result,
+                        const fv_erf_metrics *metrics, fv_format format, FILE *out,
+                        fv_diag *diag);
 
-/** Output formats of every command that prints data. */
-typedef enum fv_format {
-    FV_FORMAT_TABLE, /**< aligned columns for a person */
-    FV_FORMAT_JSON,  /**< one document, numbers as numbers */
-    FV_FORMAT_CSV,   /**< one header row, one row per layer */
-    FV_FORMAT_MD,    /**< a Markdown table */
-    FV_FORMAT_COUNT
-} fv_format;
+/** Writes the map over the cone's window, one row per line (integers
+ * when every value is whole, as path counts are). */
+void fv_report_erf_grid(const fv_erf_result *result, FILE *out);
 
-/** "table", "json", "csv" or "md" to its format; FV_FORMAT_COUNT when unknown. */
-fv_format fv_format_from_name(const char *name);
+/** Writes the 1-D profiles over the whole image as CSV: axis (y or x),
+ * pixel, and the sum of the map along the other axis. */
+void fv_report_erf_profiles(const fv_erf_result *result, FILE *out);
 
 /**
- * Writes the per-layer receptive-field report of `nodes` (n_nodes indices;
- * NULL for every node in graph order) to `out`.
+ * Writes the map over the whole input image as a PNG heatmap (viridis,
+ * linear or, with log_scale, log10(1 + 1000 v / max) / 3), with the TRF
+ * box (white) and the 1- and 2-sigma ellipses around the centre of mass
+ * (red, orange). Images smaller than 256 pixels a side are enlarged by an
+ * integer factor. FV_ERR_IO when the file cannot be written.
  */
-fv_status fv_report_rf(const fv_graph *graph, const fv_trf *trf, const int32_t *nodes,
-                       size_t n_nodes, fv_format format, FILE *out, fv_diag *diag);
-
-/**
- * Writes the exact input box seen by unit (y, x) of `node`, with the part
- * that falls outside the image when the input size is known.
- */
-fv_status fv_report_unit(const fv_graph *graph, const fv_trf *trf, int32_t node, int64_t y,
-                         int64_t x, fv_format format, FILE *out, fv_diag *diag);
+fv_status fv_report_erf_png(const fv_erf_result *result, const fv_erf_metrics *metrics,
+                            const char *path, int log_scale, fv_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -29,6 +29,7 @@ int cli_load_ex(const char *model, const char *expr, const fv_load_options *opti
                 fv_graph **graph);
 
 int cmd_rf(int argc, char **argv);
+int cmd_erf(int argc, char **argv);
 int cmd_zoo(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@ static const struct {
 } commands[] = {
     {"rf", cmd_rf, "theoretical receptive field of every layer"},
     {"zoo", cmd_zoo, "list the built-in networks"},
+    {"erf", cmd_erf, "effective receptive field of one unit"},
 };
 
 static void usage(FILE *out)
