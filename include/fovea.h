@@ -550,7 +550,8 @@ typedef enum fv_erf_input {
     FV_ERF_NOISE,  /**< uniform in [0, 1), then (v - mean) / std */
     FV_ERF_NORMAL, /**< standard normal */
     FV_ERF_ONES,   /**< every pixel 1 */
-    FV_ERF_IMAGES  /**< JPEG/PNG files of a folder, bilinear-resized, (v/255 - mean) / std */
+    FV_ERF_IMAGES, /**< JPEG/PNG files of a folder, bilinear-resized, (v/255 - mean) / std */
+    FV_ERF_TENSOR  /**< the caller's images: `tensor`, as given (no mean/std) */
 } fv_erf_input;
 
 /** How the samples' input gradients are combined (over channels, then averaged). */
@@ -568,6 +569,9 @@ typedef struct fv_erf_options {
     int64_t samples;            /**< 1 */
     fv_erf_input input;         /**< FV_ERF_NOISE */
     const char *images;         /**< the folder for FV_ERF_IMAGES */
+    const float *tensor;        /**< FV_ERF_TENSOR: tensor_count images, each
+                                     channels x height x width (NCHW), cycled */
+    int64_t tensor_count;
     double mean[3], std[3];     /**< 0 and 1: per input channel (the last repeats) */
     fv_erf_aggregate aggregate; /**< FV_ERF_ABS */
     int linear;                 /**< 1: activations become identity (max pool stays) */

@@ -469,6 +469,8 @@ static fv_status check_options(const fv_graph *g, int32_t node, const fv_erf_opt
         return fv_diag_set(diag, FV_ERR_USAGE, "samples must be at least 1");
     if (o->input == FV_ERF_IMAGES && !o->images)
         return fv_diag_set(diag, FV_ERR_USAGE, "image inputs need a folder");
+    if (o->input == FV_ERF_TENSOR && (!o->tensor || o->tensor_count < 1))
+        return fv_diag_set(diag, FV_ERR_USAGE, "tensor inputs need at least one image");
     for (int c = 0; c < 3; c++)
         if (!(o->std[c] != 0))
             return fv_diag_set(diag, FV_ERR_USAGE, "std must not be 0");

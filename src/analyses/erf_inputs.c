@@ -128,6 +128,17 @@ fv_status erf_input_fill(const erf_engine *e, const erf_images *images, int64_t 
     if (o->input == FV_ERF_IMAGES)
         return image_fill(e, images->paths[(size_t)sample % images->n], x, diag);
     const fv_box *b = &e->nodes[e->plan.input].box;
+    if (o->input == FV_ERF_TENSOR) {
+        const float *t = o->tensor + (size_t)(sample % o->tensor_count) *
+                                         (size_t)(b->c * e->image[0] * e->image[1]);
+        for (int64_t c = 0; c < b->c; c++)
+            for (int64_t y = 0; y < b->h; y++) {
+                memcpy(x, t + (size_t)((c * e->image[0] + b->y0 + y) * e->image[1] + b->x0),
+                       (size_t)b->w * sizeof *x);
+                x += b->w;
+            }
+        return FV_OK;
+    }
     for (int64_t c = 0; c < b->c; c++)
         for (int64_t y = 0; y < b->h; y++)
             for (int64_t xx = 0; xx < b->w; xx++) {
