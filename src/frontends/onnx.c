@@ -352,7 +352,10 @@ static fv_status convert(onnx_ctx *c, const Onnx__ModelProto *m)
     for (size_t k = 0; k < gp->n_node && st == FV_OK; k++) {
         c->index = order[k];
         c->node = gp->node[order[k]];
+        size_t first = fv_graph_size(c->g);
         st = onnx_convert_node(c);
+        if (st == FV_OK)
+            st = onnx_numeric_node(c, first);
     }
     free(order);
     c->node = NULL;

@@ -70,6 +70,11 @@ fv_status onnx_map_size(onnx_ctx *c, int32_t node, const char *what, int64_t hw[
 /* Converts the node being converted (c->node, c->index). */
 fv_status onnx_convert_node(onnx_ctx *c);
 
+/* Reads what the ERF engine needs from the node just converted into fv
+ * nodes first.. (pointwise constants, count_include_pad) and marks the
+ * nodes whose op only stands in for the ONNX operator. */
+fv_status onnx_numeric_node(onnx_ctx *c, size_t first);
+
 /* Non-zero when the default-domain operator `op_type` is one fovea maps. */
 int onnx_op_known(const char *op_type);
 
