@@ -394,6 +394,72 @@ static void test_ssd300(void **state)
     CHECK("ssd300", 300, {"conv4_3", 92, 8, 42}, {"fc7", 420, 16, 202},
           {"conv6_2", 452, 32, 218}, {"conv7_2", 516, 64, 250}, {"conv8_2", 644, 64, 250},
           {"conv9_2", 772, 64, 250});
+    /* The prior boxes: steps 8..300 and min sizes 30..264 (REFERENCE.md s3),
+     * each head's first box a min x min square; the last two steps are not
+     * the layers' stride 64. */
+    static const double steps[6] = {8, 16, 32, 64, 100, 300};
+    static const double mins[6] = {30, 60, 111, 162, 213, 264};
+    static const int64_t strides[6] = {8, 16, 32, 64, 64, 64};
+    fv_graph *g = NULL;
+    fv_diag d;
+    fv_diag_init(&d);
+    assert_int_equal(fv_model_load("zoo:ssd300", &g, &d), FV_OK);
+    fv_trf *trf = NULL;
+    assert_int_equal(fv_trf_compute(g, NULL, &trf, &d), FV_OK);
+    assert_int_equal(fv_graph_n_heads(g), 6);
+    for (size_t k = 0; k < 6; k++) {
+        const fv_head *h = fv_graph_head(g, k);
+        assert_int_equal(h->kind, FV_HEAD_PRIORBOX);
+        assert_true(h->step[0] == steps[k] && h->step[1] == steps[k]);
+        assert_true(h->anchor_w[0] == mins[k] && h->anchor_h[0] == mins[k]);
+        fv_rf rf;
+        fv_trf_get(trf, h->node, &rf);
+        assert_int_equal(rf.axis[0].stride.num, strides[k]);
+    }
+    fv_trf_free(trf);
+    fv_graph_free(g);
+}
+
+/* FaceBoxes (REFERENCE.md s3, Zhang et al. 2017). RDCL by r += (k - 1) j:
+ * conv1 7x7/4 -> 7, pool1 3x3/2 -> 15, conv2 5x5/2 -> 47, pool2 3x3/2 ->
+ * 79 at stride 32; each Inception module's deepest path (1x1, 3x3, 3x3)
+ * adds 2 * 2 * 32 = 128: 207, 335, 463; conv3_2 3x3/2 -> 527 (stride 64),
+ * conv4_2 3x3/2 -> 655 (stride 128). Paddings by P += p j: conv1 3, pool1
+ * 3, conv2 3 + 2 * 8 = 19, pool2 19, each module + 2 * 32, conv3_2 + 32,
+ * conv4_2 + 64. Anchors {32, 64, 128} at stride 32, {256} at 64, {512} at
+ * 128; the paper densifies them to 21 boxes an Inception3 cell, which its
+ * loc conv predicts (84 = 4 x 21 channels), but the prototxt's PriorBox
+ * gives 3 and so does the zoo entry. */
+static void test_faceboxes(void **state)
+{
+    (void)state;
+    CHECK("faceboxes", 1024, {"conv1", 7, 4, 3}, {"pool1", 15, 8, 3}, {"conv2", 47, 16, 19},
+          {"pool2", 79, 32, 19}, {"inception_a1_concat", 207, 32, 83},
+          {"inception_a2_concat", 335, 32, 147}, {"inception_a3_concat", 463, 32, 211},
+          {"conv3_2", 527, 64, 243}, {"conv4_2", 655, 128, 307});
+    fv_graph *g = NULL;
+    fv_diag d;
+    fv_diag_init(&d);
+    assert_int_equal(fv_model_load("zoo:faceboxes", &g, &d), FV_OK);
+    fv_trf *trf = NULL;
+    assert_int_equal(fv_trf_compute(g, NULL, &trf, &d), FV_OK);
+    static const double sizes[3][3] = {{32, 64, 128}, {256}, {512}};
+    static const size_t counts[3] = {3, 1, 1};
+    assert_int_equal(fv_graph_n_heads(g), 3);
+    for (size_t k = 0; k < 3; k++) {
+        const fv_head *h = fv_graph_head(g, k);
+        fv_rf rf;
+        fv_trf_get(trf, h->node, &rf);
+        assert_int_equal(rf.axis[0].stride.num, (int64_t)32 << k);
+        assert_true(h->step[0] == (double)(32 << k));
+        assert_int_equal(h->n_anchors, counts[k]);
+        for (size_t i = 0; i < counts[k]; i++)
+            assert_true(h->anchor_w[i] == sizes[k][i] && h->anchor_h[i] == sizes[k][i]);
+    }
+    assert_int_equal(fv_graph_channels(g, fv_graph_find(g, "inception_a3_concat_mbox_loc")),
+                     4 * (4 * 4 + 2 * 2 + 1));
+    fv_trf_free(trf);
+    fv_graph_free(g);
 }
 
 /* Faster R-CNN's RPN conv on VGG-16 conv5_3: stride 16 (Ren et al. 2015),
@@ -454,6 +520,7 @@ int main(void)
         cmocka_unit_test(test_s3fd),
         cmocka_unit_test(test_s3fd_anchors),
         cmocka_unit_test(test_ssd300),
+        cmocka_unit_test(test_faceboxes),
         cmocka_unit_test(test_faster_rcnn),
         cmocka_unit_test(test_luo),
     };
