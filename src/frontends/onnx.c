@@ -398,6 +398,7 @@ fv_status fv_onnx_parse(const void *data, size_t len, const char *file,
     free(c.values);
     free(c.table);
     free(c.origin);
+    free(c.vecs);
     if (st != FV_OK) {
         fv_graph_free(c.g);
         return st;
