@@ -221,6 +221,33 @@ static void gap_and_oversize(void **state)
     fv_graph_free(g);
 }
 
+/* Without heads, --objects plans over the backbone's stage ends: torchvision
+ * ResNet-50's stages end at strides 4, 8, 16, 32 with RFs 35, 91, 267, 427
+ * (REFERENCE.md s2). Anchors 16..128 land at 4 x stride; 256 stays on the
+ * stride-32 stage (density 8); no stage sees a 512 px object whole. */
+static void backbone_plan(void **state)
+{
+    (void)state;
+    fv_graph *g = load("zoo:resnet50");
+    fv_anchors_options o = {{0, 0}, NULL, 0, 16, 512};
+    fv_anchors *r = run(g, &o);
+    assert_int_equal(fv_anchors_n_layers(r), 0);
+    static const char *const ends[5] = {"layer1", "layer2", "layer3", "layer4", "layer4"};
+    static const double strides[5] = {4, 8, 16, 32, 32};
+    assert_int_equal(fv_anchors_n_plan(r), 6);
+    for (size_t k = 0; k < 5; k++) {
+        const fv_anchor_plan *p = fv_anchors_plan(r, k);
+        assert_true(p->anchor == 16 << k && p->stride == strides[k]);
+        /* the stage's output: its name starts with the stage and it is the
+         * layer fv_graph_select gives for the stage's prefix */
+        assert_int_equal(p->node, fv_graph_select(g, ends[k]));
+    }
+    assert_int_equal(fv_anchors_plan(r, 5)->node, -1);
+    assert_int_equal(count(g, r, FV_RULE_OBJECTS, NULL), 1);
+    fv_anchors_free(r);
+    fv_graph_free(g);
+}
+
 /* A model without heads and no command-line layers is a usage error. */
 static void no_heads(void **state)
 {
@@ -240,6 +267,7 @@ int main(void)
         cmocka_unit_test(ssd300_steps), cmocka_unit_test(faceboxes_density),
         cmocka_unit_test(yolov3_heads), cmocka_unit_test(s3fd_table1),
         cmocka_unit_test(gap_and_oversize), cmocka_unit_test(no_heads),
+        cmocka_unit_test(backbone_plan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
