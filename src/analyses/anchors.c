@@ -507,7 +507,10 @@ fv_status fv_anchors_run(const fv_graph *g, const fv_anchors_options *options, f
         fv_anchors_free(r);
         return st;
     }
-    fv_findings_sort(&r->findings);
+    if (fv_findings_finish(&r->findings) != FV_OK) {
+        fv_anchors_free(r);
+        return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
+    }
     *out = r;
     return FV_OK;
 }
