@@ -234,7 +234,8 @@ size_t fv_graph_size(const fv_graph *graph);
 int32_t fv_graph_find(const fv_graph *graph, const char *name);
 
 /**
- * Finds the layer a user means: the node named exactly `name`, else the last
+ * Finds the layer a user means: the node named exactly `name`, else the node
+ * whose output the model names `name` (an ONNX tensor name), else the last
  * node (in graph order) whose name starts with `name` followed by '.', '/'
  * or '_' (so "layer3" selects the end of stage layer3). -1 when none.
  */
@@ -274,10 +275,11 @@ typedef enum fv_head_kind {
     FV_HEAD_PRIORBOX, /**< Caffe SSD PriorBox: boxes expanded from min/max sizes and ratios */
     FV_HEAD_YOLO,     /**< Darknet [yolo]: the anchors its mask selects */
     FV_HEAD_REGION,   /**< Darknet [region] (YOLOv2): every anchor of the layer */
+    FV_HEAD_RPN,      /**< Faster R-CNN region proposals: every size at every aspect ratio */
     FV_HEAD_KIND_COUNT
 } fv_head_kind;
 
-/** "priorbox", "yolo" or "region"; "?" when out of range. */
+/** "priorbox", "yolo", "region" or "rpn"; "?" when out of range. */
 const char *fv_head_kind_name(fv_head_kind kind);
 
 /**
@@ -708,6 +710,57 @@ const fv_finding *fv_anchors_finding(const fv_anchors *anchors, size_t k);
 /** Writes the anchor analysis as a table, JSON or Markdown. */
 fv_status fv_report_anchors(const fv_graph *graph, const fv_anchors *anchors, fv_format format,
                             FILE *out, fv_diag *diag);
+
+/* ---------------------------------------------------------------- pictures */
+
+/** The SVG charts fovea draws (`fovea svg --chart NAME`). */
+typedef enum fv_chart {
+    FV_CHART_RF,      /**< "rf": RF size and effective stride per layer, log scale */
+    FV_CHART_DIAGRAM, /**< "diagram": units of a chain of layers and what one top unit sees */
+    FV_CHART_ANCHORS, /**< "anchors": each head's anchors over its layer's RF, at true scale */
+    FV_CHART_COUNT
+} fv_chart;
+
+/** The chart named "rf", "diagram" or "anchors"; FV_CHART_COUNT when unknown. */
+fv_chart fv_chart_from_name(const char *name);
+
+/** Most layers the diagram draws; deeper chains are refused as unreadable. */
+#define FV_DIAGRAM_MAX_LAYERS 8
+
+/**
+ * Writes `chart` as a standalone SVG document. `node` is the top layer of
+ * the diagram (-1: the last node); the other charts ignore it. The diagram
+ * fails with FV_ERR_UNSUPPORTED when the layers up to `node` are not a chain
+ * of convolutions and pools, or number more than FV_DIAGRAM_MAX_LAYERS, or
+ * see too many pixels to draw one by one; the anchors chart fails with
+ * FV_ERR_USAGE without an input size or detection heads. Nothing is written
+ * on failure. Every name from the model is escaped.
+ */
+fv_status fv_report_svg(const fv_graph *graph, const fv_trf *trf, fv_chart chart, int32_t node,
+                        FILE *out, fv_diag *diag);
+
+/**
+ * Writes the graph in Graphviz DOT: every node with its op, RF and
+ * effective stride; merges marked aligned or misaligned; nodes coloured by
+ * how their RF compares with the input image when its size is known.
+ */
+fv_status fv_report_dot(const fv_graph *graph, const fv_trf *trf, FILE *out, fv_diag *diag);
+
+/**
+ * Writes one self-contained HTML page (inline CSS and SVG, no scripts, no
+ * external resources): a summary, the charts and the per-layer table.
+ */
+fv_status fv_report_html(const fv_graph *graph, const fv_trf *trf, FILE *out, fv_diag *diag);
+
+/** Presentation options of the table writers. Zero it for plain text. */
+typedef struct fv_report_options {
+    int color; /**< table format: ANSI colours for headers, misalignment, RF beyond the image */
+} fv_report_options;
+
+/** fv_report_rf with presentation options; `options` NULL means plain. */
+fv_status fv_report_rf_ex(const fv_graph *graph, const fv_trf *trf, const int32_t *nodes,
+                          size_t n_nodes, fv_format format, const fv_report_options *options,
+                          FILE *out, fv_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -29,6 +29,11 @@ typedef struct node_axis {
 
 typedef struct node_rf {
     node_axis axis[FV_AXES];
+    /* Which units read the broadcast operand of an SE-style product, taken
+     * as a one-unit input: a non-empty entry means the unit sees the whole
+     * input through it, whatever its own pixels. Valid when has_reach. */
+    node_axis reach[FV_AXES];
+    uint8_t has_reach;
     fv_rational offset[FV_AXES];
     int32_t diverging;
     uint8_t whole, global_context, merge, aligned;
@@ -62,19 +67,22 @@ static int grow(void **buf, size_t *cap, size_t need, size_t item)
     return 1;
 }
 
-static fv_rf_map node_map(const fv_trf *t, int32_t node, int a)
+static fv_rf_map axis_map(const fv_trf *t, const node_axis *ax)
 {
-    const node_axis *ax = &t->nodes[node].axis[a];
     return (fv_rf_map){ax->period, ax->advance, 1, t->pool + ax->table,
                        t->pool + ax->table + ax->period};
 }
 
-static fv_status store_map(fv_trf *t, int32_t node, int a, const fv_rf_map *m, fv_diag *diag)
+static fv_rf_map node_map(const fv_trf *t, int32_t node, int a)
+{
+    return axis_map(t, &t->nodes[node].axis[a]);
+}
+
+static fv_status store_axis(fv_trf *t, node_axis *ax, const fv_rf_map *m, fv_diag *diag)
 {
     size_t need = t->pool_len + 2 * (size_t)m->period;
     if (!grow((void **)&t->pool, &t->pool_cap, need, sizeof *t->pool))
         return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
-    node_axis *ax = &t->nodes[node].axis[a];
     ax->period = m->period;
     ax->advance = m->advance;
     ax->table = t->pool_len;
@@ -82,6 +90,11 @@ static fv_status store_map(fv_trf *t, int32_t node, int a, const fv_rf_map *m, f
     memcpy(t->pool + t->pool_len + m->period, m->hi, (size_t)m->period * sizeof *t->pool);
     t->pool_len = need;
     return FV_OK;
+}
+
+static fv_status store_map(fv_trf *t, int32_t node, int a, const fv_rf_map *m, fv_diag *diag)
+{
+    return store_axis(t, &t->nodes[node].axis[a], m, diag);
 }
 
 static fv_status map_error(const fv_trf *t, int32_t node, int a, fv_rf_err err, fv_diag *diag)
@@ -237,6 +250,79 @@ static fv_status op_map_error(fv_trf *t, int32_t node, int a, fv_rf_op_err err, 
                         axis_name[a]);
 }
 
+/* The reach of a node that does not read the broadcast operand itself: the
+ * union over its spatial inputs of (input reach after op map). Reach maps
+ * have advance 0, so their union never meets unequal strides. */
+static fv_status inherit_reach(fv_trf *t, int32_t node, int a, const fv_rf_map *op, int identity,
+                               const int32_t *spatial, size_t n, fv_rf_scratch *s, fv_diag *diag)
+{
+    node_rf *r = &t->nodes[node];
+    int any = 0;
+    fv_rf_map acc = {0};
+    for (size_t k = 0; k < n; k++) {
+        const node_rf *x = &t->nodes[spatial[k]];
+        if (!x->has_reach)
+            continue;
+        fv_rf_map in = axis_map(t, &x->reach[a]), h = in;
+        fv_rf_err err = identity ? FV_RF_OK : fv_rf_map_compose(op, &in, s, 1, &h);
+        if (err == FV_RF_OK && !any) {
+            err = fv_rf_scratch_reserve(s, (size_t)h.period);
+            acc = (fv_rf_map){h.period, h.advance, 1, fv_rf_scratch_lo(s, 2),
+                              fv_rf_scratch_hi(s, 2)};
+            memcpy(acc.lo, h.lo, (size_t)h.period * sizeof *h.lo);
+            memcpy(acc.hi, h.hi, (size_t)h.period * sizeof *h.hi);
+        } else if (err == FV_RF_OK) {
+            err = fv_rf_map_unite(&acc, &h, s, 2);
+        }
+        if (err != FV_RF_OK)
+            return map_error(t, node, a, err, diag);
+        any = 1;
+    }
+    if (!any)
+        return FV_OK;
+    fv_rf_map_reduce(&acc);
+    /* Both axes are visited in turn; the flag holds once the last is stored. */
+    fv_status st = store_axis(t, &r->reach[a], &acc, diag);
+    if (st == FV_OK && a == FV_AXES - 1)
+        r->has_reach = 1;
+    return st;
+}
+
+/* Every unit of a node that reads the broadcast operand reaches it. */
+static fv_status direct_reach(fv_trf *t, int32_t node, fv_diag *diag)
+{
+    int64_t zero = 0;
+    fv_rf_map all = {1, 0, 1, &zero, &zero};
+    for (int a = 0; a < FV_AXES; a++) {
+        fv_status st = store_axis(t, &t->nodes[node].reach[a], &all, diag);
+        if (st != FV_OK)
+            return st;
+    }
+    t->nodes[node].has_reach = 1;
+    return FV_OK;
+}
+
+/* How many of the node's units reach the broadcast operand: none, some or
+ * all (a unit reaches it when its entries on both axes are non-empty). */
+typedef enum reach_extent { REACH_NONE, REACH_SOME, REACH_ALL } reach_extent;
+
+static reach_extent reach_of(const fv_trf *t, int32_t node)
+{
+    const node_rf *r = &t->nodes[node];
+    if (!r->has_reach)
+        return REACH_NONE;
+    int64_t empty[FV_AXES];
+    for (int a = 0; a < FV_AXES; a++) {
+        fv_rf_map m = axis_map(t, &r->reach[a]);
+        empty[a] = 0;
+        for (int64_t o = 0; o < m.period; o++)
+            empty[a] += fv_rf_entry_empty(m.lo[o], m.hi[o]);
+        if (empty[a] == m.period)
+            return REACH_NONE;
+    }
+    return empty[0] || empty[1] ? REACH_SOME : REACH_ALL;
+}
+
 /* One node's maps: the union over spatial inputs of (input map after op map). */
 static fv_status spatial_node(fv_trf *t, int32_t node, const int32_t *spatial, size_t n,
                               fv_rf_scratch *s, fv_diag *diag)
@@ -271,10 +357,27 @@ static fv_status spatial_node(fv_trf *t, int32_t node, const int32_t *spatial, s
         fv_status st = store_map(t, node, a, &acc, diag);
         if (st == FV_OK)
             st = node_paths(t, node, a, spatial, n, diag);
+        if (st == FV_OK && !t->nodes[node].has_reach)
+            st = inherit_reach(t, node, a, &op, identity, spatial, n, s, diag);
         if (st != FV_OK)
             return st;
     }
     return FV_OK;
+}
+
+/* Non-zero when no unit of the node sees any input pixel: on some axis
+ * every entry of its map is empty. */
+static int sees_no_pixel(const fv_trf *t, int32_t node)
+{
+    for (int a = 0; a < FV_AXES; a++) {
+        fv_rf_map m = node_map(t, node, a);
+        int64_t o = 0;
+        while (o < m.period && fv_rf_entry_empty(m.lo[o], m.hi[o]))
+            o++;
+        if (o == m.period)
+            return 1;
+    }
+    return 0;
 }
 
 static fv_status visit(fv_trf *t, int32_t node, int32_t *spatial, fv_rf_scratch *s, fv_diag *diag)
@@ -297,9 +400,11 @@ static fv_status visit(fv_trf *t, int32_t node, int32_t *spatial, fv_rf_scratch 
     }
     const int32_t *in = fv_node_inputs(g, n);
     size_t count = 0;
+    int reads_whole = 0;
     for (uint32_t k = 0; k < n->n_inputs; k++) {
         const node_rf *x = &t->nodes[in[k]];
         r->global_context |= x->global_context || x->whole;
+        reads_whole |= x->whole;
         if (!x->whole)
             spatial[count++] = in[k];
     }
@@ -315,7 +420,21 @@ static fv_status visit(fv_trf *t, int32_t node, int32_t *spatial, fv_rf_scratch 
         if (st != FV_OK)
             return st;
     }
-    return spatial_node(t, node, spatial, count, s, diag);
+    fv_status st = reads_whole ? direct_reach(t, node, diag) : FV_OK;
+    if (st == FV_OK)
+        st = spatial_node(t, node, spatial, count, s, diag);
+    /* A unit that reaches the broadcast whole-input operand (an SE scale)
+     * sees the whole input; when no unit sees any pixel besides, the node
+     * sees the whole input and nothing else. */
+    if (st == FV_OK) {
+        reach_extent reach = reach_of(t, node);
+        r->global_context = reach != REACH_NONE;
+        if (reach == REACH_ALL && sees_no_pixel(t, node)) {
+            r->whole = 1;
+            r->global_context = 0;
+        }
+    }
+    return st;
 }
 
 fv_status fv_trf_compute(const fv_graph *g, const int64_t *hw, fv_trf **out, fv_diag *diag)

@@ -3,6 +3,8 @@
 #ifndef FV_CLI_H
 #define FV_CLI_H
 
+#include <stdio.h>
+
 #include "fovea.h"
 
 /* Exit statuses: 0 ok, 1 problems found that --strict asked to fail on,
@@ -49,9 +51,41 @@ int cli_model_operand(const char *command, int argc, char **argv, const cli_mode
 /* table, json, csv, md or markdown. Returns 0 when unknown. */
 int cli_parse_format(const char *text, fv_format *format);
 
+/* Pictures and pages (cli_output.c). */
+
+/* getopt_long entries of -e, --input and --unknown for commands without
+ * --format; cli_model_option handles their codes 'e', 'i' and 'U'. */
+#define CLI_MODEL_OPTIONS                                                                      \
+    {"expr", required_argument, NULL, 'e'}, {"input", required_argument, NULL, 'i'},          \
+        {"unknown", required_argument, NULL, 'U'}
+
+/* Loads MODEL (or the -e text) and computes its TRF at --input; prints why
+ * not and returns CLI_BAD_INPUT on failure. */
+int cli_load_trf(const char *model, const cli_model_args *args, fv_graph **graph, fv_trf **trf);
+
+/* Opens PATH for writing (NULL or "-": stdout); NULL after printing why not. */
+FILE *cli_open_output(const char *command, const char *path);
+
+/* Closes what cli_open_output opened; on failure (rc or a write error) the
+ * file is removed. Returns the final exit status. */
+int cli_close_output(const char *command, FILE *f, const char *path, int rc);
+
+/* --color (cli_color.c). */
+typedef enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;
+
+/* Parses --color's value (NULL: a bare --color, meaning always). */
+int cli_parse_color(const char *command, const char *arg, cli_color *mode);
+
+/* Whether to colour what goes to `out`: auto means a terminal, no NO_COLOR
+ * and a TERM other than dumb. */
+int cli_use_color(cli_color mode, FILE *out);
+
 int cmd_rf(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_anchors(int argc, char **argv);
 int cmd_zoo(int argc, char **argv);
+int cmd_svg(int argc, char **argv);
+int cmd_dot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

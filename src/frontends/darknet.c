@@ -543,7 +543,10 @@ fv_status fv_darknet_parse(const char *text, size_t len, const char *file, fv_gr
         size_t cap = cfg.n_sections + 1;
         for (size_t i = 0; i < cfg.n_sections; i++) {
             const dn_key *k = dn_find(&cfg.sections[i], "from");
-            for (const char *p = k ? k->value : ""; k && p; p = strchr(p + 1, ','))
+            if (!k)
+                continue;
+            cap++; /* one more per comma; an empty value is still one */
+            for (const char *p = k->value; (p = strchr(p, ',')) != NULL; p++)
                 cap++;
         }
         b.channels = calloc(cap, sizeof *b.channels);

@@ -1,7 +1,9 @@
 /* The ONNX frontend's shared state: the decoded model, the tensor-name
  * table and the node being converted. onnx.c drives the conversion,
- * onnx_ops.c maps each operator, onnx_attrs.c reads attributes and
- * constant tensors with the defaults of the model's opset. */
+ * onnx_ops.c maps each operator to the function that converts it (by family:
+ * onnx_window.c, onnx_resample.c, onnx_layout.c, onnx_consts.c),
+ * onnx_attrs.c reads attributes and constant tensors with the defaults of
+ * the model's opset. */
 #ifndef FV_ONNX_PRIVATE_H
 #define FV_ONNX_PRIVATE_H
 
@@ -9,6 +11,7 @@
 
 #include "onnx.pb-c.h"
 
+#include "fv_limits.h"
 #include "graph_private.h"
 
 /* What a tensor name stands for. */
@@ -70,6 +73,52 @@ fv_status onnx_convert_node(onnx_ctx *c);
 /* Non-zero when the default-domain operator `op_type` is one fovea maps. */
 int onnx_op_known(const char *op_type);
 
+/* ------------------------------------------------------- conversions */
+
+/* The feature inputs of the node being converted. */
+typedef struct onnx_inputs {
+    int32_t node[FV_MAX_INPUTS];
+    size_t n;
+    int vector; /* every feature input is a vector (no spatial extent) */
+} onnx_inputs;
+
+/* Converts the node being converted, whose operator-table row names `op`,
+ * fed by the feature maps `in`. */
+typedef fv_status onnx_convert_fn(onnx_ctx *c, fv_op op, const onnx_inputs *in);
+
+onnx_convert_fn onnx_op_window;   /* Conv, ConvTranspose, pools: onnx_window.c */
+onnx_convert_fn onnx_op_pad;      /* onnx_resample.c */
+onnx_convert_fn onnx_op_resize;
+onnx_convert_fn onnx_op_upsample;
+onnx_convert_fn onnx_op_block;    /* DepthToSpace, SpaceToDepth */
+onnx_convert_fn onnx_op_slice;
+onnx_convert_fn onnx_op_split;
+onnx_convert_fn onnx_op_flatten;  /* onnx_layout.c */
+onnx_convert_fn onnx_op_reshape;
+onnx_convert_fn onnx_op_transpose;
+onnx_convert_fn onnx_op_rank;     /* Squeeze, Unsqueeze */
+onnx_convert_fn onnx_op_fc;       /* Gemm, MatMul */
+onnx_convert_fn onnx_op_reduce;
+onnx_convert_fn onnx_op_softmax;
+onnx_convert_fn onnx_op_gather;
+onnx_convert_fn onnx_op_shape;    /* Shape, and nodes fed by constants only: onnx_consts.c */
+onnx_convert_fn onnx_op_constant; /* Constant; reads no input (`in` is NULL) */
+
+/* Defines output o (all outputs) of the node being converted as fv node
+ * `node`; a vector when `vector`. Each tensor name also selects the node. */
+fv_status onnx_define_output(onnx_ctx *c, size_t o, int32_t node, int vector);
+fv_status onnx_define_outputs(onnx_ctx *c, int32_t node, int vector);
+
+/* Adds `layer` fed by the first `n` feature inputs; every output names it. */
+fv_status onnx_emit(onnx_ctx *c, fv_layer *layer, const onnx_inputs *in, size_t n, int vector);
+
+/* onnx_emit of an op with neutral parameters. */
+fv_status onnx_emit_op(onnx_ctx *c, fv_op op, const onnx_inputs *in, size_t n, int vector);
+
+/* Axis `a` of the image-rank tensor as FV_AXIS_Y / FV_AXIS_X, -1 for batch
+ * or channels, -2 when out of range. */
+int onnx_spatial_axis(const onnx_ctx *c, int64_t a);
+
 /* ---------------------------------------------------------- attributes */
 
 const Onnx__AttributeProto *onnx_attr(const onnx_ctx *c, const char *name);
@@ -106,8 +155,6 @@ const char *onnx_resize_default_nearest(int64_t opset);
 /* Keeps the decoded model in the graph for fv_graph_weight. Takes ownership
  * of `model` (freed with the graph, or here on failure). */
 fv_status onnx_keep_weights(onnx_ctx *c, Onnx__ModelProto *model);
-
-
 
 /* For the tests: non-zero when the operator table is in bsearch order. */
 int onnx_op_table_sorted(void);

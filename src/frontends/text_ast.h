@@ -9,7 +9,9 @@
 typedef enum fv_tstmt_kind {
     FV_TSTMT_INPUT,  /* input [NAME] key=value... */
     FV_TSTMT_LAYER,  /* [LABEL:] OP|BLOCK key=value... */
-    FV_TSTMT_REPEAT  /* [LABEL:] repeat N { body } */
+    FV_TSTMT_REPEAT, /* [LABEL:] repeat N { body } */
+    FV_TSTMT_FOR,    /* for VAR in ITEM,... { body }: copies in the same scope */
+    FV_TSTMT_HEAD    /* head on=LAYER kind=KIND key=value...: detection anchors */
 } fv_tstmt_kind;
 
 typedef struct fv_tstmt fv_tstmt;
@@ -23,11 +25,11 @@ struct fv_tstmt {
     fv_tstmt_kind kind;
     const fv_token *label;   /* NULL when unlabelled */
     const fv_token *head;    /* op or block name; 'input'; 'repeat' */
-    const fv_token *name;    /* input's NAME or repeat's count; may be NULL */
-    size_t args_begin;       /* token range of key[=value] arguments */
-    size_t args_end;
-    const fv_token *open;    /* repeat's '{' */
-    fv_tlist body;           /* repeat's statements */
+    const fv_token *name;    /* input's NAME, repeat's count, for's VAR; may be NULL */
+    size_t args_begin;       /* token range of key[=value] arguments, or of */
+    size_t args_end;         /* a for loop's items and commas */
+    const fv_token *open;    /* repeat's or for's '{' */
+    fv_tlist body;           /* repeat's or for's statements */
 };
 
 typedef struct fv_tparam {
@@ -55,6 +57,11 @@ typedef struct fv_tprogram {
 #define FV_TEXT_MAX_DEPTH 32
 /* Maximum copies one repeat makes. */
 #define FV_TEXT_MAX_REPEAT 1000000
+/* Maximum nodes a program expands to. Nested repeats and blocks multiply:
+ * three lines can ask for 10^18 layers. The deepest published CNNs
+ * (ResNet-1001) have a few thousand layers; 65,536 leaves ample room while a
+ * file full of nested repeats still fails in well under a second. */
+#define FV_TEXT_MAX_NODES (1 << 16)
 
 /* Lexes and parses the whole source into *prog (caller frees with
  * fv_tprogram_free, also after a failure). */

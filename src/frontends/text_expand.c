@@ -1,6 +1,7 @@
 /* Expansion of a parsed text program into the graph: block instances and
  * repeat copies become prefixed layers, names resolve through nested
  * scopes, and every value is substituted and parsed afresh for each copy. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,8 @@
 #include "graph_private.h"
 #include "fv_limits.h"
 #include "text_ast.h"
+#include "text_head.h"
+#include "text_outputs.h"
 #include "text_params.h"
 
 #define VALUE_MAX 65536
@@ -19,9 +22,13 @@ typedef struct var {
     char *value;
 } var;
 
-/* One level of naming: the top level, a block instance or one repeat copy. */
+/* One level of naming: the top level, a block instance or one repeat copy;
+ * or one copy of a for loop, which binds its variable but names its layers
+ * in the enclosing level. */
 typedef struct scope {
     const struct scope *parent;
+    struct scope *names;   /* the level whose counters and labels apply: itself,
+                              or for a for-loop copy the enclosing level's */
     int is_block;          /* $-lookups stop here: a body sees only its own args */
     char *prefix;          /* "" at the top, "b1." in instance b1, ... */
     int32_t in;            /* the scope's input, -1 at the top level */
@@ -31,7 +38,7 @@ typedef struct scope {
     size_t n_vars;
     uint32_t *instances;   /* per block: instances made in this scope so far */
     uint32_t n_repeats;
-    const fv_token **labels; /* instance and repeat labels used in this scope */
+    char **labels;         /* instance and repeat labels used in this scope */
     size_t n_labels, cap_labels;
 } scope;
 
@@ -41,6 +48,8 @@ typedef struct expander {
     fv_graph *g;
     int32_t input;         /* the input node, -1 until declared */
     char *buf;             /* VALUE_MAX bytes for the value being read */
+    const fv_token *outer_repeat; /* the outermost repeat being expanded, or NULL */
+    fv_text_outputs outputs; /* block instances and repeats by name */
 } expander;
 
 static fv_status oom(expander *ex) { return fv_src_error(ex->src, FV_ERR_NOMEM, 0, 0, "out of memory"); }
@@ -55,6 +64,17 @@ static fv_status err_tok(expander *ex, fv_status st, const fv_token *t, const ch
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     return fv_src_error(ex->src, st, t->line, t->col, "%s", msg);
+}
+
+/* The node limit: nested repeats multiply, so the one to blame is the
+ * outermost repeat around the layer that crosses it. */
+static fv_status node_limit(expander *ex, const fv_token *at)
+{
+    if (ex->outer_repeat)
+        return err_tok(ex, FV_ERR_LIMIT, ex->outer_repeat,
+                       "repeat expands the network to more than %d nodes", FV_TEXT_MAX_NODES);
+    return err_tok(ex, FV_ERR_LIMIT, at, "the network expands to more than %d nodes",
+                   FV_TEXT_MAX_NODES);
 }
 
 /* Gives a position to an error from the graph (which has none for limits). */
@@ -94,6 +114,27 @@ static int is_name(const fv_token *t)
     return t->len > 0;
 }
 
+/* A layer label: names joined by '.', each part letters, digits and '_'
+ * (a part may start with a digit, as torchvision's `layer3.0` does). */
+static int is_path(const char *s)
+{
+    size_t part = 0;
+    for (; *s; s++) {
+        char c = *s;
+        if (c == '.') {
+            if (part == 0)
+                return 0;
+            part = 0;
+            continue;
+        }
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_'))
+            return 0;
+        part++;
+    }
+    return part > 0;
+}
+
 static const char *lookup(void *ctx, const char *name, size_t len)
 {
     for (const scope *s = ctx; s; s = s->parent) {
@@ -113,7 +154,28 @@ static fv_status subst(expander *ex, const scope *sc, const fv_token *t)
     return fv_text_subst(ex->src, t, lookup, (void *)sc, ex->buf, VALUE_MAX);
 }
 
-/* A layer name in from=: `in`, then the innermost scope's names outward. */
+/* Substitutes a label ($i, ${i+1}) into out and checks that it is a name. */
+static fv_status read_label(expander *ex, const scope *sc, const fv_token *label, char *out)
+{
+    fv_status st = subst(ex, sc, label);
+    if (st != FV_OK)
+        return st;
+    if (strlen(ex->buf) > FV_MAX_NAME)
+        return err_tok(ex, FV_ERR_LIMIT, label, "name '%.40s...' is longer than %d bytes",
+                       ex->buf, FV_MAX_NAME);
+    if (!is_path(ex->buf))
+        return err_tok(ex, FV_ERR_SYNTAX, label,
+                       "bad name '%s': names are letters, digits and '_', in parts joined by '.'",
+                       ex->buf);
+    if (strcmp(ex->buf, "in") == 0)
+        return err_tok(ex, FV_ERR_SEMANTIC, label,
+                       "'in' names a block's or repeat's input; choose another name");
+    strcpy(out, ex->buf);
+    return FV_OK;
+}
+
+/* A layer name in from=: `in`, then the innermost scope's names outward;
+ * in each scope a layer first, then a block instance or repeat (its output). */
 static int32_t resolve(expander *ex, const scope *sc, const char *name)
 {
     if (strcmp(name, "in") == 0)
@@ -125,16 +187,29 @@ static int32_t resolve(expander *ex, const scope *sc, const char *name)
         if ((size_t)snprintf(full, sizeof full, "%s%s", s->prefix, name) >= sizeof full)
             continue;
         int32_t i = fv_graph_find(ex->g, full);
+        if (i < 0)
+            i = fv_text_outputs_get(&ex->outputs, full);
         if (i >= 0)
             return i;
     }
     return -1;
 }
 
+/* Records the output of the scope `child` (an instance or a repeat copy) under
+ * its prefix without the final '.'. */
+static fv_status record_output(expander *ex, const scope *child, int32_t node)
+{
+    size_t n = strlen(child->prefix);
+    child->prefix[n - 1] = '\0';
+    fv_status st = fv_text_outputs_put(&ex->outputs, child->prefix, node);
+    child->prefix[n - 1] = '.';
+    return st == FV_OK ? FV_OK : oom(ex);
+}
+
 /* Reads from=a,b,c into a fresh array (caller frees). ex->buf holds the
  * substituted value. */
-static fv_status read_from(expander *ex, const scope *sc, const fv_token *v, int32_t **out,
-                           size_t *n)
+static fv_status read_from(expander *ex, const scope *sc, const char *key, const fv_token *v,
+                           int32_t **out, size_t *n)
 {
     size_t cap = 1;
     for (const char *p = ex->buf; *p; p++)
@@ -151,10 +226,10 @@ static fv_status read_from(expander *ex, const scope *sc, const fv_token *v, int
         int32_t col = v->col + (exact ? (int32_t)(p - ex->buf) : 0);
         fv_status st = FV_OK;
         if (!*p)
-            st = fv_src_error(ex->src, FV_ERR_SYNTAX, v->line, col, "empty name in from=");
+            st = fv_src_error(ex->src, FV_ERR_SYNTAX, v->line, col, "empty name in %s=", key);
         else if ((in[*n] = resolve(ex, sc, p)) < 0)
             st = fv_src_error(ex->src, FV_ERR_SEMANTIC, v->line, col,
-                              "unknown layer '%s' in from=", p);
+                              "unknown layer '%s' in %s=", p, key);
         if (st != FV_OK) {
             free(in);
             return st;
@@ -200,6 +275,8 @@ static fv_status add_layer(expander *ex, scope *sc, const fv_tstmt *s, fv_layer 
     const fv_token *at = s->label ? s->label : s->head;
     if (fv_graph_find(ex->g, name) >= 0)
         return err_tok(ex, FV_ERR_SEMANTIC, at, "duplicate layer name '%s'", name);
+    if (fv_graph_size(ex->g) >= FV_TEXT_MAX_NODES)
+        return node_limit(ex, at);
     layer->name = name;
     layer->pos = (fv_srcpos){at->line, at->col};
     int32_t index;
@@ -260,6 +337,8 @@ static void scope_free(scope *sc)
     free(sc->vars);
     free(sc->prefix);
     free(sc->instances);
+    for (size_t k = 0; k < sc->n_labels; k++)
+        free(sc->labels[k]);
     free(sc->labels);
 }
 
@@ -269,6 +348,7 @@ static fv_status scope_open(expander *ex, scope *child, const scope *parent, con
 {
     memset(child, 0, sizeof *child);
     child->parent = parent;
+    child->names = child;
     child->depth = parent->depth + 1;
     if (child->depth > FV_TEXT_MAX_DEPTH)
         return err_tok(ex, FV_ERR_LIMIT, at, "blocks and repeats nest deeper than %d levels",
@@ -286,26 +366,28 @@ static fv_status scope_open(expander *ex, scope *child, const scope *parent, con
     return FV_OK;
 }
 
-/* Records an instance or repeat label, refusing one used before in the scope. */
-static fv_status claim_label(expander *ex, scope *sc, const fv_token *label)
+/* Reads an instance or repeat label into out, refusing one used before in
+ * the scope (labels are kept substituted: for-loop copies share a scope). */
+static fv_status claim_label(expander *ex, scope *sc, const fv_token *label, char *out)
 {
-    if (!is_name(label))
-        return err_tok(ex, FV_ERR_SYNTAX, label,
-                       "bad name '%.*s': names are letters, digits and '_'", (int)label->len,
-                       label->text);
-    for (size_t k = 0; k < sc->n_labels; k++)
-        if (tok_eq(sc->labels[k], label))
-            return err_tok(ex, FV_ERR_SEMANTIC, label, "duplicate name '%.*s'", (int)label->len,
-                           label->text);
-    if (sc->n_labels == sc->cap_labels) {
-        size_t cap = sc->cap_labels ? 2 * sc->cap_labels : 8;
-        const fv_token **l = realloc(sc->labels, cap * sizeof *l);
+    fv_status st = read_label(ex, sc, label, out);
+    if (st != FV_OK)
+        return st;
+    scope *owner = sc->names;
+    for (size_t k = 0; k < owner->n_labels; k++)
+        if (strcmp(owner->labels[k], out) == 0)
+            return err_tok(ex, FV_ERR_SEMANTIC, label, "duplicate name '%s'", out);
+    if (owner->n_labels == owner->cap_labels) {
+        size_t cap = owner->cap_labels ? 2 * owner->cap_labels : 8;
+        char **l = realloc(owner->labels, cap * sizeof *l);
         if (!l)
             return oom(ex);
-        sc->labels = l;
-        sc->cap_labels = cap;
+        owner->labels = l;
+        owner->cap_labels = cap;
     }
-    sc->labels[sc->n_labels++] = label;
+    if (!(owner->labels[owner->n_labels] = dup_str(out)))
+        return oom(ex);
+    owner->n_labels++;
     return FV_OK;
 }
 
@@ -339,7 +421,7 @@ static fv_status expand_op(expander *ex, scope *sc, const fv_tstmt *s, fv_op op)
             else if (!value)
                 st = err_tok(ex, FV_ERR_SYNTAX, key, "parameter 'from' needs a value, as in from=...");
             else
-                st = read_from(ex, sc, value, &inputs, &n_inputs);
+                st = read_from(ex, sc, "from", value, &inputs, &n_inputs);
             from = key;
             continue;
         }
@@ -365,18 +447,10 @@ static fv_status expand_op(expander *ex, scope *sc, const fv_tstmt *s, fv_op op)
     char name[FV_MAX_NAME + 1];
     if (st == FV_OK) {
         if (s->label) {
-            if (!is_name(s->label))
-                st = err_tok(ex, FV_ERR_SYNTAX, s->label,
-                             "bad name '%.*s': names are letters, digits and '_'",
-                             (int)s->label->len, s->label->text);
-            else if (fv_tok_is(s->label, "in"))
-                st = err_tok(ex, FV_ERR_SEMANTIC, s->label,
-                             "'in' names a block's or repeat's input; choose another name");
-            else {
-                char label[FV_MAX_NAME + 1];
-                snprintf(label, sizeof label, "%.*s", (int)s->label->len, s->label->text);
+            char label[FV_MAX_NAME + 1];
+            st = read_label(ex, sc, s->label, label);
+            if (st == FV_OK)
                 st = make_name(ex, s->label, name, sc->prefix, label, "");
-            }
         } else {
             char index[24];
             snprintf(index, sizeof index, "_%zu", fv_graph_size(ex->g));
@@ -393,10 +467,10 @@ static fv_status expand_op(expander *ex, scope *sc, const fv_tstmt *s, fv_op op)
     return st;
 }
 
-static fv_tblock *find_block(expander *ex, const fv_token *name)
+static fv_tblock *find_block(expander *ex, const char *name)
 {
     for (size_t k = 0; k < ex->prog->n_blocks; k++)
-        if (tok_eq(ex->prog->blocks[k].name, name))
+        if (fv_tok_is(ex->prog->blocks[k].name, name))
             return &ex->prog->blocks[k];
     return NULL;
 }
@@ -436,7 +510,7 @@ static fv_status bind_args(expander *ex, scope *sc, scope *child, const fv_tstmt
             from = key;
             int32_t *inputs;
             size_t n;
-            if ((st = read_from(ex, sc, value, &inputs, &n)) != FV_OK)
+            if ((st = read_from(ex, sc, "from", value, &inputs, &n)) != FV_OK)
                 return st;
             *in = inputs[0];
             free(inputs);
@@ -475,12 +549,11 @@ static fv_status expand_instance(expander *ex, scope *sc, const fv_tstmt *s, fv_
                        (int)b->name->len, b->name->text);
     char label[FV_MAX_NAME + 1];
     if (s->label) {
-        if ((st = claim_label(ex, sc, s->label)) != FV_OK)
+        if ((st = claim_label(ex, sc, s->label, label)) != FV_OK)
             return st;
-        snprintf(label, sizeof label, "%.*s", (int)s->label->len, s->label->text);
     } else {
         snprintf(label, sizeof label, "%.*s_%u", (int)b->name->len, b->name->text,
-                 sc->instances[b - ex->prog->blocks]++);
+                 sc->names->instances[b - ex->prog->blocks]++);
     }
     scope child;
     st = scope_open(ex, &child, sc, label, s->label ? s->label : s->head);
@@ -493,6 +566,8 @@ static fv_status expand_instance(expander *ex, scope *sc, const fv_tstmt *s, fv_
         st = expand_list(ex, &child, &b->body);
         b->active = 0;
         sc->prev = child.prev;
+        if (st == FV_OK)
+            st = record_output(ex, &child, child.prev);
     }
     scope_free(&child);
     return st;
@@ -514,13 +589,15 @@ static fv_status expand_repeat(expander *ex, scope *sc, const fv_tstmt *s)
                        FV_TEXT_MAX_REPEAT, ex->buf);
     char label[FV_MAX_NAME + 1];
     if (s->label) {
-        if ((st = claim_label(ex, sc, s->label)) != FV_OK)
+        if ((st = claim_label(ex, sc, s->label, label)) != FV_OK)
             return st;
-        snprintf(label, sizeof label, "%.*s", (int)s->label->len, s->label->text);
     }
     else
-        snprintf(label, sizeof label, "repeat%u", sc->n_repeats);
-    sc->n_repeats++;
+        snprintf(label, sizeof label, "repeat%u", sc->names->n_repeats);
+    sc->names->n_repeats++;
+    int outermost = !ex->outer_repeat;
+    if (outermost)
+        ex->outer_repeat = s->head;
     for (int64_t i = 0; i < n && st == FV_OK; i++) {
         char copy[FV_MAX_NAME + 32], index[24];
         snprintf(index, sizeof index, "%lld", (long long)i);
@@ -537,10 +614,181 @@ static fv_status expand_repeat(expander *ex, scope *sc, const fv_tstmt *s)
                 child.n_vars = 1;
                 st = expand_list(ex, &child, &s->body);
                 sc->prev = child.prev;
+                if (st == FV_OK)
+                    st = record_output(ex, &child, child.prev);
             }
         }
         scope_free(&child);
     }
+    if (outermost)
+        ex->outer_repeat = NULL;
+    /* The repeat's label names its last copy's output. */
+    if (st == FV_OK) {
+        char full[2 * FV_MAX_NAME + 2];
+        snprintf(full, sizeof full, "%s%s", sc->prefix, label);
+        if (fv_text_outputs_put(&ex->outputs, full, sc->prev) != FV_OK)
+            st = oom(ex);
+    }
+    return st;
+}
+
+/* The items of a for loop, one at a time: words, or integer ranges A..B
+ * counted up from A to B inclusive. */
+typedef struct for_items {
+    size_t k;              /* next token of the item list */
+    int64_t next, last;    /* the range being walked, when in_range */
+    int in_range;
+    const fv_token *tok;   /* the item being read, for messages */
+} for_items;
+
+static fv_status range_end(expander *ex, const fv_token *t, const char *text, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (end == text || *end || errno == ERANGE ||
+        !(text[0] == '-' || (text[0] >= '0' && text[0] <= '9')))
+        return err_tok(ex, FV_ERR_SYNTAX, t, "bad range '%s': expected A..B with integers A <= B",
+                       ex->buf);
+    *out = v;
+    return FV_OK;
+}
+
+/* Puts the next value into value (size VALUE_MAX); *done when none is left. */
+static fv_status next_item(expander *ex, const scope *sc, const fv_tstmt *s, for_items *it,
+                           char *value, int *done)
+{
+    *done = 0;
+    if (!it->in_range) {
+        while (it->k < s->args_end && ex->prog->toks[it->k].kind == FV_TOK_COMMA)
+            it->k++;
+        if (it->k >= s->args_end) {
+            *done = 1;
+            return FV_OK;
+        }
+        it->tok = &ex->prog->toks[it->k++];
+        fv_status st = subst(ex, sc, it->tok);
+        if (st != FV_OK)
+            return st;
+        char *dots = strstr(ex->buf, "..");
+        if (!dots) {
+            strcpy(value, ex->buf);
+            return FV_OK;
+        }
+        char first[64];
+        snprintf(first, sizeof first, "%.*s", (int)(dots - ex->buf), ex->buf);
+        if ((st = range_end(ex, it->tok, first, &it->next)) != FV_OK ||
+            (st = range_end(ex, it->tok, dots + 2, &it->last)) != FV_OK)
+            return st;
+        if (it->last < it->next || it->last - it->next >= FV_TEXT_MAX_REPEAT)
+            return err_tok(ex, FV_ERR_SEMANTIC, it->tok,
+                           "range '%s' must hold 1..%d values, counting up", ex->buf,
+                           FV_TEXT_MAX_REPEAT);
+        it->in_range = 1;
+    }
+    snprintf(value, VALUE_MAX, "%lld", (long long)it->next);
+    if (it->next == it->last)
+        it->in_range = 0;
+    else
+        it->next++;
+    return FV_OK;
+}
+
+/* for VAR in ITEMS { body }: one copy of the body per item, in this scope
+ * (no prefix), with $VAR bound to the item and `in` to the copy's input. */
+static fv_status expand_for(expander *ex, scope *sc, const fv_tstmt *s)
+{
+    if (!is_name(s->name))
+        return err_tok(ex, FV_ERR_SYNTAX, s->name, "bad loop variable '%.*s'", (int)s->name->len,
+                       s->name->text);
+    char *value = malloc(VALUE_MAX);
+    if (!value)
+        return oom(ex);
+    for_items it = {.k = s->args_begin};
+    fv_status st = FV_OK;
+    for (;;) {
+        int done;
+        if ((st = next_item(ex, sc, s, &it, value, &done)) != FV_OK || done)
+            break;
+        scope child;
+        memset(&child, 0, sizeof child);
+        child.parent = sc;
+        child.names = sc->names;
+        child.depth = sc->depth + 1;
+        child.in = child.prev = sc->prev;
+        child.prefix = dup_str(sc->prefix);
+        child.vars = calloc(1, sizeof *child.vars);
+        if (child.depth > FV_TEXT_MAX_DEPTH)
+            st = err_tok(ex, FV_ERR_LIMIT, s->head,
+                         "blocks and repeats nest deeper than %d levels", FV_TEXT_MAX_DEPTH);
+        else if (!child.prefix || !child.vars || !(child.vars[0].value = dup_str(value)))
+            st = oom(ex);
+        if (st == FV_OK) {
+            child.vars[0].name = s->name->text;
+            child.vars[0].len = s->name->len;
+            child.n_vars = 1;
+            st = expand_list(ex, &child, &s->body);
+            sc->prev = child.prev;
+        }
+        scope_free(&child);
+        if (st != FV_OK)
+            break;
+    }
+    free(value);
+    return st;
+}
+
+/* head on=LAYER kind=KIND ...: the anchors of a detector, on a layer's grid. */
+static fv_status expand_head(expander *ex, scope *sc, const fv_tstmt *s)
+{
+    fv_status st = need_input(ex, s);
+    if (st != FV_OK)
+        return st;
+    fv_text_head hs;
+    fv_text_head_init(&hs);
+    int32_t node = -1;
+    const fv_token *on = NULL, *key, *value;
+    for (size_t k = s->args_begin; st == FV_OK && next_arg(ex->prog, &k, s->args_end, &key, &value);) {
+        char kbuf[64];
+        snprintf(kbuf, sizeof kbuf, "%.*s", (int)key->len, key->text);
+        if (value && (st = subst(ex, sc, value)) != FV_OK)
+            break;
+        if (strcmp(kbuf, "on") == 0) {
+            int32_t *inputs = NULL;
+            size_t n = 0;
+            if (on)
+                st = err_tok(ex, FV_ERR_SEMANTIC, key, "duplicate parameter 'on'");
+            else if (!value)
+                st = err_tok(ex, FV_ERR_SYNTAX, key, "parameter 'on' needs a value, as in on=conv4_3");
+            else if ((st = read_from(ex, sc, "on", value, &inputs, &n)) == FV_OK && n != 1)
+                st = err_tok(ex, FV_ERR_SEMANTIC, key, "a head sits on one layer, not %zu", n);
+            if (inputs)
+                node = inputs[0];
+            free(inputs);
+            on = key;
+            continue;
+        }
+        char msg[400];
+        int at_key;
+        st = fv_text_head_param(&hs, kbuf, value ? ex->buf : NULL, msg, sizeof msg, &at_key);
+        if (st != FV_OK)
+            st = err_tok(ex, st, at_key ? key : value, "%s", msg);
+    }
+    if (st == FV_OK && !on)
+        st = err_tok(ex, FV_ERR_SEMANTIC, s->head, "a head needs the layer it sits on: on=LAYER");
+    fv_head head;
+    if (st == FV_OK) {
+        char msg[400];
+        st = fv_text_head_finish(&hs, &head, msg, sizeof msg);
+        if (st != FV_OK)
+            st = err_tok(ex, st, s->head, "%s", msg);
+    }
+    if (st == FV_OK) {
+        head.node = node;
+        head.pos = (fv_srcpos){s->head->line, s->head->col};
+        st = fv_graph_add_head(ex->g, &head, ex->src->diag);
+    }
+    fv_text_head_free(&hs);
     return st;
 }
 
@@ -548,24 +796,33 @@ static fv_status expand_list(expander *ex, scope *sc, const fv_tlist *list)
 {
     for (size_t k = 0; k < list->n; k++) {
         const fv_tstmt *s = &list->items[k];
-        fv_status st;
+        fv_status st = FV_OK;
         if (s->kind == FV_TSTMT_INPUT) {
             st = expand_input(ex, sc, s);
         } else if (s->kind == FV_TSTMT_REPEAT) {
             st = expand_repeat(ex, sc, s);
+        } else if (s->kind == FV_TSTMT_FOR) {
+            st = expand_for(ex, sc, s);
+        } else if (s->kind == FV_TSTMT_HEAD) {
+            st = expand_head(ex, sc, s);
         } else {
+            /* The op or block may be a parameter: `$pool k=3`. */
             char op_name[64];
-            snprintf(op_name, sizeof op_name, "%.*s", (int)(s->head->len < 63 ? s->head->len : 63),
-                     s->head->text);
-            fv_op op = s->head->len < 63 ? fv_text_op(op_name) : FV_OP_COUNT;
-            fv_tblock *b = op == FV_OP_COUNT ? find_block(ex, s->head) : NULL;
-            if (op != FV_OP_COUNT)
+            if (memchr(s->head->text, '$', s->head->len)) {
+                st = subst(ex, sc, s->head);
+                snprintf(op_name, sizeof op_name, "%s", ex->buf);
+            } else {
+                snprintf(op_name, sizeof op_name, "%.*s",
+                         (int)(s->head->len < 63 ? s->head->len : 63), s->head->text);
+            }
+            fv_op op = strlen(op_name) < 63 ? fv_text_op(op_name) : FV_OP_COUNT;
+            fv_tblock *b = op == FV_OP_COUNT ? find_block(ex, op_name) : NULL;
+            if (st == FV_OK && op != FV_OP_COUNT)
                 st = expand_op(ex, sc, s, op);
-            else if (b)
+            else if (st == FV_OK && b)
                 st = expand_instance(ex, sc, s, b);
-            else
-                st = err_tok(ex, FV_ERR_UNSUPPORTED, s->head, "unknown op '%.*s'",
-                             (int)s->head->len, s->head->text);
+            else if (st == FV_OK)
+                st = err_tok(ex, FV_ERR_UNSUPPORTED, s->head, "unknown op '%s'", op_name);
         }
         if (st != FV_OK)
             return st;
@@ -587,7 +844,8 @@ static fv_status check_blocks(expander *ex)
                            "bad block name '%.*s': names are letters, digits and '_'",
                            (int)b->name->len, b->name->text);
         if (fv_text_op(name) != FV_OP_COUNT || strcmp(name, "input") == 0 ||
-            strcmp(name, "repeat") == 0 || strcmp(name, "block") == 0)
+            strcmp(name, "repeat") == 0 || strcmp(name, "block") == 0 ||
+            strcmp(name, "for") == 0 || strcmp(name, "head") == 0)
             return err_tok(ex, FV_ERR_SEMANTIC, b->name, "block '%s' has the name of an op or keyword",
                            name);
         for (size_t j = 0; j < k; j++)
@@ -632,8 +890,9 @@ static fv_status implicit_input(expander *ex, scope *top)
 
 fv_status fv_text_expand(const fv_src *src, fv_tprogram *prog, fv_graph *graph)
 {
-    expander ex = {src, prog, graph, -1, malloc(VALUE_MAX)};
+    expander ex = {.src = src, .prog = prog, .g = graph, .input = -1, .buf = malloc(VALUE_MAX)};
     scope top = {0};
+    top.names = &top;
     top.in = top.prev = -1;
     top.prefix = calloc(1, 1);
     top.instances = calloc(prog->n_blocks ? prog->n_blocks : 1, sizeof(uint32_t));
@@ -650,6 +909,7 @@ fv_status fv_text_expand(const fv_src *src, fv_tprogram *prog, fv_graph *graph)
         st = fv_src_error(src, FV_ERR_SEMANTIC, 0, 0,
                           "no input declared; begin with 'input size=224'");
     scope_free(&top);
+    fv_text_outputs_free(&ex.outputs);
     free(ex.buf);
     return st;
 }

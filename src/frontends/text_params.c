@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fv_limits.h"
 #include "text_params.h"
 
 #define BIT(op) ((uint64_t)1 << (op))
@@ -137,7 +138,18 @@ static fv_status key_d(pctx *c) { return pair(c, 1, c->layer->params.window.dila
 static fv_status key_op(pctx *c) { return pair(c, 0, c->layer->params.window.output_padding); }
 static fv_status key_b(pctx *c) { return single(c, 1, &c->layer->params.block); }
 static fv_status key_c(pctx *c) { return single(c, 1, &c->layer->channels); }
-static fv_status key_size(pctx *c) { return pair(c, 1, c->ps->input_hw); }
+
+/* The image size is checked here, where its line is known, not first by
+ * shape inference. */
+static fv_status key_size(pctx *c)
+{
+    fv_status st = pair(c, 1, c->ps->input_hw);
+    for (int a = 0; st == FV_OK && a < FV_AXES; a++)
+        if (c->ps->input_hw[a] > FV_MAX_DIM)
+            st = fail(c, FV_ERR_LIMIT, "size= value '%s' exceeds %lld", c->value,
+                      (long long)FV_MAX_DIM);
+    return st;
+}
 
 /* p=N | HxW | top,left,bottom,right | same | same_lower | valid. */
 static fv_status key_p(pctx *c)

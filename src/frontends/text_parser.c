@@ -105,6 +105,29 @@ static fv_status parse_body(parser *p, fv_tstmt *s, int depth)
     return parse_list(p, &s->body, depth + 1, open);
 }
 
+/* for VAR in ITEM[,ITEM...] { body }: the items are words (b, 3, 1..4,
+ * $n, ${n-1}) that expansion substitutes and reads. */
+static fv_status parse_for(parser *p, fv_tstmt *s, int depth)
+{
+    s->name = next(p);
+    if (s->name->kind != FV_TOK_WORD)
+        return unexpected(p, s->name, "a loop variable");
+    const fv_token *t = next(p);
+    if (!fv_tok_is(t, "in") || t->kind != FV_TOK_WORD)
+        return unexpected(p, t, "'in' after the loop variable");
+    s->args_begin = p->i;
+    for (;;) {
+        t = next(p);
+        if (t->kind != FV_TOK_WORD)
+            return unexpected(p, t, "a value to loop over");
+        if (peek(p, 0)->kind != FV_TOK_COMMA)
+            break;
+        next(p);
+    }
+    s->args_end = p->i;
+    return parse_body(p, s, depth);
+}
+
 static fv_status parse_block(parser *p, int depth)
 {
     const fv_token *kw = next(p);
@@ -198,6 +221,18 @@ static fv_status parse_statement(parser *p, fv_tlist *list, int depth)
         if (peek(p, 0)->kind == FV_TOK_WORD && peek(p, 1)->kind != FV_TOK_EQ &&
             !ends_statement(peek(p, 0)))
             s->name = next(p);
+    } else if (fv_tok_is(head, "for") || fv_tok_is(head, "head")) {
+        if (s->label)
+            return fv_src_error(p->src, FV_ERR_SYNTAX, s->label->line, s->label->col,
+                                "a '%.*s' statement takes no label", (int)head->len, head->text);
+        if (fv_tok_is(head, "for")) {
+            s->kind = FV_TSTMT_FOR;
+            fv_status st = parse_for(p, s, depth);
+            if (st != FV_OK)
+                return st;
+        } else {
+            s->kind = FV_TSTMT_HEAD;
+        }
     } else if (fv_tok_is(head, "repeat")) {
         s->kind = FV_TSTMT_REPEAT;
         s->name = next(p);
@@ -207,8 +242,12 @@ static fv_status parse_statement(parser *p, fv_tlist *list, int depth)
         fv_status st = parse_body(p, s, depth);
         if (st != FV_OK)
             return st;
+        /* An empty body would loop up to 10^6 times per level adding nothing. */
+        if (s->body.n == 0)
+            return fv_src_error(p->src, FV_ERR_SEMANTIC, head->line, head->col,
+                                "repeat has no layers in its body");
     }
-    if (s->kind != FV_TSTMT_REPEAT) {
+    if (s->kind != FV_TSTMT_REPEAT && s->kind != FV_TSTMT_FOR) {
         fv_status st = parse_args(p, s);
         if (st != FV_OK)
             return st;

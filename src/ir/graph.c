@@ -27,6 +27,7 @@ void fv_graph_free(fv_graph *g)
     if (g->weights)
         g->weights->free(g->weights);
     fv_graph_free_heads(g);
+    fv_graph_free_aliases(g);
     free(g);
 }
 
@@ -46,7 +47,7 @@ static int grow(void **buf, size_t *cap, size_t need, size_t item)
     return 1;
 }
 
-static uint32_t hash_name(const char *s)
+uint32_t fv_name_hash(const char *s)
 {
     uint64_t h = 1469598103934665603ull; /* FNV-1a */
     for (; *s; s++)
@@ -155,7 +156,7 @@ fv_status fv_graph_add(fv_graph *g, const fv_layer *layer, int32_t *index, fv_di
     }
     if (g->table_cap < 2 * (g->n_nodes + 1) && !rehash(g, g->table_cap ? 2 * g->table_cap : 64))
         return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
-    uint32_t hash = hash_name(name);
+    uint32_t hash = fv_name_hash(name);
     size_t slot = find_slot(g, name, hash);
     if (g->table[slot].node) {
         fv_diag_set(diag, FV_ERR_SEMANTIC, "duplicate layer name '%s'", name);
@@ -201,13 +202,15 @@ int32_t fv_graph_find(const fv_graph *g, const char *name)
 {
     if (!g->table_cap)
         return -1;
-    size_t slot = find_slot(g, name, hash_name(name));
+    size_t slot = find_slot(g, name, fv_name_hash(name));
     return g->table[slot].node ? (int32_t)g->table[slot].node - 1 : -1;
 }
 
 int32_t fv_graph_select(const fv_graph *g, const char *name)
 {
     int32_t exact = fv_graph_find(g, name);
+    if (exact < 0)
+        exact = fv_graph_find_alias(g, name);
     if (exact >= 0)
         return exact;
     size_t len = strlen(name);

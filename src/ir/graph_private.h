@@ -52,7 +52,24 @@ struct fv_graph {
     fv_weight_store *weights; /* NULL unless loaded with keep_weights */
     fv_head *heads;      /* detection heads; each owns its anchor arrays */
     size_t n_heads, cap_heads;
+    struct fv_alias *aliases; /* other names of node outputs (alias.c) */
+    size_t n_aliases, cap_aliases;
+    uint32_t *alias_table;    /* open addressing: alias + 1, 0 = empty */
+    size_t alias_table_cap;
 };
+
+/* FNV-1a of a name, folded to 32 bits; the name indexes share it. */
+uint32_t fv_name_hash(const char *name);
+
+/* Gives node `node` another name, such as the ONNX tensor it produces, for
+ * fv_graph_select. A name given twice means the later node. */
+fv_status fv_graph_alias(fv_graph *g, const char *name, int32_t node, fv_diag *diag);
+
+/* The node an alias names, or -1. */
+int32_t fv_graph_find_alias(const fv_graph *g, const char *name);
+
+/* Frees the alias index (alias.c); fv_graph_free calls it. */
+void fv_graph_free_aliases(fv_graph *g);
 
 /* Appends a warning (formatted, copied). Returns FV_ERR_NOMEM or FV_OK. */
 fv_status fv_graph_warn(fv_graph *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -66,6 +83,24 @@ void fv_graph_set_weights(fv_graph *g, fv_weight_store *store);
 /* Frees the heads' arrays (heads.c); fv_graph_free calls it. */
 void fv_graph_free_heads(fv_graph *g);
 
+/* An SSD PriorBox description: boxes of min_size (and sqrt(min * max)
+ * squares when max sizes are given, one per min) and, per min, one box for
+ * each aspect ratio w/h other than 1 (and its inverse with flip). */
+typedef struct fv_priorbox {
+    const double *mins;
+    size_t n_min;
+    const double *maxs;      /* n_max is 0 or n_min */
+    size_t n_max;
+    const double *ratios;
+    size_t n_ratios;
+    int flip;
+} fv_priorbox;
+
+/* Expands a PriorBox into *n boxes in SSD's order (prior_box_layer.cpp):
+ * widths in *w, heights in *h, one allocation that the caller frees with
+ * free(*w). Fails only with FV_ERR_NOMEM (and writes no message). */
+fv_status fv_priorbox_anchors(const fv_priorbox *pb, double **w, double **h, size_t *n);
+
 /* Keeps a copy of the source text so later errors can quote their line. */
 fv_status fv_graph_keep_text(fv_graph *g, const char *text, size_t len);
 
@@ -77,7 +112,8 @@ void fv_text_line(const char *text, size_t len, int32_t line, char *buf, size_t 
 
 static inline const fv_node *fv_node_at(const fv_graph *g, int32_t i) { return &g->nodes[i]; }
 static inline const int32_t *fv_node_inputs(const fv_graph *g, const fv_node *n) {
-    return g->edges + n->first_input;
+    /* A graph of input nodes alone has no edge array at all. */
+    return g->edges ? g->edges + n->first_input : NULL;
 }
 static inline const char *fv_node_name(const fv_graph *g, const fv_node *n) {
     return g->names + n->name;

@@ -11,6 +11,7 @@ static const char *const kind_names[] = {
     [FV_HEAD_PRIORBOX] = "priorbox",
     [FV_HEAD_YOLO] = "yolo",
     [FV_HEAD_REGION] = "region",
+    [FV_HEAD_RPN] = "rpn",
 };
 
 static_assert(sizeof kind_names / sizeof kind_names[0] == FV_HEAD_KIND_COUNT,
@@ -85,4 +86,51 @@ size_t fv_graph_n_heads(const fv_graph *g) { return g->n_heads; }
 const fv_head *fv_graph_head(const fv_graph *g, size_t k)
 {
     return k < g->n_heads ? &g->heads[k] : NULL;
+}
+
+fv_status fv_priorbox_anchors(const fv_priorbox *pb, double **w, double **h, size_t *n)
+{
+    /* The ratios SSD uses: 1, then each new ratio and (with flip) its inverse. */
+    size_t n_ar = 1;
+    double *ars = malloc((1 + 2 * pb->n_ratios) * sizeof *ars);
+    if (!ars)
+        return FV_ERR_NOMEM;
+    ars[0] = 1.0;
+    for (size_t r = 0; r < pb->n_ratios; r++) {
+        int seen = 0;
+        for (size_t q = 0; q < n_ar; q++)
+            seen |= fabs(pb->ratios[r] - ars[q]) < 1e-6;
+        if (seen)
+            continue;
+        ars[n_ar++] = pb->ratios[r];
+        if (pb->flip)
+            ars[n_ar++] = 1.0 / pb->ratios[r];
+    }
+    size_t cap = pb->n_min * (n_ar + (pb->n_max ? 1 : 0));
+    double *wh = malloc(2 * (cap ? cap : 1) * sizeof *wh);
+    if (!wh) {
+        free(ars);
+        return FV_ERR_NOMEM;
+    }
+    size_t k = 0;
+    for (size_t s = 0; s < pb->n_min; s++) {
+        wh[k] = wh[cap + k] = pb->mins[s];
+        k++;
+        if (pb->n_max) {
+            wh[k] = wh[cap + k] = sqrt(pb->mins[s] * pb->maxs[s]);
+            k++;
+        }
+        for (size_t r = 0; r < n_ar; r++) {
+            if (fabs(ars[r] - 1.0) < 1e-6)
+                continue;
+            wh[k] = pb->mins[s] * sqrt(ars[r]);
+            wh[cap + k] = pb->mins[s] / sqrt(ars[r]);
+            k++;
+        }
+    }
+    free(ars);
+    *w = wh;
+    *h = wh + cap;
+    *n = k;
+    return FV_OK;
 }

@@ -41,23 +41,69 @@ fv_status fv_grid_init(fv_grid *grid, size_t rows, size_t cols, fv_diag *diag)
 {
     grid->rows = rows;
     grid->cols = cols;
+    grid->color = 0;
     grid->cells = calloc(rows * cols, FV_CELL);
-    if (!grid->cells)
+    grid->styles = calloc(rows * cols, 1);
+    if (!grid->cells || !grid->styles) {
+        fv_grid_free(grid);
         return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
+    }
     return FV_OK;
 }
 
 void fv_grid_free(fv_grid *grid)
 {
     free(grid->cells);
+    free(grid->styles);
     grid->cells = NULL;
+    grid->styles = NULL;
 }
 
 char *fv_grid_cell(fv_grid *grid, size_t row, size_t col) { return grid->cells[row * grid->cols + col]; }
 
-static const char *cell(const fv_grid *grid, size_t row, size_t col)
+const char *fv_grid_text(const fv_grid *grid, size_t row, size_t col)
 {
     return grid->cells[row * grid->cols + col];
+}
+
+void fv_grid_style(fv_grid *grid, size_t row, size_t col, fv_style style)
+{
+    grid->styles[row * grid->cols + col] = (unsigned char)style;
+}
+
+fv_style fv_grid_style_of(const fv_grid *grid, size_t row, size_t col)
+{
+    return (fv_style)grid->styles[row * grid->cols + col];
+}
+
+/* SGR parameters of each style (ECMA-48): bold, faint, red, green, yellow, cyan. */
+static const char *const sgr[FV_STYLE_COUNT] = {
+    [FV_STYLE_PLAIN] = NULL, [FV_STYLE_HEADER] = "1", [FV_STYLE_DIM] = "2",
+    [FV_STYLE_BAD] = "1;31", [FV_STYLE_GOOD] = "32", [FV_STYLE_WARN] = "33",
+    [FV_STYLE_WHOLE] = "36",
+};
+
+/* Cell text for a terminal: control characters from a model's names (an
+ * escape sequence could rewrite the user's screen) are shown as '?'. */
+static void write_printable(const char *s, FILE *out)
+{
+    for (; *s; s++)
+        fputc((unsigned char)*s < 0x20 || *s == 0x7F ? '?' : *s, out);
+}
+
+/* A table cell, coloured when asked; padding stays outside the escapes so
+ * that columns line up by what the terminal shows. */
+static void write_cell(const fv_grid *grid, size_t r, size_t c, int width, FILE *out)
+{
+    const char *s = fv_grid_text(grid, r, c);
+    const char *code = grid->color ? sgr[fv_grid_style_of(grid, r, c)] : NULL;
+    if (code && s[0])
+        fprintf(out, "\033[%sm", code);
+    write_printable(s, out);
+    if (code && s[0])
+        fputs("\033[0m", out);
+    for (int k = (int)strlen(s); k < width; k++)
+        fputc(' ', out);
 }
 
 static void write_csv_cell(const char *s, FILE *out)
@@ -80,7 +126,7 @@ void fv_grid_write(const fv_grid *grid, fv_format format, FILE *out)
     if (format == FV_FORMAT_CSV) {
         for (size_t r = 0; r < grid->rows; r++)
             for (size_t c = 0; c < grid->cols; c++) {
-                write_csv_cell(cell(grid, r, c), out);
+                write_csv_cell(fv_grid_text(grid, r, c), out);
                 fputc(c + 1 < grid->cols ? ',' : '\n', out);
             }
         return;
@@ -89,7 +135,7 @@ void fv_grid_write(const fv_grid *grid, fv_format format, FILE *out)
     size_t cols = grid->cols < 32 ? grid->cols : 32;
     for (size_t r = 0; r < grid->rows; r++)
         for (size_t c = 0; c < cols; c++) {
-            size_t w = strlen(cell(grid, r, c));
+            size_t w = strlen(fv_grid_text(grid, r, c));
             if (w > width[c])
                 width[c] = w;
         }
@@ -97,16 +143,17 @@ void fv_grid_write(const fv_grid *grid, fv_format format, FILE *out)
     for (size_t r = 0; r < grid->rows; r++) {
         /* A table row ends at its last non-empty cell: no trailing blanks. */
         size_t used = cols;
-        while (!md && used > 1 && cell(grid, r, used - 1)[0] == '\0')
+        while (!md && used > 1 && fv_grid_text(grid, r, used - 1)[0] == '\0')
             used--;
         for (size_t c = 0; c < used; c++) {
-            const char *s = cell(grid, r, c);
-            if (md)
+            const char *s = fv_grid_text(grid, r, c);
+            if (md) {
                 fprintf(out, "| %-*s ", (int)width[c], s);
-            else if (c + 1 < used)
-                fprintf(out, "%-*s  ", (int)width[c], s);
-            else
-                fputs(s, out);
+            } else {
+                write_cell(grid, r, c, c + 1 < used ? (int)width[c] : 0, out);
+                if (c + 1 < used)
+                    fputs("  ", out);
+            }
         }
         fputs(md ? "|\n" : "\n", out);
         if (r == 0 && md) {

@@ -250,14 +250,34 @@ static void csv_row(const fv_graph *g, const fv_trf *t, int32_t node, char cells
     snprintf(cells[c++], FV_CELL, "%s", rf.diverging >= 0 ? fv_graph_name(g, rf.diverging) : "");
 }
 
-fv_status fv_report_rf(const fv_graph *g, const fv_trf *t, const int32_t *nodes, size_t n,
-                       fv_format format, FILE *out, fv_diag *diag)
+/* Styles of a table row: what a reader should notice. */
+static void style_row(const fv_graph *g, const fv_trf *t, int32_t node, fv_grid *grid, size_t r)
 {
-    if (!nodes)
-        n = fv_graph_size(g);
-    if (format == FV_FORMAT_JSON)
-        return fv_report_rf_json(g, t, nodes, n, out, diag);
-    int csv = format == FV_FORMAT_CSV;
+    fv_rf rf;
+    fv_trf_get(t, node, &rf);
+    const fv_feature_map *in = fv_trf_map(t, fv_graph_input_node(g));
+    if (fv_op_is_pointwise(fv_graph_op(g, node)))
+        for (size_t c = 0; c < N_COLS; c++)
+            fv_grid_style(grid, r, c, FV_STYLE_DIM);
+    if (rf.merge) {
+        fv_style st = rf.aligned ? FV_STYLE_GOOD : FV_STYLE_BAD;
+        fv_grid_style(grid, r, COL_ALIGNED, st);
+        if (!rf.aligned)
+            fv_grid_style(grid, r, COL_NOTES, st);
+    }
+    if (rf.whole_input) {
+        fv_grid_style(grid, r, COL_RF, FV_STYLE_WHOLE);
+        return;
+    }
+    if (in && rf.axis[0].size_min >= in->size[0] && rf.axis[1].size_min >= in->size[1])
+        fv_grid_style(grid, r, COL_RF, FV_STYLE_WARN);
+    if (in && (rf.axis[0].outside || rf.axis[1].outside))
+        fv_grid_style(grid, r, COL_OUTSIDE, FV_STYLE_WARN);
+}
+
+fv_status fv_rf_grid(const fv_graph *g, const fv_trf *t, const int32_t *nodes, size_t n, int csv,
+                     fv_grid *grid, fv_diag *diag)
+{
     size_t all = csv ? N_CSV : N_COLS;
     fv_grid full;
     fv_status st = fv_grid_init(&full, n + 1, all, diag);
@@ -266,12 +286,16 @@ fv_status fv_report_rf(const fv_graph *g, const fv_trf *t, const int32_t *nodes,
     for (size_t r = 0; r <= n; r++) {
         int32_t node = r == 0 ? -1 : nodes ? nodes[r - 1] : (int32_t)(r - 1);
         char(*row)[FV_CELL] = (char(*)[FV_CELL])fv_grid_cell(&full, r, 0);
-        for (size_t c = 0; node < 0 && c < all; c++)
+        for (size_t c = 0; node < 0 && c < all; c++) {
             snprintf(row[c], FV_CELL, "%s", csv ? csv_headers[c] : headers[c]);
-        if (node >= 0 && csv)
+            fv_grid_style(&full, r, c, FV_STYLE_HEADER);
+        }
+        if (node >= 0 && csv) {
             csv_row(g, t, node, row);
-        else if (node >= 0)
+        } else if (node >= 0) {
             table_row(g, t, node, row);
+            style_row(g, t, node, &full, r);
+        }
     }
     /* A person's table leaves out columns with nothing in them (no merges,
      * no input size); CSV keeps a fixed set of columns for scripts. */
@@ -283,17 +307,40 @@ fv_status fv_report_rf(const fv_graph *g, const fv_trf *t, const int32_t *nodes,
             keep[c] = fv_grid_cell(&full, r, c)[0] != '\0';
         cols += keep[c];
     }
-    fv_grid grid;
-    if ((st = fv_grid_init(&grid, n + 1, cols, diag)) != FV_OK) {
+    if ((st = fv_grid_init(grid, n + 1, cols, diag)) != FV_OK) {
         fv_grid_free(&full);
         return st;
     }
     for (size_t r = 0; r <= n; r++)
         for (size_t c = 0, k = 0; c < all; c++)
-            if (keep[c])
-                memcpy(fv_grid_cell(&grid, r, k++), fv_grid_cell(&full, r, c), FV_CELL);
+            if (keep[c]) {
+                memcpy(fv_grid_cell(grid, r, k), fv_grid_cell(&full, r, c), FV_CELL);
+                fv_grid_style(grid, r, k++, fv_grid_style_of(&full, r, c));
+            }
     fv_grid_free(&full);
+    return FV_OK;
+}
+
+fv_status fv_report_rf_ex(const fv_graph *g, const fv_trf *t, const int32_t *nodes, size_t n,
+                          fv_format format, const fv_report_options *options, FILE *out,
+                          fv_diag *diag)
+{
+    if (!nodes)
+        n = fv_graph_size(g);
+    if (format == FV_FORMAT_JSON)
+        return fv_report_rf_json(g, t, nodes, n, out, diag);
+    fv_grid grid;
+    fv_status st = fv_rf_grid(g, t, nodes, n, format == FV_FORMAT_CSV, &grid, diag);
+    if (st != FV_OK)
+        return st;
+    grid.color = options && options->color && format == FV_FORMAT_TABLE;
     fv_grid_write(&grid, format, out);
     fv_grid_free(&grid);
     return FV_OK;
+}
+
+fv_status fv_report_rf(const fv_graph *g, const fv_trf *t, const int32_t *nodes, size_t n,
+                       fv_format format, FILE *out, fv_diag *diag)
+{
+    return fv_report_rf_ex(g, t, nodes, n, format, NULL, out, diag);
 }

@@ -12,20 +12,20 @@ status "ssd300 --strict" 1 "$FOVEA" anchors "$SSD" --strict
 
 # S3FD's first two layers from the command line: 4 x stride, TRF 48 and 108
 # (S3FD Table 1, REFERENCE.md s3); nothing to warn about.
-status "s3fd layers, --strict" 0 "$FOVEA" anchors zoo:s3fd --layer conv3_3_mbox --anchors 16 \
-  --layer conv4_3_mbox --anchors 32 --strict
-check "s3fd csv rows" "conv3_3_mbox,4,4,48,16
-conv4_3_mbox,8,8,108,32" "$("$FOVEA" anchors zoo:s3fd --layer conv3_3_mbox --anchors 16 \
-  --layer conv4_3_mbox --anchors 32 --format csv | tail -n +2 | cut -d, -f1,5,6,7,8)"
+status "s3fd layers, --strict" 0 "$FOVEA" anchors zoo:s3fd --layer conv3_3_norm_mbox_conf --anchors 16 \
+  --layer conv4_3_norm_mbox_conf --anchors 32 --strict
+check "s3fd csv rows" "conv3_3_norm_mbox_conf,4,4,48,16
+conv4_3_norm_mbox_conf,8,8,108,32" "$("$FOVEA" anchors zoo:s3fd --layer conv3_3_norm_mbox_conf --anchors 16 \
+  --layer conv4_3_norm_mbox_conf --anchors 32 --format csv | tail -n +2 | cut -d, -f1,5,6,7,8)"
 
 # --aspect expands each size as SSD does: 2 sizes x 2 ratios = 4 anchors.
-check "aspect ratios" "16,32 1,2" "$("$FOVEA" anchors zoo:s3fd --layer conv3_3_mbox --anchors 16,32 \
+check "aspect ratios" "16,32 1,2" "$("$FOVEA" anchors zoo:s3fd --layer conv3_3_norm_mbox_conf --anchors 16,32 \
   --aspect 1,2 --format csv | tail -1 | awk -F, '{print $8 "," $9, $10 "," $11}' | tr -d '"')"
 
 # --objects 16-512 on S3FD's six layers: one anchor per layer, 16 to 512.
-check "objects plan" "16 conv3_3_mbox
-512 conv7_2_mbox" "$("$FOVEA" anchors zoo:s3fd --layer conv3_3_mbox --anchors 16 \
-  --layer conv7_2_mbox --anchors 512 --layer conv5_3_mbox --anchors 64 --objects 16-512 |
+check "objects plan" "16 conv3_3_norm_mbox_conf
+512 conv7_2_mbox_conf" "$("$FOVEA" anchors zoo:s3fd --layer conv3_3_norm_mbox_conf --anchors 16 \
+  --layer conv7_2_mbox_conf --anchors 512 --layer conv5_3_norm_mbox_conf --anchors 64 --objects 16-512 |
   awk '/^anchors for the object range/ {p = 1; next} p && /^(16|512) / {print $1, $2}')"
 
 status "no heads" 2 "$FOVEA" anchors zoo:resnet50

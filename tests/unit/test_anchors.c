@@ -163,8 +163,10 @@ static void s3fd_table1(void **state)
 {
     (void)state;
     fv_graph *g = load("zoo:s3fd");
-    static const char *const layers[6] = {"conv3_3_mbox", "conv4_3_mbox", "conv5_3_mbox",
-                                          "conv_fc7_mbox", "conv6_2_mbox", "conv7_2_mbox"};
+    /* The prediction convs: Table 1's RF column counts them. */
+    static const char *const layers[6] = {"conv3_3_norm_mbox_conf", "conv4_3_norm_mbox_conf",
+                                          "conv5_3_norm_mbox_conf", "fc7_mbox_conf",
+                                          "conv6_2_mbox_conf", "conv7_2_mbox_conf"};
     static const double anchors[6] = {16, 32, 64, 128, 256, 512};
     static const int64_t trf[6] = {48, 108, 228, 340, 468, 724};
     fv_head heads[6];

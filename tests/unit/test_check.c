@@ -72,12 +72,12 @@ static void resnet50_range(void **state)
         fv_input_range r;
         assert_true(fv_check_range(c, a, &r));
         assert_int_equal(r.border_rf, 75);
-        assert_string_equal(fv_graph_name(g, r.border_node), "layer4.rest.0.bottleneck_0.conv3");
+        assert_string_equal(fv_graph_name(g, r.border_node), "layer4.1.conv3");
         assert_int_equal(r.kernel_fit, 96);
         assert_int_equal(r.lower, 96);
         assert_int_equal(r.upper, 427);
-        assert_string_equal(fv_graph_name(g, r.kernel_node), "layer4.rest.0.bottleneck_0.conv2");
-        assert_string_equal(fv_graph_name(g, r.upper_node), "layer4.rest.1.bottleneck_0.conv2");
+        assert_string_equal(fv_graph_name(g, r.kernel_node), "layer4.1.conv2");
+        assert_string_equal(fv_graph_name(g, r.upper_node), "layer4.2.conv2");
     }
     size_t n;
     /* Cao: the top layer's 427 px RF exceeds the 224 px image. */
@@ -90,7 +90,7 @@ static void resnet50_range(void **state)
      * Every other 3x3 stays above 1/6 (layer3.b0: 3*8 / (91+2*8) = 0.224). */
     const fv_finding *cap = nth(c, FV_RULE_CAPACITY, 0, &n);
     assert_int_equal(n, 1);
-    assert_string_equal(fv_graph_name(g, cap->node), "layer4.b0.conv2");
+    assert_string_equal(fv_graph_name(g, cap->node), "layer4.0.conv2");
     assert_int_equal((int64_t)finding_number(cap, "real_filter"), 48);
     assert_int_equal((int64_t)finding_number(cap, "rf"), 299);
     /* 224 lies inside (96, 427): no border layers, nothing below the range. */
@@ -109,7 +109,7 @@ static void resnet50_range(void **state)
  * sees 11 px (never a border layer); its conv3 reads the 3x3's output:
  * 11 + 2 * 16 = 43 >= 32 where the 3x3 sits on a stride-16 or stride-32
  * map, 11 + 2 * 8 = 27 < 32 at stride 8. That is conv3 of layer3's five
- * later blocks, of layer4.b0 (its strided 3x3 reads the stride-16 map) and
+ * later blocks, of layer4.0 (its strided 3x3 reads the stride-16 map) and
  * of layer4's two later blocks: 8 convolutions. */
 static void resnet50_border_at_32(void **state)
 {
@@ -119,7 +119,7 @@ static void resnet50_border_at_32(void **state)
     const fv_finding *b = nth(c, FV_RULE_BORDER, 0, NULL);
     assert_non_null(b);
     assert_int_equal((int64_t)finding_number(b, "convolutions"), 8);
-    assert_string_equal(fv_graph_name(g, b->node), "layer3.rest.0.bottleneck_0.conv3");
+    assert_string_equal(fv_graph_name(g, b->node), "layer3.1.conv3");
     size_t borders = 0;
     for (size_t k = 0; k < fv_check_n_layers(c); k++)
         borders += fv_check_layer_at(c, k)->border;

@@ -395,6 +395,41 @@ static void test_weights(void **state)
     rmdir(dir);
 }
 
+/* --layer names: a node name, the tensor a node produces, or a prefix that
+ * selects the last node of a stage. Names in the style of PyTorch's exporter. */
+static void test_layer_names(void **state)
+{
+    (void)state;
+    ob_model *m = ob_new(13);
+    ob_input(m, "x", 4, (int64_t[]){1, 4, 16, 16});
+    conv(m, "/layer1/conv/Conv", "x", "/layer1/conv/Conv_output_0", 3, 1, 1, NULL);
+    ob_node(m, "Relu", "/layer1/relu/Relu", "/layer1/conv/Conv_output_0", "t1");
+    ob_node_t *n = ob_node(m, "Split", "/layer2/Split", "t1", "s0,s1");
+    ob_int(m, n, "axis", 1);
+    /* a tensor named like a node: the node name wins */
+    ob_node(m, "Add", "/layer2/Add", "s0,s1", "/layer1/relu/Relu");
+    ob_output(m, "/layer1/relu/Relu");
+    fv_graph *g = parse(m, NULL);
+    int32_t conv_node = fv_graph_find(g, "/layer1/conv/Conv");
+    int32_t relu = fv_graph_find(g, "/layer1/relu/Relu");
+    int32_t split0 = fv_graph_find(g, "/layer2/Split");
+    int32_t split1 = fv_graph_find(g, "/layer2/Split:1");
+    int32_t add = fv_graph_find(g, "/layer2/Add");
+    assert_true(conv_node >= 0 && relu >= 0 && split0 >= 0 && split1 >= 0 && add >= 0);
+    assert_int_equal(fv_graph_select(g, "/layer1/conv/Conv"), conv_node);
+    assert_int_equal(fv_graph_select(g, "/layer1/conv/Conv_output_0"), conv_node);
+    assert_int_equal(fv_graph_select(g, "t1"), relu);
+    assert_int_equal(fv_graph_select(g, "s0"), split0);
+    assert_int_equal(fv_graph_select(g, "s1"), split1);
+    assert_int_equal(fv_graph_select(g, "/layer1/relu/Relu"), relu);
+    assert_int_equal(fv_graph_select(g, "/layer1"), relu); /* the stage's last node */
+    assert_int_equal(fv_graph_select(g, "/layer2"), add);
+    assert_int_equal(fv_graph_op(g, fv_graph_select(g, "x")), FV_OP_INPUT);
+    assert_int_equal(fv_graph_select(g, "/layer"), -1); /* a prefix ends at a separator */
+    assert_int_equal(fv_graph_select(g, "s2"), -1);
+    fv_graph_free(g);
+}
+
 static void test_op_table_sorted(void **state)
 {
     (void)state;
@@ -408,7 +443,7 @@ int main(void)
         cmocka_unit_test(test_se_block),       cmocka_unit_test(test_fpn_resize),
         cmocka_unit_test(test_conv_transpose), cmocka_unit_test(test_shape_subgraph),
         cmocka_unit_test(test_unknown_op),     cmocka_unit_test(test_weights),
-        cmocka_unit_test(test_op_table_sorted),
+        cmocka_unit_test(test_layer_names),    cmocka_unit_test(test_op_table_sorted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +136,57 @@ static uint8_t *make_zero_stride(size_t *len)
     return pack_free(m, len);
 }
 
+static uint8_t *make_huge_pads(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = ob_node(m, "Conv", "c1", "x,w", "y");
+    ob_ints(m, n, "pads", 4, (int64_t[]){1, 1000000000000, 1, 1});
+    return pack_free(m, len);
+}
+
+static uint8_t *make_huge_dilation(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = conv(m, "c1", "x", "y");
+    ob_ints(m, n, "dilations", 2, (int64_t[]){1, INT64_MAX});
+    return pack_free(m, len);
+}
+
+static uint8_t *make_zero_group(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = conv(m, "c1", "x", "y");
+    ob_int(m, n, "group", 0);
+    return pack_free(m, len);
+}
+
+static uint8_t *make_zero_blocksize(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = ob_node(m, "DepthToSpace", "d2s", "x", "y");
+    ob_int(m, n, "blocksize", 0);
+    return pack_free(m, len);
+}
+
+static uint8_t *make_resize_nan_scale(size_t *len)
+{
+    ob_model *m = base();
+    ob_init_floats(m, "scales", 4, (float[]){1, 1, NAN, 2});
+    ob_node(m, "Resize", "up", "x,,scales", "y");
+    return pack_free(m, len);
+}
+
+static uint8_t *make_slice_zero_step(size_t *len)
+{
+    ob_model *m = base();
+    ob_init_ints(m, "starts", 1, (int64_t[]){0});
+    ob_init_ints(m, "ends", 1, (int64_t[]){8});
+    ob_init_ints(m, "axes", 1, (int64_t[]){3});
+    ob_init_ints(m, "steps", 1, (int64_t[]){0});
+    ob_node(m, "Slice", "crop", "x,starts,ends,axes,steps", "y");
+    return pack_free(m, len);
+}
+
 static uint8_t *make_pads_length(size_t *len)
 {
     ob_model *m = base();
@@ -229,6 +281,65 @@ static uint8_t *make_constant_no_value(size_t *len)
     return pack_free(m, len);
 }
 
+/* Absurd sizes: each is refused with the limit it exceeds (src/ir/fv_limits.h). */
+static uint8_t *make_input_too_big(size_t *len)
+{
+    ob_model *m = ob_new(13);
+    ob_input(m, "x", 4, (int64_t[]){1, 4, 3000000000LL, 16});
+    ob_node(m, "Relu", "r", "x", "y");
+    ob_output(m, "y");
+    return pack_free(m, len);
+}
+
+static uint8_t *make_kernel_too_big(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = ob_node(m, "MaxPool", "pool", "x", "y");
+    ob_ints(m, n, "kernel_shape", 2, (int64_t[]){3, 100000});
+    return pack_free(m, len);
+}
+
+static uint8_t *make_pads_too_big(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = ob_node(m, "AveragePool", "pool", "x", "y");
+    ob_ints(m, n, "kernel_shape", 2, (int64_t[]){3, 3});
+    ob_ints(m, n, "pads", 4, (int64_t[]){0, 0, 0, 9000000000000LL});
+    return pack_free(m, len);
+}
+
+static uint8_t *make_dilation_too_big(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = conv(m, "c1", "x", "y");
+    ob_ints(m, n, "dilations", 2, (int64_t[]){70000, 1});
+    return pack_free(m, len);
+}
+
+static uint8_t *make_self_cycle(size_t *len)
+{
+    ob_model *m = base();
+    ob_node(m, "Add", "loop", "x,a", "a");
+    ob_node(m, "Relu", "out", "a", "y");
+    return pack_free(m, len);
+}
+
+/* 4097 inputs to one Concat: one more than FV_MAX_INPUTS. */
+static uint8_t *make_too_many_inputs(size_t *len)
+{
+    ob_model *m = base();
+    size_t n = 4097, cap = n * 2 + 1, used = 0;
+    char *inputs = malloc(cap);
+    for (size_t k = 0; k < n; k++) {
+        inputs[used++] = 'x';
+        inputs[used++] = k + 1 < n ? ',' : '\0';
+    }
+    ob_node_t *c = ob_node(m, "Concat", "cat", inputs, "y");
+    ob_int(m, c, "axis", 1);
+    free(inputs);
+    return pack_free(m, len);
+}
+
 static const struct {
     const char *name;
     uint8_t *(*make)(size_t *len);
@@ -246,6 +357,12 @@ static const struct {
     {"negative_kernel", make_negative_kernel},
     {"zero_stride", make_zero_stride},
     {"pads_length", make_pads_length},
+    {"huge_pads", make_huge_pads},
+    {"huge_dilation", make_huge_dilation},
+    {"zero_group", make_zero_group},
+    {"zero_blocksize", make_zero_blocksize},
+    {"resize_nan_scale", make_resize_nan_scale},
+    {"slice_zero_step", make_slice_zero_step},
     {"bad_auto_pad", make_bad_auto_pad},
     {"dangling_tensor", make_dangling_tensor},
     {"cycle", make_cycle},
@@ -256,6 +373,12 @@ static const struct {
     {"resize_sizes_dynamic", make_resize_sizes_dynamic},
     {"transpose_nhwc", make_transpose_nhwc},
     {"constant_no_value", make_constant_no_value},
+    {"input_too_big", make_input_too_big},
+    {"kernel_too_big", make_kernel_too_big},
+    {"pads_too_big", make_pads_too_big},
+    {"dilation_too_big", make_dilation_too_big},
+    {"self_cycle", make_self_cycle},
+    {"too_many_inputs", make_too_many_inputs},
 };
 
 static uint8_t *slurp(const char *path, size_t *len)

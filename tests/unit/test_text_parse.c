@@ -365,6 +365,68 @@ static void test_repeat_scope_names(void **state)
     fv_graph_free(g);
 }
 
+static void test_for_loops(void **state)
+{
+    fv_graph *g = parse("block mixed(pool) {\n"
+                        "  b0: conv k=1\n"
+                        "  $pool k=3 p=1 from=in; b1: conv k=1\n"
+                        "  concat from=b0,b1\n"
+                        "}\n"
+                        "input size=32\n"
+                        "for x in b,c { Mixed_5$x: mixed pool=avgpool }\n"
+                        "Mixed_5d: mixed pool=maxpool\n"
+                        "for k in 0,1..2 {\n"
+                        "  layer3.$k.conv1: conv k=3 p=1\n"
+                        "  ${k + 10}: add from=in,layer3.$k.conv1\n"
+                        "}\n"
+                        "for k in 1..2 { unit_$k: repeat 1 { conv k=1 }; mixed pool=avgpool }\n");
+    /* No prefix of its own: the copies name their layers in the scope
+     * around them, from their variable. */
+    expect_node(g, "Mixed_5b.b0", FV_OP_CONV, "input", NULL);
+    expect_node(g, "Mixed_5c.b0", FV_OP_CONV, "Mixed_5b.concat_4", NULL);
+    /* The op of a layer can be a block parameter. */
+    expect_node(g, "Mixed_5b.avg_pool_2", FV_OP_AVG_POOL, "input", NULL);
+    expect_node(g, "Mixed_5d.max_pool_10", FV_OP_MAX_POOL, "Mixed_5c.concat_8", NULL);
+    /* Items and inclusive ranges mix; `in` is each copy's input; a label
+     * may be a dotted path whose parts start with a digit. */
+    expect_node(g, "layer3.0.conv1", FV_OP_CONV, "Mixed_5d.concat_12", NULL);
+    expect_node(g, "10", FV_OP_ADD, "Mixed_5d.concat_12", "layer3.0.conv1", NULL);
+    expect_node(g, "layer3.1.conv1", FV_OP_CONV, "10", NULL);
+    expect_node(g, "layer3.2.conv1", FV_OP_CONV, "11", NULL);
+    expect_node(g, "12", FV_OP_ADD, "11", "layer3.2.conv1", NULL);
+    /* Unnamed instances and repeats count on across the copies. */
+    expect_node(g, "unit_1.0.conv_19", FV_OP_CONV, "12", NULL);
+    expect_node(g, "mixed_0.b0", FV_OP_CONV, "unit_1.0.conv_19", NULL);
+    expect_node(g, "mixed_1.b0", FV_OP_CONV, "unit_2.0.conv_24", NULL);
+    fv_graph_free(g);
+
+    /* Loop bounds may come from block parameters. */
+    g = parse("block stage(n) { 0: conv k=1; for k in 1..${n-1} { $k: conv k=3 } }\n"
+              "input size=32\n"
+              "layer2: stage n=3\n");
+    expect_node(g, "layer2.0", FV_OP_CONV, "input", NULL);
+    expect_node(g, "layer2.2", FV_OP_CONV, "layer2.1", NULL);
+    assert_int_equal(fv_graph_size(g), 4);
+    fv_graph_free(g);
+}
+
+/* from= may name a block instance or a repeat (or one of its copies): it
+ * means that scope's output, its last statement. */
+static void test_instance_outputs(void **state)
+{
+    fv_graph *g = parse("block b(c) { conv k=3 p=1 c=$c; out: relu }\n"
+                        "input size=32\n"
+                        "x: b c=8\n"
+                        "b c=4\n"
+                        "r: repeat 2 { b c=2 }\n"
+                        "for n in 1..2 { y$n: b c=1 from=x }\n"
+                        "s: add from=x,b_0,r.0,r,y2\n");
+    expect_node(g, "s", FV_OP_ADD, "x.out", "b_0.out", "r.0.b_0.out", "r.1.b_0.out", "y2.out",
+                NULL);
+    expect_node(g, "y1.conv_9", FV_OP_CONV, "x.out", NULL);
+    fv_graph_free(g);
+}
+
 /* Reads a whole file into a NUL-terminated buffer the caller frees. */
 static char *slurp(const char *path, size_t *len)
 {
@@ -517,6 +579,8 @@ int main(void)
         cmocka_unit_test(test_blocks),
         cmocka_unit_test(test_repeat),
         cmocka_unit_test(test_repeat_scope_names),
+        cmocka_unit_test(test_for_loops),
+        cmocka_unit_test(test_instance_outputs),
         cmocka_unit_test(test_golden_errors),
         cmocka_unit_test(test_doc_examples),
         cmocka_unit_test(test_bad_calls),

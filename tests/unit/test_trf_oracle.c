@@ -98,12 +98,28 @@ typedef struct table {
     int64_t count;
 } table;
 
-static int whole_everywhere(const table *tb)
+static int all_whole(const table *tb)
 {
     for (int64_t o = 0; o < tb->count; o++)
-        if (!tb->h[o].whole || !tb->h[o].empty)
+        if (!tb->h[o].whole)
             return 0;
     return 1;
+}
+
+static int all_empty(const table *tb)
+{
+    for (int64_t o = 0; o < tb->count; o++)
+        if (!tb->h[o].empty)
+            return 0;
+    return 1;
+}
+
+/* Every unit sees the whole input through a global op and no pixel besides.
+ * A unit's pixels are the product of its two axes' sets, so one axis that
+ * is empty everywhere empties them all. */
+static int whole_everywhere(const table tb[FV_AXES])
+{
+    return all_whole(&tb[0]) && all_whole(&tb[1]) && (all_empty(&tb[0]) || all_empty(&tb[1]));
 }
 
 static int any_whole(const table *tb)
@@ -240,7 +256,7 @@ static void check_merge(probe *p, int32_t n, const fv_rf *rf, node_axis_data (*d
     size_t count = 0;
     for (size_t k = 0; k < fv_graph_n_inputs(g, n) && count < 64; k++) {
         int32_t in = fv_graph_input(g, n, k);
-        if (!whole_everywhere(&data[in][0].tb))
+        if (!whole_everywhere((table[]){data[in][0].tb, data[in][1].tb}))
             spatial[count++] = in;
     }
     int want_merge = count > 1;
@@ -363,7 +379,7 @@ static void check_graph(uint64_t seed, tally *t)
         int32_t node = (int32_t)i;
         const fv_rf *rf = &rfs[i];
         t->nodes++;
-        int whole = whole_everywhere(&data[i][0].tb) && whole_everywhere(&data[i][1].tb);
+        int whole = whole_everywhere((table[]){data[i][0].tb, data[i][1].tb});
         if (rf->whole_input != whole) {
             disagree(&p, K_WHOLE, "node %d: whole_input %d, oracle %d", node, rf->whole_input,
                      whole);
@@ -378,7 +394,8 @@ static void check_graph(uint64_t seed, tally *t)
                          node, fv_status_str(st));
             continue;
         }
-        int ctx = any_whole(&data[i][0].tb) || any_whole(&data[i][1].tb);
+        /* A unit reaches a global op through both of its axes at once. */
+        int ctx = any_whole(&data[i][0].tb) && any_whole(&data[i][1].tb);
         if (rf->global_context != ctx)
             disagree(&p, K_GLOBAL_CONTEXT, "node %d: global_context %d, oracle %d", node,
                      rf->global_context, ctx);

@@ -145,6 +145,42 @@ static void outside_counts_rf_pixels(void **state)
     assert_int_equal(rf.axis[FV_AXIS_Y].outside, 1);
 }
 
+/* A unit of an SE product reaches the whole input through the broadcast
+ * scale even where its own pixels are nothing (t's zero-inserted phases):
+ * z keeps only those phases, so each of its units sees the whole input and
+ * nothing else. w keeps the zeros that u inserts, which read no unit of m at
+ * all: they see nothing, not even the global context. Found by the oracle at
+ * seeds 59459 and 15740 (100,000 graphs). */
+static void se_product_over_zero_phases(void **state)
+{
+    (void)state;
+    static const char text[] = "input size=16\n"
+                               "t: deconv k=1 s=3\n"
+                               "sq: gap from=t\n"
+                               "m: mul from=t,sq\n"
+                               "z: slice y=1::3 x=1::3 from=m\n"
+                               "u: deconv k=1 s=2 from=m\n"
+                               "w: slice y=1::2 x=1::2 from=u\n";
+    fv_graph *g = NULL;
+    fv_diag diag;
+    fv_diag_init(&diag);
+    assert_int_equal(fv_text_parse(text, sizeof text - 1, "se.fv", &g, &diag), FV_OK);
+    fv_trf *trf = NULL;
+    assert_int_equal(fv_trf_compute(g, hw16, &trf, &diag), FV_OK);
+    fv_rf m, z, w;
+    fv_trf_get(trf, fv_graph_select(g, "m"), &m);
+    fv_trf_get(trf, fv_graph_select(g, "z"), &z);
+    fv_trf_get(trf, fv_graph_select(g, "w"), &w);
+    fv_trf_free(trf);
+    fv_graph_free(g);
+    assert_false(m.whole_input);
+    assert_true(m.global_context);
+    assert_true(z.whole_input);
+    assert_false(w.whole_input);
+    assert_false(w.global_context);
+    assert_true(w.sees_nothing);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -153,6 +189,7 @@ int main(void)
         cmocka_unit_test(cubic_exact_samples_are_not_monotone),
         cmocka_unit_test(union_of_shifted_gaps_is_not_monotone),
         cmocka_unit_test(outside_counts_rf_pixels),
+        cmocka_unit_test(se_product_over_zero_phases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

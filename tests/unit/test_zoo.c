@@ -1,6 +1,7 @@
 /* The built-in model zoo: every entry parses and analyses, and every
  * published number of REFERENCE.md sections 2 and 3 that the zoo covers is
  * reproduced (RF, effective stride, effective padding). */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -172,28 +173,144 @@ static void test_torchvision_resnet50(void **state)
           {"layer3", 267, 16, 133}, {"layer4", 427, 32, 213});
 }
 
+/* REFERENCE.md s2 table, the final endpoints of the other TF-Slim Inceptions */
+static void test_inception_v2_v4_resnet(void **state)
+{
+    (void)state;
+    CHECK("inception_v2", 224, {"Mixed_5c", 699, 32, 318});          /* s2: 699/32/318 */
+    CHECK("inception_v4", 224, {"Mixed_7d", 2071, 32, 998});         /* s2: 2071/32/998 */
+    CHECK("inception_resnet_v2", 224, {"Conv2d_7b_1x1", 3039, 32, 1482}); /* s2: 3039/32/1482 */
+}
+
+/* Accumulates one layer into an expected row by Araujo et al.'s recurrences
+ * (REFERENCE.md s1): r += (k - 1) * j, P += p * j, j *= s. */
+static void grow(expect *e, int64_t k, int64_t s, int64_t p)
+{
+    e->rf += (k - 1) * e->stride;
+    e->padding += p * e->stride;
+    e->stride *= s;
+}
+
+/* torchvision MobileNet v2: every block's end (features.N, its add or its
+ * last BN), derived here from the (t, c, n, s) table of Sandler et al.
+ * 2018: only the 3x3s (p=1) grow the RF; the stride is on a stage's first. */
+static void test_torchvision_mobilenet_v2(void **state)
+{
+    (void)state;
+    static const int stages[7][2] = {{1, 1}, {2, 2}, {3, 2}, {4, 2}, {3, 1}, {3, 2}, {1, 1}};
+    expect rows[18];
+    char names[18][24];
+    expect e = {NULL, 1, 1, 0};
+    grow(&e, 3, 2, 1); /* features.0: 3x3 stride 2 */
+    int block = 1;
+    for (int st = 0; st < 7; st++)
+        for (int i = 0; i < stages[st][0]; i++, block++) {
+            grow(&e, 3, i == 0 ? stages[st][1] : 1, 1);
+            snprintf(names[block - 1], sizeof names[0], "features.%d", block);
+            rows[block - 1] = e;
+            rows[block - 1].layer = names[block - 1];
+        }
+    assert_int_equal(block, 18);
+    rows[17] = e; /* features.18: 1x1 */
+    rows[17].layer = "features.18";
+    assert_int_equal(e.rf, 491); /* 3 + 2 * (2 + 2*4 + 3*8 + 4*16 + 3*16 + 3*32 + 1*32) */
+    check("mobilenet_v2", 224, rows, 18);
+}
+
+/* torchvision DenseNet-121: the end of every dense block and transition,
+ * derived from its layout (Huang et al. 2017): conv0 7x7/2 p3, pool0 3x3/2
+ * p1, dense layers 1x1 + 3x3 p1 (6, 12, 24, 16 of them), transitions 1x1
+ * + 2x2/2 average pool. A block's end is the concat of every path, and the
+ * deepest one decides its RF: they are all centred alike. */
+static void test_torchvision_densenet121(void **state)
+{
+    (void)state;
+    static const int layers[4] = {6, 12, 24, 16};
+    expect rows[8];
+    char names[8][40];
+    expect e = {NULL, 1, 1, 0};
+    grow(&e, 7, 2, 3);
+    grow(&e, 3, 2, 1);
+    size_t n = 0;
+    for (int b = 0; b < 4; b++) {
+        for (int i = 0; i < layers[b]; i++)
+            grow(&e, 3, 1, 1);
+        snprintf(names[n], sizeof names[0], "features.denseblock%d", b + 1);
+        rows[n] = e;
+        rows[n].layer = names[n];
+        n++;
+        if (b == 3)
+            break;
+        grow(&e, 2, 2, 0);
+        snprintf(names[n], sizeof names[0], "features.transition%d", b + 1);
+        rows[n] = e;
+        rows[n].layer = names[n];
+        n++;
+    }
+    rows[n] = e;
+    rows[n++].layer = "features.norm5";
+    assert_int_equal(e.rf, 2071);
+    check("densenet121", 224, rows, n);
+}
+
 /* REFERENCE.md s2: torchvision VGG-16 pools 6/16/44/100/212 (strides 2..32;
  * paddings as TF-Slim's, the 3x3 SAME convs pad 1 as torchvision does) */
 static void test_torchvision_vgg16(void **state)
 {
     (void)state;
-    CHECK("vgg16", 224, {"features_4", 6, 2, 2}, {"features_9", 16, 4, 6},
-          {"features_16", 44, 8, 18}, {"features_23", 100, 16, 42},
-          {"features_30", 212, 32, 90});
+    CHECK("vgg16", 224, {"features.4", 6, 2, 2}, {"features.9", 16, 4, 6},
+          {"features.16", 44, 8, 18}, {"features.23", 100, 16, 42},
+          {"features.30", 212, 32, 90}, {"features", 212, 32, 90});
 }
 
 /* REFERENCE.md s3, S3FD Table 1 (640 input): the RF column counts the 3x3
- * prediction conv, so it is checked on the *_mbox layers; the backbone
- * layers alone give 40/92/196/276/340/468. Strides 4..128 from Table 1;
- * paddings are fovea's (not in the paper). */
+ * prediction conv, so it is checked on the *_mbox_conf layers; the backbone
+ * layers alone give 40/92/196/276/340/468. Strides 4..128 from Table 1.
+ * Paddings are not in the paper; by P += p * j (REFERENCE.md s1) on the
+ * released prototxt: conv5_3 90, pool5 (2x2, no pad) 90, fc6 (pad 3 at
+ * j = 32) 186, conv6_2 (pad 1, j = 32) 218, conv7_2 (j = 64) 282, and each
+ * 3x3 prediction conv adds its j. */
 static void test_s3fd(void **state)
 {
     (void)state;
-    CHECK("s3fd", 640, {"conv3_3_mbox", 48, 4, 22}, {"conv4_3_mbox", 108, 8, 50},
-          {"conv5_3_mbox", 228, 16, 106}, {"conv_fc7_mbox", 340, 32, 154},
-          {"conv6_2_mbox", 468, 64, 218}, {"conv7_2_mbox", 724, 128, 346},
+    CHECK("s3fd", 640, {"conv3_3_norm_mbox_conf", 48, 4, 22}, {"conv4_3_norm_mbox_conf", 108, 8, 50},
+          {"conv5_3_norm_mbox_conf", 228, 16, 106}, {"fc7_mbox_conf", 340, 32, 218},
+          {"conv6_2_mbox_conf", 468, 64, 282}, {"conv7_2_mbox_conf", 724, 128, 410},
           {"conv3_3", 40, 4, 18}, {"conv4_3", 92, 8, 42}, {"conv5_3", 196, 16, 90},
-          {"conv_fc7", 276, 32, 122}, {"conv6_2", 340, 64, 154}, {"conv7_2", 468, 128, 218});
+          {"fc7", 276, 32, 186}, {"conv6_2", 340, 64, 218}, {"conv7_2", 468, 128, 282});
+}
+
+/* S3FD's anchors: one square of 4 x stride per cell on each of the six
+ * layers (Table 1), each head's step equal to its layer's stride. The
+ * paper counts 34,125 = 160^2 + 80^2 + 40^2 + 20^2 + 10^2 + 5^2 at 640
+ * (REFERENCE.md s3); the released prototxt pads fc6 by 3, so its last
+ * three grids are 24, 12 and 6 (20 + 2*3 - 3 + 1 = 24, then halved with
+ * pad 1): 160^2 + 80^2 + 40^2 + 24^2 + 12^2 + 6^2 = 34,356. */
+static void test_s3fd_anchors(void **state)
+{
+    (void)state;
+    fv_graph *g = NULL;
+    fv_diag d;
+    fv_diag_init(&d);
+    assert_int_equal(fv_model_load("zoo:s3fd", &g, &d), FV_OK);
+    fv_trf *trf = NULL;
+    assert_int_equal(fv_trf_compute(g, NULL, &trf, &d), FV_OK);
+    assert_int_equal(fv_graph_n_heads(g), 6);
+    int64_t total = 0;
+    for (size_t k = 0; k < fv_graph_n_heads(g); k++) {
+        const fv_head *h = fv_graph_head(g, k);
+        fv_rf rf;
+        fv_trf_get(trf, h->node, &rf);
+        int64_t stride = (int64_t)4 << k; /* Table 1: 4, 8, ..., 128 */
+        assert_int_equal(rf.axis[0].stride.num, stride);
+        assert_true(h->step[0] == (double)stride && h->step[1] == (double)stride);
+        assert_int_equal(h->n_anchors, 1);
+        assert_true(h->anchor_w[0] == 4.0 * stride && h->anchor_h[0] == 4.0 * stride);
+        total += rf.axis[0].map_size * rf.axis[1].map_size * (int64_t)h->n_anchors;
+    }
+    assert_int_equal(total, 160 * 160 + 80 * 80 + 40 * 40 + 24 * 24 + 12 * 12 + 6 * 6);
+    fv_trf_free(trf);
+    fv_graph_free(g);
 }
 
 /* REFERENCE.md s3, SSD300: the prior-box layers' true effective strides are
@@ -206,11 +323,32 @@ static void test_ssd300(void **state)
           {"conv9_2", 772, 64, 250});
 }
 
-/* Faster R-CNN's RPN conv on VGG-16 conv5_3: stride 16 (Ren et al. 2015) */
+/* Faster R-CNN's RPN conv on VGG-16 conv5_3: stride 16 (Ren et al. 2015),
+ * and its anchors: 3 areas (128^2, 256^2, 512^2) x 3 aspect ratios on the
+ * RPN conv's grid, 16 pixels apart (REFERENCE.md s3, issue 3). */
 static void test_faster_rcnn(void **state)
 {
     (void)state;
     CHECK("faster_rcnn", 600, {"conv5_3", 196, 16, 90}, {"rpn_conv_3x3", 228, 16, 106});
+    fv_graph *g = NULL;
+    fv_diag d;
+    fv_diag_init(&d);
+    assert_int_equal(fv_model_load("zoo:faster_rcnn", &g, &d), FV_OK);
+    assert_int_equal(fv_graph_n_heads(g), 1);
+    const fv_head *h = fv_graph_head(g, 0);
+    assert_int_equal(h->kind, FV_HEAD_RPN);
+    assert_string_equal(fv_graph_name(g, h->node), "rpn_relu_3x3");
+    assert_int_equal(fv_graph_input(g, h->node, 0), fv_graph_find(g, "rpn_conv_3x3"));
+    assert_true(h->step[0] == 16 && h->step[1] == 16);
+    assert_int_equal(h->n_anchors, 9);
+    static const double areas[3] = {128.0 * 128, 256.0 * 256, 512.0 * 512};
+    static const double ratios[3] = {2, 1, 0.5}; /* width / height, ratio by ratio */
+    for (size_t k = 0; k < 9; k++) {
+        double w = h->anchor_w[k], hh = h->anchor_h[k];
+        assert_true(fabs(w * hh - areas[k % 3]) < 1e-9 * areas[k % 3]);
+        assert_true(fabs(w / hh - ratios[k / 3]) < 1e-12);
+    }
+    fv_graph_free(g);
 }
 
 /* REFERENCE.md s4: Luo et al. stacks, TRF 11/21/41/81, no padding */
@@ -235,7 +373,11 @@ int main(void)
         cmocka_unit_test(test_inception_v3),
         cmocka_unit_test(test_torchvision_resnet50),
         cmocka_unit_test(test_torchvision_vgg16),
+        cmocka_unit_test(test_inception_v2_v4_resnet),
+        cmocka_unit_test(test_torchvision_mobilenet_v2),
+        cmocka_unit_test(test_torchvision_densenet121),
         cmocka_unit_test(test_s3fd),
+        cmocka_unit_test(test_s3fd_anchors),
         cmocka_unit_test(test_ssd300),
         cmocka_unit_test(test_faster_rcnn),
         cmocka_unit_test(test_luo),

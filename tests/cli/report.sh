@@ -1,0 +1,51 @@
+#!/bin/sh
+# fovea report without a browser (tests/browser renders it in Chromium):
+# the page is self-contained, has its sections, escapes names, and its
+# summary states the numbers of the model.
+FOVEA=$1
+. "$2/tests/cli/lib.inc"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+count() { grep -o -e "$1" "$2" | wc -l | tr -d ' '; }
+
+status "report of resnet50" 0 "$FOVEA" report zoo:resnet50 --input 224 -o "$tmp/r50.html"
+page=$tmp/r50.html
+check "no script, no URL but the SVG namespace" "" \
+  "$(grep -o -i -e '<script' -e 'https\?://[^"]*' "$page" | grep -v '^http://www.w3.org/2000/svg$')"
+check "content security policy" 1 "$(count "default-src 'none'; style-src 'unsafe-inline'; img-src data:" "$page")"
+check "print styles" 1 "$(count '@media print' "$page")"
+check "sections" "summary rf diagram layers" "$(grep -o '<section id="[a-z]*"' "$page" | cut -d'"' -f2 | tr '\n' ' ' | sed 's/ $//')"
+# torchvision ResNet-50's last stage sees 427 pixels (REFERENCE.md s2), 1.91
+# times a 224 image; its stride is 32.
+check "top RF" 1 "$(count '<div class="v">427 px</div>' "$page")"
+check "top RF against the image" 1 "$(count '1.91× the image' "$page")"
+check "stride" 1 "$(count '<div class="k">effective stride</div><div class="v">32</div>' "$page")"
+# One table row per node, as in `fovea rf --format csv` (its header aside).
+rows=$("$FOVEA" rf zoo:resnet50 --input 224 --format csv | wc -l)
+check "table rows" "$((rows - 1))" "$(count '^<tr' "$page")"
+
+# The seed draws its whole chain as the diagram; SSD300 adds its anchors.
+status "report of the seed" 0 "$FOVEA" report zoo:seed -o "$tmp/seed.html"
+check "seed: diagram of conv3" 1 "$(count '<title>What one unit of conv3 sees: 3 layers' "$tmp/seed.html")"
+status "report of ssd300" 0 "$FOVEA" report "$2/tests/data/caffe/ssd300_vgg16_voc_deploy.prototxt" -o "$tmp/ssd.html"
+check "ssd300: anchors section" 1 "$(count '<section id="anchors">' "$tmp/ssd.html")"
+# A graph whose first layer is an upsample has no diagram: the page says why.
+status "report with no diagram" 0 "$FOVEA" report -e "resize f=2; conv k=3" -o "$tmp/up.html"
+check "no diagram, and why" 1 "$(count 'No diagram: resize_1: the diagram draws convolutions and pools, not resize' "$tmp/up.html")"
+
+# Names are escaped in the page as in the charts.
+printf '%s\n' 'layer { name: "data" type: "Input" top: "data" input_param { shape: { dim: 1 dim: 3 dim: 32 dim: 32 } } }' \
+  'layer { name: "<img src=x onerror=alert(1)>" type: "Convolution" bottom: "data" top: "c1" convolution_param { num_output: 8 kernel_size: 3 } }' >"$tmp/hostile.prototxt"
+"$FOVEA" report "$tmp/hostile.prototxt" -o "$tmp/hostile.html"
+check "hostile name: no raw tag" 0 "$(count '<img' "$tmp/hostile.html")"
+check "hostile name: escaped in table, charts and tooltips" yes \
+  "$([ "$(count '&lt;img src=x onerror=alert(1)&gt;' "$tmp/hostile.html")" -ge 3 ] && echo yes)"
+
+status "report without -o" 2 "$FOVEA" report zoo:seed
+check "report without -o: message" "fovea report: error: give the page's file with -o FILE.html ('-' for stdout)" \
+  "$("$FOVEA" report zoo:seed 2>&1)"
+status "report to stdout" 0 "$FOVEA" report zoo:seed -o -
+status "report of a missing file" 2 "$FOVEA" report /nonexistent.fv -o "$tmp/x.html"
+check "no page for a missing model" no "$([ -e "$tmp/x.html" ] && echo yes || echo no)"
+status "report help" 0 "$FOVEA" report --help
+finish
