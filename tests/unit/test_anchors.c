@@ -195,6 +195,35 @@ static void s3fd_table1(void **state)
     fv_graph_free(g);
 }
 
+/* zoo:s3fd's own heads, after the released prototxt: fc6 is a 3x3 conv
+ * with SSD's pad 3 left in place, so fc7's grid starts two cells before the
+ * image. By hand: VGG's 2x2 pools centre stride-32 units at 15.5 + 32 i;
+ * fc6's pad 3 moves unit 0 to the input unit -2: 15.5 - 64 = -48.5, while
+ * its anchor sits at 0.5 * 32 = 16: 64.5 px. conv6_2 and conv7_2 (3x3/2,
+ * pad 1) keep unit 0 there: anchors at 32 and 64, off by 80.5 and 112.5.
+ * The first three layers are off by half a pixel ((S-1)/2 against S/2). */
+static void s3fd_zoo_heads(void **state)
+{
+    (void)state;
+    fv_graph *g = load("zoo:s3fd");
+    fv_anchors *r = run(g, NULL);
+    assert_int_equal(fv_anchors_n_layers(r), 6);
+    assert_int_equal(count(g, r, FV_RULE_ANCHOR_CENTRE, NULL), 3);
+    static const char *const late[3] = {"relu7", "conv6_2_relu", "conv7_2_relu"};
+    static const double error[3] = {64.5, 80.5, 112.5};
+    for (int k = 0; k < 3; k++) {
+        const fv_finding *f = first(g, r, FV_RULE_ANCHOR_CENTRE, late[k]);
+        assert_true(finding_number(f, "centre_error") == error[k]);
+        assert_true(finding_number(f, "rf_centre") == -48.5);
+    }
+    for (size_t k = 0; k < 3; k++)
+        assert_true(fv_anchors_layer(r, k)->centre_error[0] == 0.5);
+    assert_int_equal(count(g, r, FV_RULE_DENSITY, NULL), 0);
+    assert_int_equal(count(g, r, FV_RULE_STEP, NULL), 0);
+    fv_anchors_free(r);
+    fv_graph_free(g);
+}
+
 /* Anchors of 16 px on stride 4 and 128 px on stride 32: at IoU 0.5 a square
  * anchor a matches objects a/sqrt(2) .. a sqrt(2), so 22.6 .. 90.5 px match
  * neither. A 64 px anchor on a 3x3 conv's 3 px RF sees too little. */
@@ -269,7 +298,7 @@ int main(void)
         cmocka_unit_test(ssd300_steps), cmocka_unit_test(faceboxes_density),
         cmocka_unit_test(yolov3_heads), cmocka_unit_test(s3fd_table1),
         cmocka_unit_test(gap_and_oversize), cmocka_unit_test(no_heads),
-        cmocka_unit_test(backbone_plan),
+        cmocka_unit_test(backbone_plan),    cmocka_unit_test(s3fd_zoo_heads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
