@@ -672,6 +672,7 @@ typedef struct fv_anchors_options {
 /** One detection layer: its grid, its RF and its anchors, checked. */
 typedef struct fv_anchor_layer {
     const fv_head *head;          /**< the head (a copy owned by the result) */
+    int given;                    /**< the head came from the options, not the model */
     int32_t node;                 /**< the feature layer the anchors tile */
     int32_t predictor;            /**< the conv whose units predict the boxes, or `node` */
     fv_rational stride[FV_AXES];  /**< effective stride of `node` */
@@ -697,9 +698,11 @@ typedef struct fv_anchor_plan {
 
 /**
  * Analyses the detection heads of the graph (or those in options) against
- * the RF of the layers they sit on. Fails with FV_ERR_USAGE when there is
- * no head at all, FV_ERR_SEMANTIC when a head's layer is whole-input, and
- * with the RF computation's errors. The caller frees *anchors.
+ * the RF of the layers they sit on. Without any head, an object range still
+ * gives a plan over the backbone's stage ends (the last layer of each
+ * effective stride). Fails with FV_ERR_USAGE when there is neither a head
+ * nor an object range, FV_ERR_SEMANTIC when a head's layer is whole-input,
+ * and with the RF computation's errors. The caller frees *anchors.
  */
 fv_status fv_anchors_run(const fv_graph *graph, const fv_anchors_options *options,
                          fv_anchors **anchors, fv_diag *diag);
