@@ -520,6 +520,194 @@ fv_status fv_report_rf(const fv_graph *graph, const fv_trf *trf, const int32_t *
 fv_status fv_report_unit(const fv_graph *graph, const fv_trf *trf, int32_t node, int64_t y,
                          int64_t x, fv_format format, FILE *out, fv_diag *diag);
 
+/* ---------------------------------------------------------- design advice */
+
+/** How much a finding matters. `fovea check --strict` fails on warnings and errors. */
+typedef enum fv_severity {
+    FV_SEVERITY_INFO,
+    FV_SEVERITY_WARNING,
+    FV_SEVERITY_ERROR,
+    FV_SEVERITY_COUNT
+} fv_severity;
+
+/** "info", "warning" or "error"; "?" when out of range. */
+const char *fv_severity_name(fv_severity severity);
+
+/** The design rules behind findings; docs/check.md gives each its source and thresholds. */
+typedef enum fv_rule {
+    FV_RULE_MAP_SIZE,       /**< a feature map cannot be formed at this input size (shrinks to nothing) */
+    FV_RULE_EDGE_LOSS,      /**< floor rounding leaves image rows or columns unseen */
+    FV_RULE_CAPACITY,       /**< Cao: real filter size / RF below 1/6 */
+    FV_RULE_TOP_RF,         /**< Cao: the top-most spatial layer's RF exceeds the image */
+    FV_RULE_BORDER,         /**< Richter: border (unproductive) layers at this input size */
+    FV_RULE_INPUT_RANGE,    /**< Richter: the productive input-resolution range */
+    FV_RULE_MISALIGNED,     /**< merged branches disagree in centre */
+    FV_RULE_SAME_SHIFT,     /**< SAME padding split unevenly shifts the unit centres */
+    FV_RULE_STEP,           /**< anchor step differs from the layer's effective stride */
+    FV_RULE_ANCHOR_CENTRE,  /**< anchor centres away from RF centres */
+    FV_RULE_ANCHOR_SIZE,    /**< anchor size against the theoretical RF */
+    FV_RULE_DENSITY,        /**< FaceBoxes: tiling density anchor / step below 4 */
+    FV_RULE_SCALE_GAP,      /**< object sizes between two layers' anchors that no anchor matches */
+    FV_RULE_SCALE_OVERLAP,  /**< two layers' anchor ranges overlap */
+    FV_RULE_OBJECTS,        /**< an asked-for object range the detection layers cannot serve */
+    FV_RULE_COUNT
+} fv_rule;
+
+/** The rule's stable lower-case name ("capacity", "step", ...); "?" when out of range. */
+const char *fv_rule_name(fv_rule rule);
+
+/** Most numbers a finding carries. */
+#define FV_FINDING_NUMBERS 6
+
+/** One thing a design check found: what, where, the numbers, and what to do. */
+typedef struct fv_finding {
+    fv_severity severity;
+    fv_rule rule;
+    int32_t node;         /**< the layer it is about, or -1 for the whole network */
+    char what[320];       /**< what was found, numbers included */
+    char advice[256];     /**< one sentence on what to do */
+    size_t n_numbers;
+    struct {
+        const char *name; /**< static, snake_case */
+        double value;
+    } numbers[FV_FINDING_NUMBERS];
+} fv_finding;
+
+/** What `fovea check` computes for a classifier or backbone. Opaque; create/free pair. */
+typedef struct fv_check fv_check;
+
+/** Options of fv_check_run; zero it for the defaults. */
+typedef struct fv_check_options {
+    int64_t input[FV_AXES]; /**< image size (height, width); 0 = the graph's */
+    double min_capacity;    /**< capacity threshold; 0 = Cao's 1/6 */
+} fv_check_options;
+
+/** Per-layer numbers of the check. Image-relative fields are 0 without an input size. */
+typedef struct fv_check_layer {
+    int32_t node;
+    int whole_input;              /**< global pool, FC: no RF number */
+    int64_t rf[FV_AXES];          /**< largest RF over units */
+    fv_rational path_min[FV_AXES];/**< smallest RF over paths (Richter's "minimum RF") */
+    fv_rational path_max[FV_AXES];/**< largest RF over paths */
+    double coverage[FV_AXES];     /**< rf / image size */
+    double real_filter[FV_AXES];  /**< convs: dilated kernel x input stride; else 0 */
+    double capacity[FV_AXES];     /**< real_filter / rf; 0 when not a conv */
+    int border;                   /**< convs: a Richter border layer at this input size */
+} fv_check_layer;
+
+/**
+ * The productive input-resolution range along one axis (Richter et al.).
+ * A convolution is a border layer at resolution R when R <= its minimum RF
+ * over paths and R <= each input's. Nodes are -1 when nothing qualifies.
+ */
+typedef struct fv_input_range {
+    int64_t border_rf;      /**< largest min-RF of a conv and its inputs: border at R <= this */
+    int32_t border_node;
+    int64_t kernel_fit;     /**< largest kernel x input stride (a kernel wider than its map) */
+    int32_t kernel_node;
+    int64_t lower;          /**< smallest productive resolution: max(border_rf + 1, kernel_fit) */
+    int64_t upper;          /**< largest RF over paths: beyond it no layer sees the whole image */
+    int32_t upper_node;
+} fv_input_range;
+
+/**
+ * Runs every design check on the graph. Fails only on bad input (a graph
+ * whose RF cannot be computed) or memory; a map that shrinks to nothing at
+ * the given size is a finding, not a failure. The caller frees *check.
+ */
+fv_status fv_check_run(const fv_graph *graph, const fv_check_options *options,
+                       fv_check **check, fv_diag *diag);
+
+/** Frees a result. fv_check_free(NULL) does nothing. */
+void fv_check_free(fv_check *check);
+
+/** The input size the checks used (0, 0 when none was known). */
+void fv_check_input(const fv_check *check, int64_t hw[FV_AXES]);
+
+/** Layers in graph order; none when the RF could not be computed at this size. */
+size_t fv_check_n_layers(const fv_check *check);
+const fv_check_layer *fv_check_layer_at(const fv_check *check, size_t k);
+
+/** The productive range along `axis`. Fails (returns 0) when the graph has no spatial layer. */
+int fv_check_range(const fv_check *check, int axis, fv_input_range *range);
+
+/** Findings, most severe first, in graph order within a severity. Live as long as the result. */
+size_t fv_check_n_findings(const fv_check *check);
+const fv_finding *fv_check_finding(const fv_check *check, size_t k);
+
+/** Writes the check as a table, JSON or Markdown (CSV writes the per-layer rows). */
+fv_status fv_report_check(const fv_graph *graph, const fv_check *check, fv_format format,
+                          FILE *out, fv_diag *diag);
+
+/** What `fovea anchors` computes for a detector. Opaque; create/free pair. */
+typedef struct fv_anchors fv_anchors;
+
+/** Options of fv_anchors_run; zero it for the defaults. */
+typedef struct fv_anchors_options {
+    int64_t input[FV_AXES]; /**< image size (height, width); 0 = the graph's */
+    const fv_head *heads;   /**< n_heads > 0: analyse these instead of the graph's heads */
+    size_t n_heads;
+    double objects_min;     /**< > 0: plan anchors for objects of this size ... */
+    double objects_max;     /**< ... up to this one (pixels of the input) */
+} fv_anchors_options;
+
+/** One detection layer: its grid, its RF and its anchors, checked. */
+typedef struct fv_anchor_layer {
+    const fv_head *head;          /**< the head (a copy owned by the result) */
+    int32_t node;                 /**< the feature layer the anchors tile */
+    int32_t predictor;            /**< the conv whose units predict the boxes, or `node` */
+    fv_rational stride[FV_AXES];  /**< effective stride of `node` */
+    double step[FV_AXES];         /**< the head's step, or the stride when it leaves it implicit */
+    int64_t map_size[FV_AXES];    /**< 0 without an input size */
+    int64_t trf[FV_AXES];         /**< the predictor's largest RF */
+    double rf_centre[FV_AXES];    /**< centre of the predictor's unit 0 */
+    double anchor_centre[FV_AXES];/**< offset * step: centre of cell 0's anchors */
+    double centre_error[FV_AXES]; /**< largest |anchor centre - RF centre| over the map's cells */
+    double scale_min, scale_max;  /**< anchor scales sqrt(w h) */
+    double side_max;              /**< largest anchor side */
+    double density_min;           /**< smallest scale / step over the anchors */
+    double suggested;             /**< S3FD's anchor = 4 x stride */
+} fv_anchor_layer;
+
+/** A suggested anchor for --objects: which layer should carry it. */
+typedef struct fv_anchor_plan {
+    double anchor;                /**< anchor size in pixels */
+    int32_t node;                 /**< the detection layer that should carry it, -1 if none can */
+    double stride;                /**< that layer's stride */
+    double density;               /**< anchor / stride there */
+} fv_anchor_plan;
+
+/**
+ * Analyses the detection heads of the graph (or those in options) against
+ * the RF of the layers they sit on. Fails with FV_ERR_USAGE when there is
+ * no head at all, FV_ERR_SEMANTIC when a head's layer is whole-input, and
+ * with the RF computation's errors. The caller frees *anchors.
+ */
+fv_status fv_anchors_run(const fv_graph *graph, const fv_anchors_options *options,
+                         fv_anchors **anchors, fv_diag *diag);
+
+/** Frees a result. fv_anchors_free(NULL) does nothing. */
+void fv_anchors_free(fv_anchors *anchors);
+
+/** The input size used (0, 0 when none was known). */
+void fv_anchors_input(const fv_anchors *anchors, int64_t hw[FV_AXES]);
+
+/** Detection layers, in the order of the heads. */
+size_t fv_anchors_n_layers(const fv_anchors *anchors);
+const fv_anchor_layer *fv_anchors_layer(const fv_anchors *anchors, size_t k);
+
+/** The --objects plan, smallest anchor first (empty without objects_min/max). */
+size_t fv_anchors_n_plan(const fv_anchors *anchors);
+const fv_anchor_plan *fv_anchors_plan(const fv_anchors *anchors, size_t k);
+
+/** Findings, most severe first. */
+size_t fv_anchors_n_findings(const fv_anchors *anchors);
+const fv_finding *fv_anchors_finding(const fv_anchors *anchors, size_t k);
+
+/** Writes the anchor analysis as a table, JSON or Markdown. */
+fv_status fv_report_anchors(const fv_graph *graph, const fv_anchors *anchors, fv_format format,
+                            FILE *out, fv_diag *diag);
+
 /* ---------------------------------------------------------------- pictures */
 
 /** The SVG charts fovea draws (`fovea svg --chart NAME`). */

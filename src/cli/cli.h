@@ -30,32 +30,32 @@ int cli_load(const char *model, const char *expr, fv_graph **graph);
 int cli_load_ex(const char *model, const char *expr, const fv_load_options *options,
                 fv_graph **graph);
 
-/* Pictures and pages (cli_output.c). */
-
-/* What the picture and page commands take to name and analyse a model. */
+/* What every model command reads besides its own options. */
 typedef struct cli_model_args {
-    const char *model, *expr;
-    int64_t hw[2];
-    int has_size;
-    fv_load_options load;
+    const char *expr;          /* -e TEXT, or NULL */
+    int64_t input[2];          /* --input; 0, 0 when not given */
+    fv_format format;          /* --format */
+    fv_load_options load;      /* --unknown */
 } cli_model_args;
 
-/* getopt_long entries of those options; their codes are 'e', 'i' and 'U'. */
-#define CLI_MODEL_OPTIONS                                                                      \
-    {"expr", required_argument, NULL, 'e'}, {"input", required_argument, NULL, 'i'},          \
-        {"unknown", required_argument, NULL, 'U'}
+/* Handles an option that every model command shares (-e, --input, --format,
+ * --unknown) and getopt's complaints (':' and '?'). Returns -1 when `c` is
+ * none of them, else CLI_OK or CLI_BAD_INPUT after printing why. */
+int cli_model_option(const char *command, int c, char **argv, cli_model_args *args);
 
-/* Handles option `c` if it is one of CLI_MODEL_OPTIONS or getopt's ':' and
- * '?'. Returns 0 when it is not, else 1 with *rc set (CLI_OK, or
- * CLI_BAD_INPUT after printing a usage error). */
-int cli_model_option(const char *command, int c, char **argv, cli_model_args *a, int *rc);
+/* The MODEL operand after the options: exactly one of it and -e. Fills
+ * *model (NULL with -e); returns CLI_OK or CLI_BAD_INPUT. */
+int cli_model_operand(const char *command, int argc, char **argv, const cli_model_args *args,
+                      const char **model);
 
-/* After the options: takes the one MODEL operand (or -e). */
-int cli_model_operand(const char *command, int argc, char **argv, cli_model_args *a);
+/* table, json, csv, md or markdown. Returns 0 when unknown. */
+int cli_parse_format(const char *text, fv_format *format);
 
-/* Loads the model and computes its TRF; prints why not and returns
- * CLI_BAD_INPUT on failure. */
-int cli_load_trf(const cli_model_args *a, fv_graph **graph, fv_trf **trf);
+/* Pictures and pages (cli_output.c). */
+
+/* Loads MODEL (or the -e text) and computes its TRF at --input (else the
+ * model's size); prints why not and returns CLI_BAD_INPUT on failure. */
+int cli_load_trf(const char *model, const cli_model_args *args, fv_graph **graph, fv_trf **trf);
 
 /* Opens PATH for writing (NULL or "-": stdout); NULL after printing why not. */
 FILE *cli_open_output(const char *command, const char *path);
@@ -75,6 +75,8 @@ int cli_parse_color(const char *command, const char *arg, cli_color *mode);
 int cli_use_color(cli_color mode, FILE *out);
 
 int cmd_rf(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_anchors(int argc, char **argv);
 int cmd_zoo(int argc, char **argv);
 int cmd_svg(int argc, char **argv);
 int cmd_dot(int argc, char **argv);

@@ -1,5 +1,6 @@
 /* Helpers shared by the subcommands. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,5 +77,52 @@ int cli_load_ex(const char *model, const char *expr, const fv_load_options *opti
     /* Warnings the frontend left (assumed-identity ops, approximations). */
     for (size_t k = 0; k < fv_graph_n_warnings(*graph); k++)
         fprintf(stderr, "%s: warning: %s\n", model ? model : "<expr>", fv_graph_warning(*graph, k));
+    return CLI_OK;
+}
+
+int cli_parse_format(const char *text, fv_format *format)
+{
+    *format = strcmp(text, "markdown") == 0 ? FV_FORMAT_MD : fv_format_from_name(text);
+    return *format != FV_FORMAT_COUNT;
+}
+
+int cli_model_option(const char *command, int c, char **argv, cli_model_args *args)
+{
+    switch (c) {
+    case 'e':
+        args->expr = optarg;
+        return CLI_OK;
+    case 'i':
+        if (!cli_parse_size(optarg, args->input))
+            return cli_usage_error(command, "--input wants HxW or N with positive sizes, not '%s'",
+                                   optarg);
+        return CLI_OK;
+    case 'f':
+        if (!cli_parse_format(optarg, &args->format))
+            return cli_usage_error(command, "--format is table, json, csv or md, not '%s'", optarg);
+        return CLI_OK;
+    case 'U':
+        if (strcmp(optarg, "identity") != 0 && strcmp(optarg, "error") != 0)
+            return cli_usage_error(command, "--unknown is identity or error, not '%s'", optarg);
+        args->load.unknown_as_identity = strcmp(optarg, "identity") == 0;
+        return CLI_OK;
+    case ':':
+        return cli_usage_error(command, "%s needs a value", argv[optind - 1]);
+    case '?':
+        return cli_usage_error(command, "unknown option '%s' (fovea %s --help lists them)",
+                               argv[optind - 1], command);
+    default:
+        return -1;
+    }
+}
+
+int cli_model_operand(const char *command, int argc, char **argv, const cli_model_args *args,
+                      const char **model)
+{
+    *model = optind < argc ? argv[optind] : NULL;
+    if (!*model == !args->expr)
+        return cli_usage_error(command, "give one MODEL or -e TEXT (fovea %s --help)", command);
+    if (optind + 1 < argc)
+        return cli_usage_error(command, "unexpected argument '%s'", argv[optind + 1]);
     return CLI_OK;
 }

@@ -54,20 +54,23 @@ static int render(FILE *in, FILE *out)
 int cmd_dot(int argc, char **argv)
 {
     static const struct option options[] = {
-        CLI_MODEL_OPTIONS,
+        {"expr", required_argument, NULL, 'e'},
+        {"input", required_argument, NULL, 'i'},
+        {"unknown", required_argument, NULL, 'U'},
         {"output", required_argument, NULL, 'o'},
         {"render", no_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    cli_model_args args = {0};
+    cli_model_args args = {.format = FV_FORMAT_TABLE};
+    const char *model;
     const char *output = NULL;
     int do_render = 0;
     int c, rc;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":e:o:h", options, NULL)) != -1) {
-        if (cli_model_option("dot", c, argv, &args, &rc)) {
+        if ((rc = cli_model_option("dot", c, argv, &args)) >= 0) {
             if (rc != CLI_OK)
                 return rc;
         } else if (c == 'o') {
@@ -79,12 +82,12 @@ int cmd_dot(int argc, char **argv)
             return CLI_OK;
         }
     }
-    if ((rc = cli_model_operand("dot", argc, argv, &args)) != CLI_OK)
+    if ((rc = cli_model_operand("dot", argc, argv, &args, &model)) != CLI_OK)
         return rc;
 
     fv_graph *graph;
     fv_trf *trf;
-    if ((rc = cli_load_trf(&args, &graph, &trf)) != CLI_OK)
+    if ((rc = cli_load_trf(model, &args, &graph, &trf)) != CLI_OK)
         return rc;
     FILE *out = cli_open_output("dot", output);
     FILE *text = do_render ? tmpfile() : out;

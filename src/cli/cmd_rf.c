@@ -39,25 +39,21 @@ int cmd_rf(int argc, char **argv)
         {"color", optional_argument, NULL, 'C'},
         {NULL, 0, NULL, 0},
     };
-    const char *expr = NULL, *layer = NULL;
-    int64_t hw[2] = {0, 0}, unit[2];
-    int has_size = 0, has_unit = 0;
-    fv_load_options load_options = {0};
-    fv_format format = FV_FORMAT_TABLE;
+    cli_model_args args = {.format = FV_FORMAT_TABLE};
+    const char *layer = NULL, *model;
+    int64_t unit[2];
+    int has_unit = 0;
     cli_color color = CLI_COLOR_AUTO;
-    int c;
+    int c, rc;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":e:h", options, NULL)) != -1) {
+        if ((rc = cli_model_option("rf", c, argv, &args)) >= 0) {
+            if (rc != CLI_OK)
+                return rc;
+            continue;
+        }
         switch (c) {
-        case 'e':
-            expr = optarg;
-            break;
-        case 'i':
-            if (!cli_parse_size(optarg, hw))
-                return cli_usage_error("rf", "--input wants HxW or N with positive sizes, not '%s'", optarg);
-            has_size = 1;
-            break;
         case 'l':
             layer = optarg;
             break;
@@ -66,16 +62,6 @@ int cmd_rf(int argc, char **argv)
                 return cli_usage_error("rf", "--unit wants Y,X, not '%s'", optarg);
             has_unit = 1;
             break;
-        case 'f':
-            format = fv_format_from_name(optarg);
-            if (format == FV_FORMAT_COUNT)
-                return cli_usage_error("rf", "--format is table, json, csv or md, not '%s'", optarg);
-            break;
-        case 'U':
-            if (strcmp(optarg, "identity") != 0 && strcmp(optarg, "error") != 0)
-                return cli_usage_error("rf", "--unknown is identity or error, not '%s'", optarg);
-            load_options.unknown_as_identity = strcmp(optarg, "identity") == 0;
-            break;
         case 'C':
             if (cli_parse_color("rf", optarg, &color) != CLI_OK)
                 return CLI_BAD_INPUT;
@@ -83,21 +69,13 @@ int cmd_rf(int argc, char **argv)
         case 'h':
             fputs(help, stdout);
             return CLI_OK;
-        case ':':
-            return cli_usage_error("rf", "%s needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error("rf", "unknown option '%s' (fovea rf --help lists them)",
-                                   argv[optind - 1]);
         }
     }
-    const char *model = optind < argc ? argv[optind] : NULL;
-    if (!model == !expr)
-        return cli_usage_error("rf", "give one MODEL or -e TEXT (fovea rf --help)");
-    if (optind + 1 < argc)
-        return cli_usage_error("rf", "unexpected argument '%s'", argv[optind + 1]);
+    if ((rc = cli_model_operand("rf", argc, argv, &args, &model)) != CLI_OK)
+        return rc;
 
     fv_graph *graph;
-    int rc = cli_load_ex(model, expr, &load_options, &graph);
+    rc = cli_load_ex(model, args.expr, &args.load, &graph);
     if (rc != CLI_OK)
         return rc;
     fv_diag diag;
@@ -107,12 +85,12 @@ int cmd_rf(int argc, char **argv)
     int32_t node = (int32_t)fv_graph_size(graph) - 1;
     if (layer && (node = fv_graph_select(graph, layer)) < 0) {
         rc = cli_usage_error("rf", "no layer named '%s'", layer);
-    } else if (fv_trf_compute(graph, has_size ? hw : NULL, &trf, &diag) != FV_OK) {
+    } else if (fv_trf_compute(graph, args.input[0] ? args.input : NULL, &trf, &diag) != FV_OK) {
         rc = cli_fail(&diag);
     } else {
-        fv_status st = has_unit ? fv_report_unit(graph, trf, node, unit[0], unit[1], format, stdout, &diag)
+        fv_status st = has_unit ? fv_report_unit(graph, trf, node, unit[0], unit[1], args.format, stdout, &diag)
                                 : fv_report_rf_ex(graph, trf, layer ? &node : NULL, layer ? 1 : 0,
-                                                  format, &report_options, stdout, &diag);
+                                                  args.format, &report_options, stdout, &diag);
         if (st != FV_OK)
             rc = cli_fail(&diag);
     }

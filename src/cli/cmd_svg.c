@@ -28,21 +28,24 @@ static const char help[] =
 int cmd_svg(int argc, char **argv)
 {
     static const struct option options[] = {
-        CLI_MODEL_OPTIONS,
+        {"expr", required_argument, NULL, 'e'},
+        {"input", required_argument, NULL, 'i'},
+        {"unknown", required_argument, NULL, 'U'},
         {"layer", required_argument, NULL, 'l'},
         {"chart", required_argument, NULL, 'c'},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    cli_model_args args = {0};
+    cli_model_args args = {.format = FV_FORMAT_TABLE};
+    const char *model;
     const char *layer = NULL, *output = NULL;
     fv_chart chart = FV_CHART_RF;
     int c, rc;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":e:o:h", options, NULL)) != -1) {
-        if (cli_model_option("svg", c, argv, &args, &rc)) {
+        if ((rc = cli_model_option("svg", c, argv, &args)) >= 0) {
             if (rc != CLI_OK)
                 return rc;
         } else if (c == 'l') {
@@ -58,14 +61,14 @@ int cmd_svg(int argc, char **argv)
             return CLI_OK;
         }
     }
-    if ((rc = cli_model_operand("svg", argc, argv, &args)) != CLI_OK)
+    if ((rc = cli_model_operand("svg", argc, argv, &args, &model)) != CLI_OK)
         return rc;
     if (layer && chart != FV_CHART_DIAGRAM)
         return cli_usage_error("svg", "--layer chooses the top layer of --chart diagram only");
 
     fv_graph *graph;
     fv_trf *trf;
-    if ((rc = cli_load_trf(&args, &graph, &trf)) != CLI_OK)
+    if ((rc = cli_load_trf(model, &args, &graph, &trf)) != CLI_OK)
         return rc;
     int32_t node = -1;
     FILE *out = NULL;

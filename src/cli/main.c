@@ -11,6 +11,8 @@ static const struct {
 } commands[] = {
     {"rf", cmd_rf, "theoretical receptive field of every layer"},
     {"zoo", cmd_zoo, "list the built-in networks"},
+    {"check", cmd_check, "design checks: coverage, capacity, border layers, alignment"},
+    {"anchors", cmd_anchors, "detection anchors against stride and receptive field"},
     {"report", cmd_report, "one self-contained HTML page: summary, charts, every layer"},
     {"dot", cmd_dot, "the graph in Graphviz DOT, with RF and alignment per node"},
     {"svg", cmd_svg, "draw a chart: RF along the network, unit diagram, anchors"},

@@ -147,6 +147,12 @@ fv_status fv_graph_infer_shapes_ordered(const fv_graph *g, const int32_t *order,
                                         const int64_t hw[FV_AXES], fv_feature_map *maps,
                                         fv_diag *diag);
 
+/* fv_graph_infer_shapes_ordered that also names the node it stopped at:
+ * *failed is that node on failure, -1 otherwise (or when the size itself is wrong). */
+fv_status fv_graph_infer_shapes_at(const fv_graph *g, const int32_t *order,
+                                   const int64_t hw[FV_AXES], fv_feature_map *maps,
+                                   int32_t *failed, fv_diag *diag);
+
 /* The index of the graph's one input node, or -1. */
 int32_t fv_graph_input_node(const fv_graph *g);
 

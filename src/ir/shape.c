@@ -220,18 +220,28 @@ static fv_status node_shape(const fv_graph *g, int32_t i, const int64_t hw[FV_AX
     return FV_OK;
 }
 
-fv_status fv_graph_infer_shapes_ordered(const fv_graph *g, const int32_t *order,
-                                        const int64_t hw[FV_AXES], fv_feature_map *maps,
-                                        fv_diag *diag)
+fv_status fv_graph_infer_shapes_at(const fv_graph *g, const int32_t *order,
+                                   const int64_t hw[FV_AXES], fv_feature_map *maps,
+                                   int32_t *failed, fv_diag *diag)
 {
+    if (failed)
+        *failed = -1;
     for (int a = 0; a < FV_AXES; a++)
         if (hw[a] < 1 || hw[a] > FV_MAX_DIM)
             return fv_diag_set(diag, FV_ERR_USAGE, "input size %lldx%lld: each side must be 1..%lld",
                                (long long)hw[0], (long long)hw[1], (long long)FV_MAX_DIM);
     fv_status st = FV_OK;
     for (size_t k = 0; k < g->n_nodes && st == FV_OK; k++)
-        st = node_shape(g, order[k], hw, maps, diag);
+        if ((st = node_shape(g, order[k], hw, maps, diag)) != FV_OK && failed)
+            *failed = order[k];
     return st;
+}
+
+fv_status fv_graph_infer_shapes_ordered(const fv_graph *g, const int32_t *order,
+                                        const int64_t hw[FV_AXES], fv_feature_map *maps,
+                                        fv_diag *diag)
+{
+    return fv_graph_infer_shapes_at(g, order, hw, maps, NULL, diag);
 }
 
 fv_status fv_graph_infer_shapes(const fv_graph *g, const int64_t hw[FV_AXES],

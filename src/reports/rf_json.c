@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cells.h"
+#include "finding_report.h"
 #include "graph_private.h"
 #include "rf_report.h"
 
@@ -96,12 +97,5 @@ fv_status fv_report_rf_json(const fv_graph *g, const fv_trf *t, const int32_t *n
     cJSON *layers = cJSON_AddArrayToObject(doc, "layers");
     for (size_t r = 0; r < n; r++)
         cJSON_AddItemToArray(layers, node_json(g, t, nodes ? nodes[r] : (int32_t)r));
-    char *text = cJSON_Print(doc);
-    cJSON_Delete(doc);
-    if (!text)
-        return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
-    fputs(text, out);
-    fputc('\n', out);
-    free(text);
-    return FV_OK;
+    return fv_json_emit(doc, out, diag);
 }

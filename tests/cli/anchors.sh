@@ -1,0 +1,40 @@
+#!/bin/sh
+# fovea anchors from the command line: heads from the file or from --layer,
+# --objects, --strict and usage errors (numbers: tests/unit/test_anchors.c).
+FOVEA=$1
+. "$2/tests/cli/lib.inc"
+SSD="$2/tests/data/caffe/ssd300_vgg16_voc_deploy.prototxt"
+
+# SSD300's steps 100 and 300 on stride-64 maps (REFERENCE.md s3).
+check "ssd300 step findings" "warning [step] conv8_2_relu
+warning [step] conv9_2_relu" "$("$FOVEA" anchors "$SSD" | grep '^warning \[step\]' | cut -d: -f1)"
+status "ssd300 --strict" 1 "$FOVEA" anchors "$SSD" --strict
+
+# S3FD's first two layers from the command line: 4 x stride, TRF 48 and 108
+# (S3FD Table 1, REFERENCE.md s3); nothing to warn about.
+status "s3fd layers, --strict" 0 "$FOVEA" anchors zoo:s3fd --layer conv3_3_norm_mbox_conf --anchors 16 \
+  --layer conv4_3_norm_mbox_conf --anchors 32 --strict
+check "s3fd csv rows" "conv3_3_norm_mbox_conf,4,4,48,16
+conv4_3_norm_mbox_conf,8,8,108,32" "$("$FOVEA" anchors zoo:s3fd --layer conv3_3_norm_mbox_conf --anchors 16 \
+  --layer conv4_3_norm_mbox_conf --anchors 32 --format csv | tail -n +2 | cut -d, -f1,5,6,7,8)"
+
+# --aspect expands each size as SSD does: 2 sizes x 2 ratios = 4 anchors.
+check "aspect ratios" "16,32 1,2" "$("$FOVEA" anchors zoo:s3fd --layer conv3_3_norm_mbox_conf --anchors 16,32 \
+  --aspect 1,2 --format csv | tail -1 | awk -F, '{print $8 "," $9, $10 "," $11}' | tr -d '"')"
+
+# --objects 16-512 on S3FD's six layers: one anchor per layer, 16 to 512.
+check "objects plan" "16 conv3_3_norm_mbox_conf
+512 conv7_2_mbox_conf" "$("$FOVEA" anchors zoo:s3fd --layer conv3_3_norm_mbox_conf --anchors 16 \
+  --layer conv7_2_mbox_conf --anchors 512 --layer conv5_3_norm_mbox_conf --anchors 64 --objects 16-512 |
+  awk '/^anchors for the object range/ {p = 1; next} p && /^(16|512) / {print $1, $2}')"
+
+status "no heads" 2 "$FOVEA" anchors zoo:resnet50
+status "anchors without layer" 2 "$FOVEA" anchors zoo:s3fd --anchors 16
+status "unknown layer" 2 "$FOVEA" anchors zoo:s3fd --layer nosuch --anchors 16
+status "bad sizes" 2 "$FOVEA" anchors zoo:s3fd --layer conv3_3 --anchors 16,x
+status "bad objects" 2 "$FOVEA" anchors "$SSD" --objects 64-16
+status "bad offset" 2 "$FOVEA" anchors zoo:s3fd --layer conv3_3 --anchors 16 --offset 2
+check "no heads message" "fovea anchors: error: zoo:resnet50 declares no detection heads (Caffe PriorBox, Darknet [yolo] or [region]): give --layer NAME --anchors SIZES" \
+  "$("$FOVEA" anchors zoo:resnet50 2>&1)"
+
+finish
