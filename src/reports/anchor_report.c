@@ -70,13 +70,9 @@ static void layer_row(const fv_graph *g, const fv_anchor_layer *l, char row[][FV
 fv_status fv_anchors_grid(const fv_graph *g, const fv_anchors *r, fv_grid *grid, fv_diag *diag)
 {
     size_t n = fv_anchors_n_layers(r);
-    fv_status st = fv_grid_init(grid, n + 1, N_A, diag);
+    fv_status st = fv_grid_init_header(grid, n + 1, headers, N_A, diag);
     if (st != FV_OK)
         return st;
-    for (int k = 0; k < N_A; k++) {
-        snprintf(fv_grid_cell(grid, 0, k), FV_CELL, "%s", headers[k]);
-        fv_grid_style(grid, 0, k, FV_STYLE_HEADER);
-    }
     for (size_t k = 0; k < n; k++) {
         const fv_anchor_layer *l = fv_anchors_layer(r, k);
         layer_row(g, l, (char(*)[FV_CELL])fv_grid_cell(grid, k + 1, 0));

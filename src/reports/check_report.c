@@ -36,13 +36,9 @@ static void layer_row(const fv_graph *g, const fv_check_layer *l, char row[][FV_
 fv_status fv_check_grid(const fv_graph *g, const fv_check *c, fv_grid *grid, fv_diag *diag)
 {
     size_t n = fv_check_n_layers(c);
-    fv_status st = fv_grid_init(grid, n + 1, N_C, diag);
+    fv_status st = fv_grid_init_header(grid, n + 1, headers, N_C, diag);
     if (st != FV_OK)
         return st;
-    for (int k = 0; k < N_C; k++) {
-        snprintf(fv_grid_cell(grid, 0, k), FV_CELL, "%s", headers[k]);
-        fv_grid_style(grid, 0, k, FV_STYLE_HEADER);
-    }
     for (size_t r = 0; r < n; r++) {
         const fv_check_layer *l = fv_check_layer_at(c, r);
         layer_row(g, l, (char(*)[FV_CELL])fv_grid_cell(grid, r + 1, 0));
