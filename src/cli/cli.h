@@ -53,14 +53,8 @@ int cli_parse_format(const char *text, fv_format *format);
 
 /* Pictures and pages (cli_output.c). */
 
-/* getopt_long entries of -e, --input and --unknown for commands without
- * --format; cli_model_option handles their codes 'e', 'i' and 'U'. */
-#define CLI_MODEL_OPTIONS                                                                      \
-    {"expr", required_argument, NULL, 'e'}, {"input", required_argument, NULL, 'i'},          \
-        {"unknown", required_argument, NULL, 'U'}
-
-/* Loads MODEL (or the -e text) and computes its TRF at --input; prints why
- * not and returns CLI_BAD_INPUT on failure. */
+/* Loads MODEL (or the -e text) and computes its TRF at --input (else the
+ * model's size); prints why not and returns CLI_BAD_INPUT on failure. */
 int cli_load_trf(const char *model, const cli_model_args *args, fv_graph **graph, fv_trf **trf);
 
 /* Opens PATH for writing (NULL or "-": stdout); NULL after printing why not. */

@@ -1,21 +1,20 @@
 /* Helpers of the commands that write pictures and pages: load and analyse
  * in one step, and an output file that disappears again when the command
  * fails, so that a refusal never leaves half a document behind. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 
-int cli_load_trf(const char *model, const cli_model_args *a, fv_graph **graph, fv_trf **trf)
+int cli_load_trf(const char *model, const cli_model_args *args, fv_graph **graph, fv_trf **trf)
 {
     *trf = NULL;
-    int rc = cli_load_ex(model, a->expr, &a->load, graph);
+    int rc = cli_load_ex(model, args->expr, &args->load, graph);
     if (rc != CLI_OK)
         return rc;
     fv_diag diag;
     fv_diag_init(&diag);
-    if (fv_trf_compute(*graph, a->input[0] ? a->input : NULL, trf, &diag) != FV_OK) {
+    if (fv_trf_compute(*graph, args->input[0] ? args->input : NULL, trf, &diag) != FV_OK) {
         fv_graph_free(*graph);
         *graph = NULL;
         return cli_fail(&diag);

@@ -13,9 +13,10 @@ static const char help[] =
     "\n"
     "Writes the graph in Graphviz DOT (stdout without -o): every node with its op,\n"
     "RF and effective stride, merges marked aligned or misaligned (the diverging\n"
-    "branch's edge in red). With an input size, nodes are green while their RF is\n"
-    "smaller than the image, amber once their smallest RF covers it, grey when\n"
-    "they see the whole input.\n"
+    "branch's edge in red). With an input size, nodes are green while productive\n"
+    "and their RF is smaller than the image, amber once their smallest RF covers\n"
+    "it, pink when fovea check finds a border layer (predicted unproductive), grey\n"
+    "when they see the whole input.\n"
     "\n"
     "  -o, --output FILE  write to FILE\n"
     "  --render           run Graphviz's dot -Tsvg and write SVG instead of DOT\n"
@@ -54,7 +55,9 @@ static int render(FILE *in, FILE *out)
 int cmd_dot(int argc, char **argv)
 {
     static const struct option options[] = {
-        CLI_MODEL_OPTIONS,
+        {"expr", required_argument, NULL, 'e'},
+        {"input", required_argument, NULL, 'i'},
+        {"unknown", required_argument, NULL, 'U'},
         {"output", required_argument, NULL, 'o'},
         {"render", no_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},

@@ -23,7 +23,9 @@ static const char help[] =
 int cmd_report(int argc, char **argv)
 {
     static const struct option options[] = {
-        CLI_MODEL_OPTIONS,
+        {"expr", required_argument, NULL, 'e'},
+        {"input", required_argument, NULL, 'i'},
+        {"unknown", required_argument, NULL, 'U'},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},

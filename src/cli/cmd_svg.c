@@ -28,7 +28,9 @@ static const char help[] =
 int cmd_svg(int argc, char **argv)
 {
     static const struct option options[] = {
-        CLI_MODEL_OPTIONS,
+        {"expr", required_argument, NULL, 'e'},
+        {"input", required_argument, NULL, 'i'},
+        {"unknown", required_argument, NULL, 'U'},
         {"layer", required_argument, NULL, 'l'},
         {"chart", required_argument, NULL, 'c'},
         {"output", required_argument, NULL, 'o'},

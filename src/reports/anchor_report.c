@@ -67,18 +67,30 @@ static void layer_row(const fv_graph *g, const fv_anchor_layer *l, char row[][FV
     snprintf(row[A_SUGGEST], FV_CELL, "%.4g", l->suggested);
 }
 
+fv_status fv_anchors_grid(const fv_graph *g, const fv_anchors *r, fv_grid *grid, fv_diag *diag)
+{
+    size_t n = fv_anchors_n_layers(r);
+    fv_status st = fv_grid_init_header(grid, n + 1, headers, N_A, diag);
+    if (st != FV_OK)
+        return st;
+    for (size_t k = 0; k < n; k++) {
+        const fv_anchor_layer *l = fv_anchors_layer(r, k);
+        layer_row(g, l, (char(*)[FV_CELL])fv_grid_cell(grid, k + 1, 0));
+        /* A step that is not the layer's stride tiles anchors off the grid. */
+        for (int a = 0; a < FV_AXES; a++)
+            if (fabs(l->step[a] - (double)l->stride[a].num / (double)l->stride[a].den) > 1e-9)
+                fv_grid_style(grid, k + 1, A_STEP, FV_STYLE_BAD);
+    }
+    return FV_OK;
+}
+
 static fv_status write_layers(const fv_graph *g, const fv_anchors *r, fv_format format, FILE *out,
                               fv_diag *diag)
 {
-    size_t n = fv_anchors_n_layers(r);
     fv_grid grid;
-    fv_status st = fv_grid_init(&grid, n + 1, N_A, diag);
+    fv_status st = fv_anchors_grid(g, r, &grid, diag);
     if (st != FV_OK)
         return st;
-    for (int k = 0; k < N_A; k++)
-        snprintf(fv_grid_cell(&grid, 0, k), FV_CELL, "%s", headers[k]);
-    for (size_t k = 0; k < n; k++)
-        layer_row(g, fv_anchors_layer(r, k), (char(*)[FV_CELL])fv_grid_cell(&grid, k + 1, 0));
     fv_grid_write(&grid, format, out);
     fv_grid_free(&grid);
     return FV_OK;

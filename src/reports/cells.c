@@ -51,6 +51,17 @@ fv_status fv_grid_init(fv_grid *grid, size_t rows, size_t cols, fv_diag *diag)
     return FV_OK;
 }
 
+fv_status fv_grid_init_header(fv_grid *grid, size_t rows, const char *const *headers, size_t cols,
+                              fv_diag *diag)
+{
+    fv_status st = fv_grid_init(grid, rows, cols, diag);
+    for (size_t c = 0; st == FV_OK && c < cols; c++) {
+        snprintf(fv_grid_cell(grid, 0, c), FV_CELL, "%s", headers[c]);
+        fv_grid_style(grid, 0, c, FV_STYLE_HEADER);
+    }
+    return st;
+}
+
 void fv_grid_free(fv_grid *grid)
 {
     free(grid->cells);

@@ -44,6 +44,10 @@ typedef struct fv_grid {
 
 fv_status fv_grid_init(fv_grid *grid, size_t rows, size_t cols, fv_diag *diag);
 void fv_grid_free(fv_grid *grid);
+
+/* fv_grid_init with row 0 filled from `headers` (cols names) in the header style. */
+fv_status fv_grid_init_header(fv_grid *grid, size_t rows, const char *const *headers, size_t cols,
+                              fv_diag *diag);
 char *fv_grid_cell(fv_grid *grid, size_t row, size_t col);
 const char *fv_grid_text(const fv_grid *grid, size_t row, size_t col);
 void fv_grid_style(fv_grid *grid, size_t row, size_t col, fv_style style);

@@ -33,18 +33,35 @@ static void layer_row(const fv_graph *g, const fv_check_layer *l, char row[][FV_
     snprintf(row[C_BORDER], FV_CELL, "%s", l->border ? "yes" : "");
 }
 
+fv_status fv_check_grid(const fv_graph *g, const fv_check *c, fv_grid *grid, fv_diag *diag)
+{
+    size_t n = fv_check_n_layers(c);
+    fv_status st = fv_grid_init_header(grid, n + 1, headers, N_C, diag);
+    if (st != FV_OK)
+        return st;
+    for (size_t r = 0; r < n; r++) {
+        const fv_check_layer *l = fv_check_layer_at(c, r);
+        layer_row(g, l, (char(*)[FV_CELL])fv_grid_cell(grid, r + 1, 0));
+        if (fv_op_is_pointwise(fv_graph_op(g, l->node)))
+            for (int k = 0; k < N_C; k++)
+                fv_grid_style(grid, r + 1, k, FV_STYLE_DIM);
+        if (l->whole_input)
+            fv_grid_style(grid, r + 1, C_RF, FV_STYLE_WHOLE);
+        if (l->coverage[0] > 1 || l->coverage[1] > 1)
+            fv_grid_style(grid, r + 1, C_COVER, FV_STYLE_WARN);
+        if (l->border)
+            fv_grid_style(grid, r + 1, C_BORDER, FV_STYLE_BAD);
+    }
+    return FV_OK;
+}
+
 static fv_status write_layers(const fv_graph *g, const fv_check *c, fv_format format, FILE *out,
                               fv_diag *diag)
 {
-    size_t n = fv_check_n_layers(c);
     fv_grid grid;
-    fv_status st = fv_grid_init(&grid, n + 1, N_C, diag);
+    fv_status st = fv_check_grid(g, c, &grid, diag);
     if (st != FV_OK)
         return st;
-    for (int k = 0; k < N_C; k++)
-        snprintf(fv_grid_cell(&grid, 0, k), FV_CELL, "%s", headers[k]);
-    for (size_t r = 0; r < n; r++)
-        layer_row(g, fv_check_layer_at(c, r), (char(*)[FV_CELL])fv_grid_cell(&grid, r + 1, 0));
     fv_grid_write(&grid, format, out);
     fv_grid_free(&grid);
     return FV_OK;

@@ -18,6 +18,14 @@ cJSON *fv_findings_json(const fv_graph *g, const fv_finding *const *findings, si
 /* Prints a cJSON document and frees it; FV_ERR_NOMEM when printing fails. */
 fv_status fv_json_emit(cJSON *doc, FILE *out, fv_diag *diag);
 
+struct fv_grid;
+
+/* The per-layer tables of `fovea check` and `fovea anchors` as styled grids
+ * (header row first), for the table writers and the HTML report. */
+fv_status fv_check_grid(const fv_graph *g, const fv_check *c, struct fv_grid *grid, fv_diag *diag);
+fv_status fv_anchors_grid(const fv_graph *g, const fv_anchors *r, struct fv_grid *grid,
+                          fv_diag *diag);
+
 /* "63%" or "63%x70%" (y then x); "" when the value is unknown (0). */
 void fv_fmt_percent_pair(char *buf, size_t size, double y, double x);
 

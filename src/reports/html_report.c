@@ -144,24 +144,8 @@ static fv_status write_charts(FILE *out, const fv_graph *g, const fv_trf *t, con
     }
     fputs("</section>\n", out);
 
-    if (s->in && fv_graph_n_heads(g) > 0) {
-        fputs("<section id=\"anchors\"><h2>Anchors against the receptive field</h2>\n"
-              "<p class=\"lead\">Each detection layer's anchors, centred on the cell nearest "
-              "the image centre, over the theoretical RF of that cell, all at the same true "
-              "scale.</p>\n<figure>\n",
-              out);
-        if ((st = fv_svg_anchors(g, t, 0, out, diag)) != FV_OK)
-            return st;
-        fputs("</figure>\n</section>\n", out);
-    }
     return FV_OK;
 }
-
-static const char *const style_class[FV_STYLE_COUNT] = {
-    [FV_STYLE_PLAIN] = NULL, [FV_STYLE_HEADER] = NULL, [FV_STYLE_DIM] = NULL,
-    [FV_STYLE_BAD] = "bad",  [FV_STYLE_GOOD] = "good", [FV_STYLE_WARN] = "warn",
-    [FV_STYLE_WHOLE] = "whole",
-};
 
 static fv_status write_table(FILE *out, const fv_graph *g, const fv_trf *t, fv_diag *diag)
 {
@@ -173,29 +157,10 @@ static fv_status write_table(FILE *out, const fv_graph *g, const fv_trf *t, fv_d
           "rf: receptive-field size (HxW when the axes differ, a range where it varies "
           "between units); stride: input pixels per unit; padding P: unit 0 starts at input "
           "pixel &minus;P; centre: of unit 0; outside: pixels of the middle unit's RF beyond "
-          "the image. Grey rows are pointwise layers, which change nothing.</p>\n"
-          "<div class=\"table-wrap\"><table>\n<thead><tr>",
+          "the image. Grey rows are pointwise layers, which change nothing.</p>\n",
           out);
-    for (size_t c = 0; c < grid.cols; c++) {
-        fputs("<th>", out);
-        fv_xml_text(out, fv_grid_text(&grid, 0, c));
-        fputs("</th>", out);
-    }
-    fputs("</tr></thead>\n<tbody>\n", out);
-    for (size_t r = 1; r < grid.rows; r++) {
-        fputs(fv_grid_style_of(&grid, r, 0) == FV_STYLE_DIM ? "<tr class=\"dim\">" : "<tr>", out);
-        for (size_t c = 0; c < grid.cols; c++) {
-            const char *cls = style_class[fv_grid_style_of(&grid, r, c)];
-            if (cls)
-                fprintf(out, "<td class=\"%s\">", cls);
-            else
-                fputs("<td>", out);
-            fv_xml_text(out, fv_grid_text(&grid, r, c));
-            fputs("</td>", out);
-        }
-        fputs("</tr>\n", out);
-    }
-    fputs("</tbody></table></div>\n</section>\n", out);
+    fv_html_grid(out, &grid);
+    fputs("</section>\n", out);
     fv_grid_free(&grid);
     return FV_OK;
 }
@@ -222,6 +187,7 @@ static void write_head(FILE *out, const fv_graph *g, const summary *s)
     fputs("<nav><a href=\"#summary\">Summary</a><a href=\"#rf\">RF along the network</a>"
           "<a href=\"#diagram\">What one unit sees</a>",
           out);
+    fputs("<a href=\"#checks\">Design checks</a>", out);
     if (s->in && fv_graph_n_heads(g) > 0)
         fputs("<a href=\"#anchors\">Anchors</a>", out);
     fputs("<a href=\"#layers\">Every layer</a></nav>\n<main>\n", out);
@@ -238,7 +204,9 @@ fv_status fv_report_html(const fv_graph *g, const fv_trf *t, FILE *out, fv_diag 
     fv_outline_free(&o);
     write_head(out, g, &s);
     write_summary(out, g, t, &s);
-    if ((st = write_charts(out, g, t, &s, diag)) == FV_OK)
+    if ((st = write_charts(out, g, t, &s, diag)) == FV_OK &&
+        (st = fv_html_check(out, g, t, diag)) == FV_OK &&
+        (st = fv_html_anchors(out, g, t, diag)) == FV_OK)
         st = write_table(out, g, t, diag);
     if (st != FV_OK)
         return st;

@@ -79,6 +79,21 @@ fv_status fv_svg_diagram(const fv_graph *g, const fv_trf *t, int32_t node, int s
 fv_status fv_svg_anchors(const fv_graph *g, const fv_trf *t, int standalone, FILE *out,
                          fv_diag *diag);
 
+/* HTML pieces of the report (html_tables.c). */
+struct fv_grid;
+
+/* A styled grid as an HTML table: row 0 the header, faint rows greyed,
+ * styled cells classed bad, good, warn or whole. */
+void fv_html_grid(FILE *out, const struct fv_grid *grid);
+
+/* The design checks (fovea check) at the TRF's input size: the productive
+ * input range, the findings and the per-layer numbers. */
+fv_status fv_html_check(FILE *out, const fv_graph *g, const fv_trf *t, fv_diag *diag);
+
+/* The anchor analysis (fovea anchors) of a model with detection heads: the
+ * anchors chart, the per-layer table and the findings; nothing without heads. */
+fv_status fv_html_anchors(FILE *out, const fv_graph *g, const fv_trf *t, fv_diag *diag);
+
 /* The HTML report's stylesheet (html_style.c). */
 extern const char fv_html_css[];
 

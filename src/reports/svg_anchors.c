@@ -140,7 +140,8 @@ fv_status fv_svg_anchors(const fv_graph *g, const fv_trf *t, int standalone, FIL
         fv_svg_text(out, lx, ly + 16, "font-size=\"11\" fill=\"" FV_COLOR_MUTED "\"",
                     "stride %s, step %.4g, RF %s px", stride, v->step[1], trf);
         fv_svg_text(out, lx, ly + 31, "font-size=\"11\" fill=\"" FV_COLOR_MUTED "\"",
-                    "%zu anchors, %.0f to %.0f px", h->n_anchors, amin, amax);
+                    "%zu anchor%s, %.0f to %.0f px", h->n_anchors, h->n_anchors == 1 ? "" : "s",
+                    amin, amax);
     }
     fv_svg_close(out);
     free(views);

@@ -12,7 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 # misaligned by 1/2 (c's centre minus b's) and sees at most 5 pixels, fewer
 # than the 8 of the image: green; the global pool sees the whole input: grey.
 check "misaligned merge" 'digraph fovea {
-  graph [rankdir=TB, fontname="Helvetica", fontsize=12, labelloc=t, label="<expr>, 8x8 input\ngreen: RF inside the image; amber: the smallest RF covers the image; grey: sees the whole input; red: misaligned merge"];
+  graph [rankdir=TB, fontname="Helvetica", fontsize=12, labelloc=t, label="<expr>, 8x8 input\ngreen: productive, RF inside the image; amber: the smallest RF covers the image; pink: border layer, predicted unproductive (Richter et al.); grey: sees the whole input; red outline: misaligned merge"];
   node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, color="#8a96a3"];
   edge [color="#8a96a3", arrowsize=0.6];
   n0 [label="input\ninput\nRF 1, stride 1", fillcolor="#e3f2e5"];
@@ -35,6 +35,16 @@ check "coverage colours" '#e3f2e5
 #e3f2e5
 #e3f2e5
 #fdecc8' "$("$FOVEA" dot -e "input size=6; conv k=3 p=1; conv k=3 p=1; conv k=3 p=1" | grep -o 'fillcolor="[^"]*"' | cut -d'"' -f2)"
+# A fourth 3x3 sees 9 pixels and reads conv_3, which sees 7 >= 6 already:
+# a border layer (Richter et al., docs/check.md), pink; the relu and the pool
+# that read only it repeat its verdict.
+check "border layers" '#e3f2e5
+#e3f2e5
+#e3f2e5
+#fdecc8
+#f5c6c6
+#f5c6c6
+#f5c6c6' "$("$FOVEA" dot -e "input size=6; conv k=3 p=1; conv k=3 p=1; conv k=3 p=1; conv k=3 p=1; relu; maxpool k=2 s=2" | grep -o 'fillcolor="[^"]*"' | cut -d'"' -f2)"
 check "aligned merge" 1 "$("$FOVEA" dot -e "a: conv k=3 p=1; b: conv k=3 p=1; add from=a,b" | grep -c 'RF 5, stride 1\\naligned", fillcolor="#ffffff", penwidth=1.8')"
 
 # Quotes and backslashes in names are escaped inside DOT strings.

@@ -14,7 +14,7 @@ check "no script, no URL but the SVG namespace" "" \
   "$(grep -o -i -e '<script' -e 'https\?://[^"]*' "$page" | grep -v '^http://www.w3.org/2000/svg$')"
 check "content security policy" 1 "$(count "default-src 'none'; style-src 'unsafe-inline'; img-src data:" "$page")"
 check "print styles" 1 "$(count '@media print' "$page")"
-check "sections" "summary rf diagram layers" "$(grep -o '<section id="[a-z]*"' "$page" | cut -d'"' -f2 | tr '\n' ' ' | sed 's/ $//')"
+check "sections" "summary rf diagram checks layers" "$(grep -o '<section id="[a-z]*"' "$page" | cut -d'"' -f2 | tr '\n' ' ' | sed 's/ $//')"
 # torchvision ResNet-50's last stage sees 427 pixels (REFERENCE.md s2), 1.91
 # times a 224 image; its stride is 32.
 check "top RF" 1 "$(count '<div class="v">427 px</div>' "$page")"
@@ -22,13 +22,19 @@ check "top RF against the image" 1 "$(count '1.91× the image' "$page")"
 check "stride" 1 "$(count '<div class="k">effective stride</div><div class="v">32</div>' "$page")"
 # One table row per node, as in `fovea rf --format csv` (its header aside).
 rows=$("$FOVEA" rf zoo:resnet50 --input 224 --format csv | wc -l)
-check "table rows" "$((rows - 1))" "$(count '^<tr' "$page")"
+sed -n '/<section id="layers"/,$p' "$page" >"$tmp/layers"
+check "table rows" "$((rows - 1))" "$(count '^<tr' "$tmp/layers")"
 
 # The seed draws its whole chain as the diagram; SSD300 adds its anchors.
 status "report of the seed" 0 "$FOVEA" report zoo:seed -o "$tmp/seed.html"
 check "seed: diagram of conv3" 1 "$(count '<title>What one unit of conv3 sees: 3 layers' "$tmp/seed.html")"
 status "report of ssd300" 0 "$FOVEA" report "$2/tests/data/caffe/ssd300_vgg16_voc_deploy.prototxt" -o "$tmp/ssd.html"
 check "ssd300: anchors section" 1 "$(count '<section id="anchors">' "$tmp/ssd.html")"
+# fovea anchors on SSD300 reports the steps 100 and 300 of conv8_2 and conv9_2
+# against their stride 64 (REFERENCE.md s3): two step findings in the page.
+check "ssd300: step findings" 2 "$(count '<td>step</td>' "$tmp/ssd.html")"
+# ResNet-50's productive input range is 96 to 427 (REFERENCE.md s6, rfa_toolbox).
+check "resnet50: productive range" 1 "$(count '<strong>96 to 427</strong>' "$page")"
 # A graph whose first layer is an upsample has no diagram: the page says why.
 status "report with no diagram" 0 "$FOVEA" report -e "resize f=2; conv k=3" -o "$tmp/up.html"
 check "no diagram, and why" 1 "$(count 'No diagram: resize_1: the diagram draws convolutions and pools, not resize' "$tmp/up.html")"
