@@ -159,7 +159,7 @@ typedef struct fv_window {
     int64_t output_padding[FV_AXES]; /**< transposed conv only */
     int64_t groups;                  /**< convs: 1 = dense, channels = depthwise */
     fv_pad_rule rule;
-    int ceil_mode;                   /**< pooling: round the output size up */
+    int ceil_mode;                   /**< pooling: an fv_ceil_rule; 0 rounds down */
 } fv_window;
 
 /** Resize: output = floor(input * scale_num / scale_den), per axis, exact. */
@@ -517,6 +517,20 @@ fv_status fv_report_rf(const fv_graph *graph, const fv_trf *trf, const int32_t *
  */
 fv_status fv_report_unit(const fv_graph *graph, const fv_trf *trf, int32_t node, int64_t y,
                          int64_t x, fv_format format, FILE *out, fv_diag *diag);
+
+/* -------------------------------------------------- pooling output rounding */
+
+/**
+ * Values of fv_window.ceil_mode. Rounding up can leave a last window that
+ * starts past the image and its left padding (at or beyond in + pad_begin);
+ * frameworks differ on whether that window exists.
+ */
+typedef enum fv_ceil_rule {
+    FV_CEIL_OFF = 0,   /**< out = floor((in + pads - extent) / stride) + 1 */
+    FV_CEIL_ON = 1,    /**< rounded up, the window past the image dropped (PyTorch, ONNX) */
+    FV_CEIL_CAFFE = 2  /**< rounded up, the window past the image dropped only when the
+                            layer pads on some axis (Caffe's PoolingLayer) */
+} fv_ceil_rule;
 
 #ifdef __cplusplus
 }
