@@ -159,7 +159,7 @@ typedef struct fv_window {
     int64_t output_padding[FV_AXES]; /**< transposed conv only */
     int64_t groups;                  /**< convs: 1 = dense, channels = depthwise */
     fv_pad_rule rule;
-    int ceil_mode;                   /**< pooling: round the output size up */
+    int ceil_mode;                   /**< pooling: an fv_ceil_rule; 0 rounds down */
     int count_include_pad;           /**< avg pool: padded pixels count in the divisor */
 } fv_window;
 
@@ -922,6 +922,19 @@ void fv_report_erf_profiles(const fv_erf_result *result, FILE *out);
  */
 fv_status fv_report_erf_png(const fv_erf_result *result, const fv_erf_metrics *metrics,
                             const char *path, int log_scale, fv_diag *diag);
+/* -------------------------------------------------- pooling output rounding */
+
+/**
+ * Values of fv_window.ceil_mode. Rounding up can leave a last window that
+ * starts past the image and its left padding (at or beyond in + pad_begin);
+ * frameworks differ on whether that window exists.
+ */
+typedef enum fv_ceil_rule {
+    FV_CEIL_OFF = 0,   /**< out = floor((in + pads - extent) / stride) + 1 */
+    FV_CEIL_ON = 1,    /**< rounded up, the window past the image dropped (PyTorch, ONNX) */
+    FV_CEIL_CAFFE = 2  /**< rounded up, the window past the image dropped only when the
+                            layer pads on some axis (Caffe's PoolingLayer) */
+} fv_ceil_rule;
 
 #ifdef __cplusplus
 }

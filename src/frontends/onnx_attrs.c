@@ -106,7 +106,9 @@ fv_status onnx_attr_ints(onnx_ctx *c, const char *name, int64_t *out, size_t max
     if (a->n_ints > max)
         return onnx_fail(c, FV_ERR_SEMANTIC, "attribute '%s' has %zu values; at most %zu make sense",
                          name, a->n_ints, max);
-    memcpy(out, a->ints, a->n_ints * sizeof *out);
+    if (a->n_ints) /* an empty repeated field has no array at all */
+        if (a->n_ints)
+            memcpy(out, a->ints, a->n_ints * sizeof *out);
     *n = a->n_ints;
     return FV_OK;
 }
@@ -123,7 +125,9 @@ fv_status onnx_attr_floats(onnx_ctx *c, const char *name, float *out, size_t max
     if (a->n_floats > max)
         return onnx_fail(c, FV_ERR_SEMANTIC, "attribute '%s' has %zu values; at most %zu make sense",
                          name, a->n_floats, max);
-    memcpy(out, a->floats, a->n_floats * sizeof *out);
+    if (a->n_floats)
+        if (a->n_floats)
+            memcpy(out, a->floats, a->n_floats * sizeof *out);
     *n = a->n_floats;
     return FV_OK;
 }
@@ -138,7 +142,8 @@ fv_status onnx_attr_string(onnx_ctx *c, const char *name, const char *def, char 
     if (st != FV_OK)
         return st;
     size_t len = a->s.len < size - 1 ? a->s.len : size - 1;
-    memcpy(buf, a->s.data, len);
+    if (len) /* an absent bytes field has no data pointer */
+        memcpy(buf, a->s.data, len);
     buf[len] = '\0';
     return FV_OK;
 }
@@ -306,7 +311,9 @@ fv_status onnx_input_ints(onnx_ctx *c, size_t k, const char *what, int64_t *out,
         return onnx_fail(c, FV_ERR_SEMANTIC, "%s has %zu values; at most %zu make sense", what,
                          a->n_ints, max);
     if (attr_type(a) == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS) {
-        memcpy(out, a->ints, a->n_ints * sizeof *out);
+        if (a->n_ints) /* an empty repeated field has no array at all */
+        if (a->n_ints)
+            memcpy(out, a->ints, a->n_ints * sizeof *out);
         *n = a->n_ints;
     } else if (attr_type(a) == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT && max > 0) {
         out[0] = a->i;
@@ -339,7 +346,9 @@ fv_status onnx_input_floats(onnx_ctx *c, size_t k, const char *what, float *out,
         return onnx_fail(c, FV_ERR_SEMANTIC, "%s has %zu values; at most %zu make sense", what,
                          a->n_floats, max);
     if (attr_type(a) == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS) {
-        memcpy(out, a->floats, a->n_floats * sizeof *out);
+        if (a->n_floats)
+        if (a->n_floats)
+            memcpy(out, a->floats, a->n_floats * sizeof *out);
         *n = a->n_floats;
     } else if (attr_type(a) == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT && max > 0) {
         out[0] = a->f;
@@ -382,7 +391,8 @@ int onnx_input_dims(onnx_ctx *c, size_t k, int64_t *dims, int max)
     const onnx_value *v = onnx_lookup(c, c->node->input[k]);
     if (!v || v->kind != ONNX_CONST || !v->tensor || v->tensor->n_dims > (size_t)max)
         return -1;
-    memcpy(dims, v->tensor->dims, v->tensor->n_dims * sizeof *dims);
+    if (v->tensor->n_dims)
+        memcpy(dims, v->tensor->dims, v->tensor->n_dims * sizeof *dims);
     return (int)v->tensor->n_dims;
 }
 

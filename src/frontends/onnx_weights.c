@@ -170,7 +170,8 @@ static fv_status to_floats(const onnx_weights *w, const Onnx__TensorProto *t, fl
         else
             convert_bytes(t->raw_data.data, dt, count, f);
     } else if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT && t->n_float_data == count) {
-        memcpy(f, t->float_data, count * sizeof *f);
+        if (count)
+            memcpy(f, t->float_data, count * sizeof *f);
     } else if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE && t->n_double_data == count) {
         for (size_t k = 0; k < count; k++)
             f[k] = (float)t->double_data[k];
