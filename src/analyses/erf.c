@@ -14,6 +14,7 @@ struct fv_erf_result {
     int64_t h, w, y0, x0;
     double *map;
     uint64_t memory;
+    uint64_t flops;
 };
 
 void fv_erf_options_init(fv_erf_options *o)
@@ -540,6 +541,23 @@ static fv_status prepare(erf_engine *e, int32_t node, uint64_t *bytes, fv_diag *
     return st;
 }
 
+/* Multiply-adds of the convolutions, forward plus backward data, times 2. */
+static uint64_t conv_flops(const erf_engine *e)
+{
+    uint64_t f = 0;
+    for (size_t i = 0; i < e->plan.n; i++) {
+        fv_op op = fv_graph_op(e->g, (int32_t)i);
+        if (!e->plan.active[i] || (op != FV_OP_CONV && op != FV_OP_CONV_TRANSPOSE))
+            continue;
+        const erf_node *n = &e->nodes[i];
+        const fv_box *in = &e->nodes[fv_graph_input(e->g, (int32_t)i, 0)].box;
+        /* a transposed conv does its multiply-adds per input pixel */
+        const fv_box *per = op == FV_OP_CONV ? &n->box : in;
+        f += 2 * 2 * (uint64_t)(per->h * per->w) * (uint64_t)n->n_w;
+    }
+    return f;
+}
+
 fv_status fv_erf_compute(const fv_graph *g, int32_t node, const fv_erf_options *options,
                          fv_erf_result **result, fv_diag *diag)
 {
@@ -569,7 +587,7 @@ fv_status fv_erf_compute(const fv_graph *g, int32_t node, const fv_erf_options *
             st = fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
         else
             *r = (fv_erf_result){node, {e.plan.unit[0], e.plan.unit[1]}, {e.image[0], e.image[1]},
-                                 in->h, in->w, in->y0, in->x0, r->map, bytes};
+                                 in->h, in->w, in->y0, in->x0, r->map, bytes, conv_flops(&e)};
     }
     for (int64_t s = 0; st == FV_OK && s < options->samples; s++) {
         st = run_sample(&e, &images, s, r->map, diag);
@@ -625,6 +643,10 @@ void fv_erf_unit(const fv_erf_result *r, int64_t yx[FV_AXES])
 int32_t fv_erf_node(const fv_erf_result *r) { return r->node; }
 
 uint64_t fv_erf_memory(const fv_erf_result *r) { return r->memory; }
+
+uint64_t fv_erf_flops(const fv_erf_result *r) { return r->flops; }
+
+
 
 void fv_erf_full_map(const fv_erf_result *r, double *image)
 {

@@ -1,0 +1,159 @@
+#!/usr/bin/python3
+"""The RepLKNet ERF protocol, PyTorch against fovea.
+
+torchvision ResNet-50 with seeded random weights, truncated after layer3,
+exported to ONNX in a temporary folder. Inputs: N seeded normal-noise
+images at 1024x1024, written once as raw float32 so that both sides read
+the same numbers. PyTorch does what RepLKNet's erf/visualize_erf.py does:
+a full forward pass, loss = ReLU of the layer3 map's centre unit (h//2,
+w//2) summed over channels, the input gradient by autograd, ReLU, summed
+over RGB, averaged over the images. fovea runs
+`fovea erf MODEL --weights model --aggregate relu --unit 32,32` on the same
+file. Each side runs in its own process with the same thread count; peak
+memory is that process's maximum resident set.
+
+    /usr/bin/python3 bench/erf_resnet50.py [--fovea PATH] [--samples N] [--threads T] [--size S]
+
+Never part of the tests (it needs PyTorch and takes minutes).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def build_model():
+    import torch
+    import torch.nn as nn
+    import torchvision
+    torch.manual_seed(0)
+    net = torchvision.models.resnet50()  # random weights (He init), no download
+    # eval-mode batch norm with non-trivial statistics, so the folding is exercised
+    for m in net.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            c = m.num_features
+            m.running_mean.copy_(torch.randn(c) * 0.1)
+            m.running_var.copy_(torch.rand(c) * 0.5 + 0.75)
+    trunk = nn.Sequential(net.conv1, net.bn1, net.relu, net.maxpool, net.layer1, net.layer2,
+                          net.layer3)
+    return trunk.eval()
+
+
+def torch_worker(args):
+    """Runs in a child process: the PyTorch side, timed per image."""
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+    torch.set_num_threads(args.threads)
+    model = build_model()
+    s = args.size
+    data = np.fromfile(args.inputs, dtype="<f4").reshape(-1, 3, s, s)
+    total = None
+    times = []
+    for k in range(args.samples):
+        t0 = time.perf_counter()
+        x = torch.from_numpy(data[k % len(data)].copy()).unsqueeze(0).requires_grad_(True)
+        out = model(x)
+        h, w = out.shape[2], out.shape[3]
+        central = F.relu(out[:, :, h // 2, w // 2]).sum()
+        grad = torch.autograd.grad(central, x)[0]
+        grad = F.relu(grad).sum(dim=(0, 1))
+        total = grad if total is None else total + grad
+        times.append(time.perf_counter() - t0)
+    (total / args.samples).numpy().astype("<f4").tofile(args.out)
+    print(json.dumps({"times": times}))
+
+
+def run_child(cmd):
+    """Runs cmd, returns (stdout, seconds, peak RSS in MiB) of that process alone."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+    out = p.stdout.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    seconds = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("failed: %s" % " ".join(cmd))
+    return out.decode(), seconds, usage.ru_maxrss / 1024.0
+
+
+def peak_gflops():
+    """Single-precision peak of the cores we use: 16 lanes with AVX-512, 8
+    with AVX2; 2 flops per FMA; 2 FMA units per core assumed (1 on some parts)."""
+    flags = open("/proc/cpuinfo").read()
+    lanes = 16 if "avx512f" in flags else 8
+    mhz = max(float(l.split(":")[1]) for l in flags.splitlines() if l.startswith("cpu MHz"))
+    return lanes * 2 * 2 * mhz / 1e3
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fovea", default=os.path.join(here, "..", "build-bench", "fovea"))
+    ap.add_argument("--samples", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--size", type=int, default=1024)
+    ap.add_argument("--torch-worker", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--inputs", help=argparse.SUPPRESS)
+    ap.add_argument("--out", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.torch_worker:
+        return torch_worker(args)
+
+    import numpy as np
+    import torch
+    tmp = tempfile.mkdtemp(prefix="fovea_erf_bench_")
+    onnx_path = os.path.join(tmp, "resnet50_layer3.onnx")
+    inputs = os.path.join(tmp, "inputs.f32")
+    s = args.size
+    torch.onnx.export(build_model(), torch.zeros(1, 3, s, s), onnx_path, opset_version=13,
+                      input_names=["input"], output_names=["layer3"], do_constant_folding=True,
+                      training=torch.onnx.TrainingMode.EVAL)
+    rng = np.random.default_rng(20261128)
+    rng.standard_normal((args.samples, 3, s, s), dtype=np.float32).astype("<f4").tofile(inputs)
+
+    torch_map = os.path.join(tmp, "torch.f32")
+    out, torch_wall, torch_rss = run_child(
+        [sys.executable, os.path.abspath(__file__), "--torch-worker", "--inputs", inputs,
+         "--out", torch_map, "--samples", str(args.samples), "--threads", str(args.threads),
+         "--size", str(s)])
+    torch_times = json.loads(out.strip().splitlines()[-1])["times"]
+
+    fovea_map = os.path.join(tmp, "fovea.f32")
+    unit = "%d,%d" % ((s // 16) // 2, (s // 16) // 2)
+    base = [args.fovea, "erf", onnx_path, "--weights", "model", "--inputs", inputs, "--input",
+            str(s), "--aggregate", "relu", "--unit", unit, "--threads", str(args.threads),
+            "--format", "json"]
+    out1, fovea_one, _ = run_child(base + ["--samples", "1"])
+    out, fovea_wall, fovea_rss = run_child(base + ["--samples", str(args.samples), "--map",
+                                                   fovea_map])
+    info = json.loads(out)
+    per_sample = (fovea_wall - fovea_one) / (args.samples - 1) if args.samples > 1 else fovea_wall
+
+    a = np.fromfile(torch_map, dtype="<f4").astype(np.float64)
+    b = np.fromfile(fovea_map, dtype="<f4").astype(np.float64)
+    rel = np.abs(a - b).max() / np.abs(a).max()
+    torch_per = sum(torch_times[1:]) / max(1, len(torch_times) - 1) if len(torch_times) > 1 \
+        else torch_times[0]
+    flops = info["conv_flops_per_sample"]
+    print("RepLKNet protocol, torchvision ResNet-50 to layer3, %dx%d, %d images, %d threads"
+          % (s, s, args.samples, args.threads))
+    print("  PyTorch %s: %.3f s per image (first %.3f s), process %.1f s, peak RSS %.0f MiB"
+          % (torch.__version__, torch_per, torch_times[0], torch_wall, torch_rss))
+    print("  fovea: %.3f s per image, process %.1f s (one image %.1f s, load and setup included),"
+          " peak RSS %.0f MiB" % (per_sample, fovea_wall, fovea_one, fovea_rss))
+    print("  speed-up per image %.1fx, whole process %.1fx"
+          % (torch_per / per_sample, torch_wall / fovea_wall))
+    print("  maps: largest difference %.3g relative to the largest value" % rel)
+    print("  cone window %dx%d at (%d, %d); conv work %.2f GFLOP per image, %.1f GFLOP/s"
+          " = %.0f%% of a %.0f GFLOP/s peak (%d cores)"
+          % (info["window"]["height"], info["window"]["width"], info["window"]["y0"],
+             info["window"]["x0"], flops / 1e9, flops / 1e9 / per_sample,
+             100 * flops / 1e9 / per_sample / (peak_gflops() * args.threads),
+             peak_gflops() * args.threads, args.threads))
+
+
+if __name__ == "__main__":
+    main()
