@@ -52,9 +52,9 @@ def torch_worker(args):
     s = args.size
     data = np.fromfile(args.inputs, dtype="<f4").reshape(-1, 3, s, s)
     total = None
-    times = []
+    times, cpu = [], []
     for k in range(args.samples):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         x = torch.from_numpy(data[k % len(data)].copy()).unsqueeze(0).requires_grad_(True)
         out = model(x)
         h, w = out.shape[2], out.shape[3]
@@ -63,12 +63,14 @@ def torch_worker(args):
         grad = F.relu(grad).sum(dim=(0, 1))
         total = grad if total is None else total + grad
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     (total / args.samples).numpy().astype("<f4").tofile(args.out)
-    print(json.dumps({"times": times}))
+    print(json.dumps({"times": times, "cpu": cpu}))
 
 
 def run_child(cmd):
-    """Runs cmd, returns (stdout, seconds, peak RSS in MiB) of that process alone."""
+    """Runs cmd; returns its stdout, wall seconds, CPU seconds (user + system,
+    all threads) and peak RSS in MiB, of that process alone."""
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
     out = p.stdout.read()
@@ -76,7 +78,7 @@ def run_child(cmd):
     seconds = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit("failed: %s" % " ".join(cmd))
-    return out.decode(), seconds, usage.ru_maxrss / 1024.0
+    return out.decode(), seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
 
 
 def peak_gflops():
@@ -115,44 +117,53 @@ def main():
     rng.standard_normal((args.samples, 3, s, s), dtype=np.float32).astype("<f4").tofile(inputs)
 
     torch_map = os.path.join(tmp, "torch.f32")
-    out, torch_wall, torch_rss = run_child(
+    out, torch_wall, torch_cpu_total, torch_rss = run_child(
         [sys.executable, os.path.abspath(__file__), "--torch-worker", "--inputs", inputs,
          "--out", torch_map, "--samples", str(args.samples), "--threads", str(args.threads),
          "--size", str(s)])
-    torch_times = json.loads(out.strip().splitlines()[-1])["times"]
+    torch_log = json.loads(out.strip().splitlines()[-1])
+    torch_times, torch_cpus = torch_log["times"], torch_log["cpu"]
 
     fovea_map = os.path.join(tmp, "fovea.f32")
     unit = "%d,%d" % ((s // 16) // 2, (s // 16) // 2)
     base = [args.fovea, "erf", onnx_path, "--weights", "model", "--inputs", inputs, "--input",
             str(s), "--aggregate", "relu", "--unit", unit, "--threads", str(args.threads),
             "--format", "json"]
-    out1, fovea_one, _ = run_child(base + ["--samples", "1"])
-    out, fovea_wall, fovea_rss = run_child(base + ["--samples", str(args.samples), "--map",
-                                                   fovea_map])
+    out1, fovea_one, fovea_one_cpu, _ = run_child(base + ["--samples", "1"])
+    out, fovea_wall, fovea_cpu_total, fovea_rss = run_child(
+        base + ["--samples", str(args.samples), "--map", fovea_map])
     info = json.loads(out)
-    per_sample = (fovea_wall - fovea_one) / (args.samples - 1) if args.samples > 1 else fovea_wall
+    n1 = max(1, args.samples - 1)
+    per_sample = (fovea_wall - fovea_one) / n1 if args.samples > 1 else fovea_wall
+    per_cpu = (fovea_cpu_total - fovea_one_cpu) / n1 if args.samples > 1 else fovea_cpu_total
 
     a = np.fromfile(torch_map, dtype="<f4").astype(np.float64)
     b = np.fromfile(fovea_map, dtype="<f4").astype(np.float64)
     rel = np.abs(a - b).max() / np.abs(a).max()
-    torch_per = sum(torch_times[1:]) / max(1, len(torch_times) - 1) if len(torch_times) > 1 \
-        else torch_times[0]
+    def steady(v):  # the first image pays for allocation and warm-up
+        return sum(v[1:]) / (len(v) - 1) if len(v) > 1 else v[0]
+    torch_per, torch_cpu = steady(torch_times), steady(torch_cpus)
     flops = info["conv_flops_per_sample"]
     print("RepLKNet protocol, torchvision ResNet-50 to layer3, %dx%d, %d images, %d threads"
           % (s, s, args.samples, args.threads))
-    print("  PyTorch %s: %.3f s per image (first %.3f s), process %.1f s, peak RSS %.0f MiB"
-          % (torch.__version__, torch_per, torch_times[0], torch_wall, torch_rss))
-    print("  fovea: %.3f s per image, process %.1f s (one image %.1f s, load and setup included),"
-          " peak RSS %.0f MiB" % (per_sample, fovea_wall, fovea_one, fovea_rss))
-    print("  speed-up per image %.1fx, whole process %.1fx"
-          % (torch_per / per_sample, torch_wall / fovea_wall))
+    print("  PyTorch %s: %.3f s per image wall, %.3f CPU-s (first image %.3f s), process %.1f s"
+          " wall / %.1f CPU-s, peak RSS %.0f MiB"
+          % (torch.__version__, torch_per, torch_cpu, torch_times[0], torch_wall, torch_cpu_total,
+             torch_rss))
+    print("  fovea: %.3f s per image wall, %.3f CPU-s; process %.1f s wall / %.1f CPU-s (one image:"
+          " %.1f s wall, %.1f CPU-s, load and setup included), peak RSS %.0f MiB"
+          % (per_sample, per_cpu, fovea_wall, fovea_cpu_total, fovea_one, fovea_one_cpu, fovea_rss))
+    print("  speed-up per image: %.1fx wall, %.1fx CPU; whole process: %.1fx wall, %.1fx CPU"
+          % (torch_per / per_sample, torch_cpu / per_cpu, torch_wall / fovea_wall,
+             torch_cpu_total / fovea_cpu_total))
+    print("  load average during the run: %.1f (on %d cores)" % (os.getloadavg()[0], os.cpu_count()))
     print("  maps: largest difference %.3g relative to the largest value" % rel)
-    print("  cone window %dx%d at (%d, %d); conv work %.2f GFLOP per image, %.1f GFLOP/s"
-          " = %.0f%% of a %.0f GFLOP/s peak (%d cores)"
+    peak = peak_gflops()
+    print("  cone window %dx%d at (%d, %d); conv work %.2f GFLOP per image: %.1f GFLOP/s per wall"
+          " second, %.1f per CPU-second = %.1f%% of one core's %.0f GFLOP/s peak"
           % (info["window"]["height"], info["window"]["width"], info["window"]["y0"],
-             info["window"]["x0"], flops / 1e9, flops / 1e9 / per_sample,
-             100 * flops / 1e9 / per_sample / (peak_gflops() * args.threads),
-             peak_gflops() * args.threads, args.threads))
+             info["window"]["x0"], flops / 1e9, flops / 1e9 / per_sample, flops / 1e9 / per_cpu,
+             100 * flops / 1e9 / per_cpu / peak, peak))
 
 
 if __name__ == "__main__":

@@ -389,17 +389,16 @@ static fv_status run_sample(erf_engine *e, const erf_images *images, int64_t s, 
         if (pl->active[i])
             memset(e->nodes[i].grad, 0, fv_box_size(&e->nodes[i].box) * sizeof(float));
     erf_node *t = &e->nodes[pl->target];
-    size_t at = (size_t)((pl->unit[0] - t->box.y0) * t->box.w + pl->unit[1] - t->box.x0);
     for (int64_t c = 0; c < t->box.c; c++)
         if (e->o->channel < 0 || e->o->channel == c)
-            t->grad[(size_t)(c * t->box.h * t->box.w) + at] = 1.0f;
+            t->grad[fv_at(&t->box, c, pl->unit[0] - t->box.y0, pl->unit[1] - t->box.x0)] = 1.0f;
     for (size_t k = pl->n; k-- > 0;)
         if (pl->active[pl->order[k]] && pl->order[k] != pl->input)
             backward(e, pl->order[k]);
-    size_t plane = (size_t)(in->box.h * in->box.w);
-    for (int64_t c = 0; c < in->box.c; c++)
-        for (size_t q = 0; q < plane; q++) {
-            double v = in->grad[(size_t)c * plane + q];
+    size_t plane = (size_t)(in->box.h * in->box.w), C = (size_t)in->box.c;
+    for (size_t q = 0; q < plane; q++)
+        for (size_t c = 0; c < C; c++) {
+            double v = in->grad[q * C + c];
             if (e->o->aggregate == FV_ERF_ABS)
                 v = v < 0 ? -v : v;
             else if (e->o->aggregate == FV_ERF_RELU)
