@@ -872,6 +872,10 @@ void fv_erf_full_map(const fv_erf_result *result, double *image);
 /** The engine's memory estimate in bytes (what max_memory was compared with). */
 uint64_t fv_erf_memory(const fv_erf_result *result);
 
+/** Floating-point operations of the convolutions per sample, forward and
+ * backward-data over the cone's windows (2 per multiply-add). */
+uint64_t fv_erf_flops(const fv_erf_result *result);
+
 /** Metrics of an ERF map (docs/erf.md gives every definition). Distances
  * in input pixels; radii measured from the centre of mass. */
 typedef struct fv_erf_metrics {

@@ -14,6 +14,7 @@ struct fv_erf_result {
     int64_t h, w, y0, x0;
     double *map;
     uint64_t memory;
+    uint64_t flops;
 };
 
 void fv_erf_options_init(fv_erf_options *o)
@@ -186,228 +187,6 @@ static uint64_t estimate(const erf_engine *e)
     return bytes + (uint64_t)(in->h * in->w) * sizeof(double);
 }
 
-/* -------------------------------------------------------------- passes */
-
-static void forward(erf_engine *e, int32_t i)
-{
-    const fv_graph *g = e->g;
-    erf_node *n = &e->nodes[i];
-    fv_op op = fv_graph_op(g, i);
-    size_t n_in = fv_graph_n_inputs(g, i);
-    erf_node *x = n_in ? &e->nodes[fv_graph_input(g, i, 0)] : NULL;
-    const fv_params *p = fv_graph_params(g, i);
-    const fv_feature_map *m = &e->plan.maps[i];
-    if (n->identity) {
-        fv_act id = {.op = FV_OP_IDENTITY};
-        fv_act_forward(&id, &x->box, x->val, &n->box, n->val);
-        return;
-    }
-    switch (op) {
-    case FV_OP_INPUT:
-        break;
-    case FV_OP_CONV:
-    case FV_OP_CONV_TRANSPOSE:
-        fv_conv_forward(n->conv, x->val, n->val);
-        break;
-    case FV_OP_MAX_POOL:
-        fv_max_pool_forward(&n->kwin, &x->box, x->val, &n->box, n->val);
-        break;
-    case FV_OP_AVG_POOL:
-        fv_avg_pool_forward(&n->kwin, m->pad_end, p->window.count_include_pad, &x->box, x->val,
-                            &n->box, n->val);
-        break;
-    case FV_OP_GLOBAL_AVG_POOL:
-    case FV_OP_GLOBAL_MAX_POOL:
-        fv_global_pool_forward(op == FV_OP_GLOBAL_MAX_POOL, &x->box, x->val, n->val);
-        break;
-    case FV_OP_RESIZE:
-        fv_resize_forward(&p->resize, &x->box, x->val, &n->box, n->val);
-        break;
-    case FV_OP_DEPTH_TO_SPACE:
-        fv_depth_to_space_forward(p->block, &x->box, x->val, &n->box, n->val);
-        break;
-    case FV_OP_SPACE_TO_DEPTH:
-        fv_space_to_depth_forward(p->block, &x->box, x->val, &n->box, n->val);
-        break;
-    case FV_OP_PAD: {
-        int64_t start[FV_AXES] = {-p->pad.begin[0], -p->pad.begin[1]}, step[FV_AXES] = {1, 1};
-        fv_shift_forward(start, step, &x->box, x->val, &n->box, n->val);
-        break;
-    }
-    case FV_OP_SLICE: {
-        int64_t start[FV_AXES] = {-m->pad_begin[0], -m->pad_begin[1]};
-        fv_shift_forward(start, p->slice.step, &x->box, x->val, &n->box, n->val);
-        break;
-    }
-    case FV_OP_ADD:
-    case FV_OP_MUL:
-    case FV_OP_MAX: {
-        fv_box *boxes = e->merge_box;
-        const float **vals = e->merge_val;
-        for (size_t j = 0; j < n_in; j++) {
-            boxes[j] = e->nodes[fv_graph_input(g, i, j)].box;
-            vals[j] = e->nodes[fv_graph_input(g, i, j)].val;
-        }
-        fv_merge_forward(op, n_in, boxes, vals, &n->box, n->val);
-        break;
-    }
-    case FV_OP_CONCAT: {
-        int64_t first = 0;
-        for (size_t j = 0; j < n_in; j++) {
-            erf_node *xj = &e->nodes[fv_graph_input(g, i, j)];
-            fv_concat_forward(&xj->box, xj->val, first, &n->box, n->val);
-            first += xj->box.c;
-        }
-        break;
-    }
-    case FV_OP_BATCH_NORM:
-        fv_affine_forward(n->scale, n->shift, &x->box, x->val, &n->box, n->val);
-        break;
-    default:
-        fv_act_forward(&n->act, &x->box, x->val, &n->box, n->val);
-        break;
-    }
-}
-
-static void backward(erf_engine *e, int32_t i)
-{
-    const fv_graph *g = e->g;
-    erf_node *n = &e->nodes[i];
-    fv_op op = fv_graph_op(g, i);
-    size_t n_in = fv_graph_n_inputs(g, i);
-    erf_node *x = n_in ? &e->nodes[fv_graph_input(g, i, 0)] : NULL;
-    const fv_params *p = fv_graph_params(g, i);
-    const fv_feature_map *m = &e->plan.maps[i];
-    if (n->identity) {
-        fv_act id = {.op = FV_OP_IDENTITY};
-        fv_act_backward(&id, &x->box, x->val, x->grad, &n->box, n->grad);
-        return;
-    }
-    switch (op) {
-    case FV_OP_INPUT:
-        break;
-    case FV_OP_CONV:
-    case FV_OP_CONV_TRANSPOSE:
-        fv_conv_backward_data(n->conv, x->grad, n->grad);
-        break;
-    case FV_OP_MAX_POOL:
-        fv_max_pool_backward(&n->kwin, &x->box, x->val, x->grad, &n->box, n->grad);
-        break;
-    case FV_OP_AVG_POOL:
-        fv_avg_pool_backward(&n->kwin, m->pad_end, p->window.count_include_pad, &x->box, x->grad,
-                             &n->box, n->grad);
-        break;
-    case FV_OP_GLOBAL_AVG_POOL:
-    case FV_OP_GLOBAL_MAX_POOL:
-        fv_global_pool_backward(op == FV_OP_GLOBAL_MAX_POOL, &x->box, x->val, x->grad, n->grad);
-        break;
-    case FV_OP_RESIZE:
-        fv_resize_backward(&p->resize, &x->box, x->grad, &n->box, n->grad);
-        break;
-    case FV_OP_DEPTH_TO_SPACE:
-        fv_depth_to_space_backward(p->block, &x->box, x->grad, &n->box, n->grad);
-        break;
-    case FV_OP_SPACE_TO_DEPTH:
-        fv_space_to_depth_backward(p->block, &x->box, x->grad, &n->box, n->grad);
-        break;
-    case FV_OP_PAD: {
-        int64_t start[FV_AXES] = {-p->pad.begin[0], -p->pad.begin[1]}, step[FV_AXES] = {1, 1};
-        fv_shift_backward(start, step, &x->box, x->grad, &n->box, n->grad);
-        break;
-    }
-    case FV_OP_SLICE: {
-        int64_t start[FV_AXES] = {-m->pad_begin[0], -m->pad_begin[1]};
-        fv_shift_backward(start, p->slice.step, &x->box, x->grad, &n->box, n->grad);
-        break;
-    }
-    case FV_OP_ADD:
-    case FV_OP_MUL:
-    case FV_OP_MAX: {
-        fv_box *boxes = e->merge_box;
-        const float **vals = e->merge_val;
-        float **grads = e->merge_grad;
-        for (size_t j = 0; j < n_in; j++) {
-            erf_node *xj = &e->nodes[fv_graph_input(g, i, j)];
-            boxes[j] = xj->box;
-            vals[j] = xj->val;
-            grads[j] = xj->grad;
-        }
-        fv_merge_backward(op, n_in, boxes, vals, grads, &n->box, n->grad);
-        break;
-    }
-    case FV_OP_CONCAT: {
-        int64_t first = 0;
-        for (size_t j = 0; j < n_in; j++) {
-            erf_node *xj = &e->nodes[fv_graph_input(g, i, j)];
-            fv_concat_backward(&xj->box, xj->grad, first, &n->box, n->grad);
-            first += xj->box.c;
-        }
-        break;
-    }
-    case FV_OP_BATCH_NORM:
-        fv_affine_backward(n->scale, &x->box, x->grad, &n->box, n->grad);
-        break;
-    default:
-        fv_act_backward(&n->act, &x->box, x->val, x->grad, &n->box, n->grad);
-        break;
-    }
-}
-
-/* Redraws random weights for sample s (--redraw). */
-static fv_status redraw(erf_engine *e, int64_t s, fv_diag *diag)
-{
-    for (size_t i = 0; i < e->plan.n; i++) {
-        erf_node *n = &e->nodes[i];
-        if (!e->plan.active[i] || !n->conv)
-            continue;
-        fv_status st = erf_weights_fill(e, (int32_t)i, (uint64_t)s, diag);
-        if (st == FV_OK)
-            st = fv_conv_plan_set_weights(n->conv, n->w, diag);
-        if (st != FV_OK)
-            return st;
-    }
-    return FV_OK;
-}
-
-static fv_status run_sample(erf_engine *e, const erf_images *images, int64_t s, double *map,
-                            fv_diag *diag)
-{
-    const fv_erf_plan *pl = &e->plan;
-    erf_node *in = &e->nodes[pl->input];
-    fv_status st = FV_OK;
-    if (e->o->weights == FV_ERF_RANDOM && e->o->redraw && s > 0)
-        st = redraw(e, s, diag);
-    if (st == FV_OK)
-        st = erf_input_fill(e, images, s, in->val, diag);
-    if (st != FV_OK)
-        return st;
-    for (size_t k = 0; k < pl->n; k++)
-        if (pl->active[pl->order[k]] && pl->order[k] != pl->input)
-            forward(e, pl->order[k]);
-    for (size_t i = 0; i < pl->n; i++)
-        if (pl->active[i])
-            memset(e->nodes[i].grad, 0, fv_box_size(&e->nodes[i].box) * sizeof(float));
-    erf_node *t = &e->nodes[pl->target];
-    size_t at = (size_t)((pl->unit[0] - t->box.y0) * t->box.w + pl->unit[1] - t->box.x0);
-    for (int64_t c = 0; c < t->box.c; c++)
-        if (e->o->channel < 0 || e->o->channel == c)
-            t->grad[(size_t)(c * t->box.h * t->box.w) + at] = 1.0f;
-    for (size_t k = pl->n; k-- > 0;)
-        if (pl->active[pl->order[k]] && pl->order[k] != pl->input)
-            backward(e, pl->order[k]);
-    size_t plane = (size_t)(in->box.h * in->box.w);
-    for (int64_t c = 0; c < in->box.c; c++)
-        for (size_t q = 0; q < plane; q++) {
-            double v = in->grad[(size_t)c * plane + q];
-            if (e->o->aggregate == FV_ERF_ABS)
-                v = v < 0 ? -v : v;
-            else if (e->o->aggregate == FV_ERF_RELU)
-                v = v > 0 ? v : 0;
-            map[q] += v;
-        }
-    return FV_OK;
-}
-
 /* ------------------------------------------------------------- driver */
 
 /* The input size: the options', the graph's, else the chosen node's TRF
@@ -540,6 +319,23 @@ static fv_status prepare(erf_engine *e, int32_t node, uint64_t *bytes, fv_diag *
     return st;
 }
 
+/* Multiply-adds of the convolutions, forward plus backward data, times 2. */
+static uint64_t conv_flops(const erf_engine *e)
+{
+    uint64_t f = 0;
+    for (size_t i = 0; i < e->plan.n; i++) {
+        fv_op op = fv_graph_op(e->g, (int32_t)i);
+        if (!e->plan.active[i] || (op != FV_OP_CONV && op != FV_OP_CONV_TRANSPOSE))
+            continue;
+        const erf_node *n = &e->nodes[i];
+        const fv_box *in = &e->nodes[fv_graph_input(e->g, (int32_t)i, 0)].box;
+        /* a transposed conv does its multiply-adds per input pixel */
+        const fv_box *per = op == FV_OP_CONV ? &n->box : in;
+        f += 2 * 2 * (uint64_t)(per->h * per->w) * (uint64_t)n->n_w;
+    }
+    return f;
+}
+
 fv_status fv_erf_compute(const fv_graph *g, int32_t node, const fv_erf_options *options,
                          fv_erf_result **result, fv_diag *diag)
 {
@@ -569,10 +365,10 @@ fv_status fv_erf_compute(const fv_graph *g, int32_t node, const fv_erf_options *
             st = fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
         else
             *r = (fv_erf_result){node, {e.plan.unit[0], e.plan.unit[1]}, {e.image[0], e.image[1]},
-                                 in->h, in->w, in->y0, in->x0, r->map, bytes};
+                                 in->h, in->w, in->y0, in->x0, r->map, bytes, conv_flops(&e)};
     }
     for (int64_t s = 0; st == FV_OK && s < options->samples; s++) {
-        st = run_sample(&e, &images, s, r->map, diag);
+        st = erf_run_sample(&e, &images, s, r->map, diag);
         if (st == FV_OK && options->progress)
             options->progress(options->progress_context, s + 1, options->samples);
     }
@@ -625,6 +421,10 @@ void fv_erf_unit(const fv_erf_result *r, int64_t yx[FV_AXES])
 int32_t fv_erf_node(const fv_erf_result *r) { return r->node; }
 
 uint64_t fv_erf_memory(const fv_erf_result *r) { return r->memory; }
+
+uint64_t fv_erf_flops(const fv_erf_result *r) { return r->flops; }
+
+
 
 void fv_erf_full_map(const fv_erf_result *r, double *image)
 {

@@ -111,9 +111,9 @@ static fv_status image_fill(const erf_engine *e, const char *path, float *x, fv_
         return fv_diag_set(diag, FV_ERR_IO, "cannot read the image '%s': %s", path,
                            stbi_failure_reason());
     const double *mean = e->o->mean, *std = e->o->std;
-    for (int64_t c = 0; c < b->c; c++)
-        for (int64_t y = 0; y < b->h; y++)
-            for (int64_t xx = 0; xx < b->w; xx++) {
+    for (int64_t y = 0; y < b->h; y++)
+        for (int64_t xx = 0; xx < b->w; xx++)
+            for (int64_t c = 0; c < b->c; c++) {
                 double v = bilinear(px, w, h, (int)b->c, c, b->y0 + y, b->x0 + xx, e->image) / 255.0;
                 *x++ = (float)((v - channel_value(mean, c)) / channel_value(std, c));
             }
@@ -128,21 +128,21 @@ fv_status erf_input_fill(const erf_engine *e, const erf_images *images, int64_t 
     if (o->input == FV_ERF_IMAGES)
         return image_fill(e, images->paths[(size_t)sample % images->n], x, diag);
     const fv_box *b = &e->nodes[e->plan.input].box;
-    if (o->input == FV_ERF_TENSOR) {
+    if (o->input == FV_ERF_TENSOR) { /* the caller's NCHW images into the NHWC window */
         const float *t = o->tensor + (size_t)(sample % o->tensor_count) *
                                          (size_t)(b->c * e->image[0] * e->image[1]);
         for (int64_t c = 0; c < b->c; c++)
             for (int64_t y = 0; y < b->h; y++) {
-                memcpy(x, t + (size_t)((c * e->image[0] + b->y0 + y) * e->image[1] + b->x0),
-                       (size_t)b->w * sizeof *x);
-                x += b->w;
+                const float *row = t + (size_t)((c * e->image[0] + b->y0 + y) * e->image[1] + b->x0);
+                for (int64_t xx = 0; xx < b->w; xx++)
+                    x[fv_at(b, c, y, xx)] = row[xx];
             }
         return FV_OK;
     }
-    for (int64_t c = 0; c < b->c; c++)
-        for (int64_t y = 0; y < b->h; y++)
-            for (int64_t xx = 0; xx < b->w; xx++) {
-                /* counter: pixel (sample, c, Y, X) of the whole image */
+    for (int64_t y = 0; y < b->h; y++)
+        for (int64_t xx = 0; xx < b->w; xx++)
+            for (int64_t c = 0; c < b->c; c++) {
+                /* counter: pixel (sample, c, Y, X) of the whole image, NCHW order */
                 uint64_t index = (uint64_t)(((sample * b->c + c) * e->image[0] + b->y0 + y) *
                                                 e->image[1] + b->x0 + xx);
                 double v;

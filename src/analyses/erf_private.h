@@ -31,6 +31,12 @@ typedef struct erf_engine {
     float **merge_grad;
 } erf_engine;
 
+/* The input images of a folder, sorted by name. */
+typedef struct erf_images {
+    char **paths;
+    size_t n;
+} erf_images;
+
 /* Fills the weights of active node `i` (conv weights and bias, batch norm
  * scale and shift, prelu slopes) from the chosen source; `draw` numbers the
  * random draw (0, or the sample with redraw). */
@@ -39,14 +45,15 @@ fv_status erf_weights_fill(erf_engine *e, int32_t i, uint64_t draw, fv_diag *dia
 /* Bytes erf_weights_fill will allocate for node i. */
 size_t erf_weights_bytes(const erf_engine *e, int32_t i);
 
-/* The input images of a folder, sorted by name. */
-typedef struct erf_images {
-    char **paths;
-    size_t n;
-} erf_images;
 
 fv_status erf_images_list(const char *dir, erf_images *images, fv_diag *diag);
 void erf_images_free(erf_images *images);
+
+/* Runs sample s through the cone and adds its aggregated input gradient
+ * to `map` (the input window, row-major). Redraws random weights first
+ * when asked. */
+fv_status erf_run_sample(erf_engine *e, const erf_images *images, int64_t s, double *map,
+                         fv_diag *diag);
 
 /* Fills the input node's window for `sample`. */
 fv_status erf_input_fill(const erf_engine *e, const erf_images *images, int64_t sample,

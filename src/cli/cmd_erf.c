@@ -26,8 +26,8 @@ static const char help[] =
     "  --seed N             seed of noise and random weights (default 0)\n"
     "  --redraw             draw new random weights for every sample\n"
     "  --samples N          samples to average (default 1)\n"
-    "  --inputs KIND        noise (uniform [0,1), default), normal, ones, or a folder of\n"
-    "                       JPEG/PNG images\n"
+    "  --inputs KIND        noise (uniform [0,1), default), normal, ones, a folder of\n"
+    "                       JPEG/PNG images, or a FILE.f32 of raw float32 NCHW images\n"
     "  --mean A,B,C         subtracted from noise and images per channel (default 0)\n"
     "  --std A,B,C          divides noise and images per channel (default 1)\n"
     "  --aggregate KIND     abs (default), relu (RepLKNet) or signed\n"
@@ -38,6 +38,7 @@ static const char help[] =
     "  --print-grid         print the map over the cone's window instead of the table\n"
     "  --csv FILE           write the row and column profiles as CSV\n"
     "  --png FILE           write a heatmap with the TRF box and 1-, 2-sigma ellipses\n"
+    "  --map FILE           write the map over the whole input as raw float32 (row-major)\n"
     "  --log                log colour scale for --png\n"
     "  -h, --help           this text\n";
 
@@ -114,8 +115,68 @@ static void progress(void *context, int64_t done, int64_t total)
 typedef struct outputs {
     fv_format format;
     int grid, log;
-    const char *csv, *png;
+    const char *csv, *png, *map;
 } outputs;
+
+/* The map over the whole input as raw float32. */
+static int write_map(const fv_erf_result *r, const char *path)
+{
+    int64_t hw[2];
+    fv_erf_input_size(r, hw);
+    size_t n = (size_t)(hw[0] * hw[1]);
+    double *full = malloc(n * sizeof *full);
+    float *f32 = malloc(n * sizeof *f32);
+    FILE *f = full && f32 ? fopen(path, "wb") : NULL;
+    int ok = f != NULL;
+    if (ok) {
+        fv_erf_full_map(r, full);
+        for (size_t i = 0; i < n; i++)
+            f32[i] = (float)full[i];
+        ok = fwrite(f32, sizeof *f32, n, f) == n;
+    }
+    if (f && fclose(f) != 0)
+        ok = 0;
+    free(full);
+    free(f32);
+    return ok ? CLI_OK : cli_usage_error("erf", "cannot write '%s': %s", path, strerror(errno));
+}
+
+/* Raw float32 images for --inputs FILE.f32: a whole number of
+ * channels x height x width images. */
+static int read_tensor(const fv_graph *graph, fv_erf_options *o, float **data)
+{
+    int64_t hw[2] = {o->input_size[0], o->input_size[1]};
+    if (hw[0] <= 0)
+        fv_graph_input_size(graph, hw);
+    int64_t c = 1;
+    for (size_t i = 0; i < fv_graph_size(graph); i++)
+        if (fv_graph_op(graph, (int32_t)i) == FV_OP_INPUT && fv_graph_channels(graph, (int32_t)i) > 0)
+            c = fv_graph_channels(graph, (int32_t)i);
+    if (hw[0] <= 0 || hw[1] <= 0)
+        return cli_usage_error("erf", "--inputs %s needs the input size (--input)", o->images);
+    FILE *f = fopen(o->images, "rb");
+    if (!f)
+        return cli_usage_error("erf", "cannot read '%s': %s", o->images, strerror(errno));
+    size_t one = (size_t)(c * hw[0] * hw[1]);
+    fseek(f, 0, SEEK_END);
+    long bytes = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    if (bytes <= 0 || (size_t)bytes % (one * sizeof(float)) != 0) {
+        fclose(f);
+        return cli_usage_error("erf", "'%s' holds %ld bytes, not a whole number of %lldx%lldx%lld "
+                                      "float32 images",
+                               o->images, bytes, (long long)c, (long long)hw[0], (long long)hw[1]);
+    }
+    *data = malloc((size_t)bytes);
+    int ok = *data && fread(*data, 1, (size_t)bytes, f) == (size_t)bytes;
+    fclose(f);
+    if (!ok)
+        return cli_usage_error("erf", "cannot read '%s'", o->images);
+    o->input = FV_ERF_TENSOR;
+    o->tensor = *data;
+    o->tensor_count = (int64_t)((size_t)bytes / (one * sizeof(float)));
+    return CLI_OK;
+}
 
 static int write_outputs(const fv_graph *graph, const fv_erf_result *r, const outputs *out)
 {
@@ -138,6 +199,8 @@ static int write_outputs(const fv_graph *graph, const fv_erf_result *r, const ou
     }
     if (out->png && fv_report_erf_png(r, &m, out->png, out->log, &diag) != FV_OK)
         return cli_fail(&diag);
+    if (out->map)
+        return write_map(r, out->map);
     return CLI_OK;
 }
 
@@ -155,12 +218,13 @@ int cmd_erf(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},    {"print-grid", no_argument, NULL, 'g'},
         {"csv", required_argument, NULL, 'C'},       {"png", required_argument, NULL, 'p'},
         {"log", no_argument, NULL, 'G'},             {"help", no_argument, NULL, 'h'},
+        {"map", required_argument, NULL, 'P'},
         {NULL, 0, NULL, 0},
     };
     const char *expr = NULL, *layer = NULL;
     fv_erf_options o;
     fv_erf_options_init(&o);
-    outputs out = {FV_FORMAT_TABLE, 0, 0, NULL, NULL};
+    outputs out = {FV_FORMAT_TABLE, 0, 0, NULL, NULL, NULL};
     int64_t v;
     int c;
     opterr = 0;
@@ -268,6 +332,9 @@ int cmd_erf(int argc, char **argv)
         case 'G':
             out.log = 1;
             break;
+        case 'P':
+            out.map = optarg;
+            break;
         case 'h':
             fputs(help, stdout);
             return CLI_OK;
@@ -299,6 +366,13 @@ int cmd_erf(int argc, char **argv)
         fv_graph_free(graph);
         return cli_usage_error("erf", "no layer named '%s'", layer);
     }
+    float *tensor = NULL;
+    size_t len = o.images ? strlen(o.images) : 0;
+    if (len > 4 && strcmp(o.images + len - 4, ".f32") == 0 &&
+        (rc = read_tensor(graph, &o, &tensor)) != CLI_OK) {
+        fv_graph_free(graph);
+        return rc;
+    }
     if (o.samples > 1 && isatty(STDERR_FILENO))
         o.progress = progress;
     fv_diag diag;
@@ -310,5 +384,6 @@ int cmd_erf(int argc, char **argv)
         rc = write_outputs(graph, r, &out);
     fv_erf_free(r);
     fv_graph_free(graph);
+    free(tensor);
     return rc;
 }

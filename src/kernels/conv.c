@@ -1,11 +1,12 @@
 /* Convolution and transposed convolution through oneDNN: forward
  * inference and backward data, no weight gradients.
  *
- * fovea keeps every window in plain nchw. A consumer may read only part of
- * its input window (another consumer of the same node needs more), so the
- * input is described to oneDNN as a strided view of the window; oneDNN
- * picks its own layouts ("any") and reorders copy in and out where they
- * differ. Primitives, reorders and weights are made once per node. */
+ * fovea keeps every window in nhwc, which oneDNN's AVX2/AVX-512 kernels
+ * read and write as they are: only the weights are reordered, once, into
+ * the layout each primitive picks. A consumer may read only part of its
+ * input window (another consumer of the same node needs more); that part
+ * (the view) is copied row by row into a dense buffer, and its gradient is
+ * added back the same way. Primitives and weights are made once per node. */
 #include <dnnl.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -13,15 +14,6 @@
 
 #include "graph_private.h"
 #include "kernels.h"
-
-/* A tensor as fovea holds it and as the primitive wants it, with the
- * reorder between them when the two layouts differ. */
-typedef struct port {
-    dnnl_memory_t user;  /* fovea's buffer, handle set per call */
-    dnnl_memory_t prim;  /* the primitive's layout; == user when no reorder */
-    dnnl_primitive_t reorder;
-    int to_user;         /* the reorder copies prim -> user (an output) */
-} port;
 
 struct fv_conv_plan {
     int use_ref;               /* geometry oneDNN cannot express, or no input pixel read */
@@ -36,10 +28,11 @@ struct fv_conv_plan {
     dnnl_primitive_t fwd, bwd;
     dnnl_primitive_desc_t fpd, bpd;
     dnnl_memory_desc_t w_user;
-    dnnl_memory_t w_fwd, w_bwd, b_mem;
-    port src, dst, ddst, dsrc;
-    size_t view_offset;        /* first pixel of the input view in the window */
-    int64_t view_c, view_h, view_w;
+    dnnl_memory_t w_fwd, w_bwd, b_mem, src, dst, ddst, dsrc;
+    size_t view_offset;        /* first value of the input view in the window */
+    int64_t view_h, view_w;
+    int cropped;               /* the view is smaller than the input window */
+    float *src_buf;            /* the view, dense, when cropped */
     float *dsrc_buf;           /* diff_src of the view, added into dx */
 };
 
@@ -89,48 +82,6 @@ static int view_axis(const fv_kwin *k, int a, int transposed, int64_t in0, int64
     return *pl >= 0 && *pr >= 0;
 }
 
-/* Binds `user` (fovea's layout) to the primitive's `want` layout. */
-static fv_status port_make(fv_conv_plan *p, port *pt, const dnnl_memory_desc_t *user_md,
-                           const dnnl_memory_desc_t *want, int to_user, fv_diag *diag)
-{
-    pt->to_user = to_user;
-    TRY(dnnl_memory_create(&pt->user, user_md, p->engine, DNNL_MEMORY_NONE), "a memory");
-    if (dnnl_memory_desc_equal(user_md, want)) {
-        pt->prim = pt->user;
-        return FV_OK;
-    }
-    TRY(dnnl_memory_create(&pt->prim, want, p->engine, DNNL_MEMORY_ALLOCATE), "a memory");
-    p->bytes += dnnl_memory_desc_get_size(want);
-    dnnl_primitive_desc_t rpd;
-    TRY(to_user ? dnnl_reorder_primitive_desc_create(&rpd, want, p->engine, user_md, p->engine, NULL)
-                : dnnl_reorder_primitive_desc_create(&rpd, user_md, p->engine, want, p->engine, NULL),
-        "a reorder");
-    dnnl_status_t s = dnnl_primitive_create(&pt->reorder, rpd);
-    dnnl_primitive_desc_destroy(rpd);
-    TRY(s, "a reorder");
-    return FV_OK;
-}
-
-static void port_free(port *pt)
-{
-    if (pt->prim && pt->prim != pt->user)
-        dnnl_memory_destroy(pt->prim);
-    if (pt->user)
-        dnnl_memory_destroy(pt->user);
-    if (pt->reorder)
-        dnnl_primitive_destroy(pt->reorder);
-}
-
-static void port_run(fv_conv_plan *p, port *pt, const void *data, int before)
-{
-    dnnl_memory_set_data_handle(pt->user, (void *)data);
-    if (!pt->reorder || pt->to_user == before)
-        return;
-    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, pt->to_user ? pt->prim : pt->user},
-                               {DNNL_ARG_TO, pt->to_user ? pt->user : pt->prim}};
-    dnnl_primitive_execute(pt->reorder, p->stream, 2, args);
-}
-
 /* Reorders the weights (ONNX layout, described by `user_md`) into the
  * layout primitive `pd` wants, into a memory the plan owns. */
 static fv_status weights_make(fv_conv_plan *p, const_dnnl_primitive_desc_t pd,
@@ -172,16 +123,12 @@ static fv_status make_primitives(fv_conv_plan *p, const fv_conv_weights *cw, con
     TRY(dnnl_engine_create(&p->engine, dnnl_cpu, 0), "an engine");
     TRY(dnnl_stream_create(&p->stream, p->engine, dnnl_stream_default_flags), "a stream");
 
-    dnnl_memory_desc_t src_user, dst_user, dsrc_user, b_md, any_src, any_dst, any_w;
+    dnnl_memory_desc_t src_md, dst_md, b_md, any_w;
     dnnl_memory_desc_t *w_user = &p->w_user;
     dnnl_dims_t src_dims = {1, in->c, p->view_h, p->view_w};
-    dnnl_dims_t src_strides = {in->c * in->h * in->w, in->h * in->w, in->w, 1};
     dnnl_dims_t dst_dims = {1, out->c, out->h, out->w};
-    TRY(dnnl_memory_desc_init_by_strides(&src_user, 4, src_dims, dnnl_f32, src_strides), "a view");
-    TRY(dnnl_memory_desc_init_by_tag(&dsrc_user, 4, src_dims, dnnl_f32, dnnl_nchw), "a view");
-    TRY(dnnl_memory_desc_init_by_tag(&dst_user, 4, dst_dims, dnnl_f32, dnnl_nchw), "a tensor");
-    TRY(dnnl_memory_desc_init_by_tag(&any_src, 4, src_dims, dnnl_f32, dnnl_format_tag_any), "a tensor");
-    TRY(dnnl_memory_desc_init_by_tag(&any_dst, 4, dst_dims, dnnl_f32, dnnl_format_tag_any), "a tensor");
+    TRY(dnnl_memory_desc_init_by_tag(&src_md, 4, src_dims, dnnl_f32, dnnl_nhwc), "a tensor");
+    TRY(dnnl_memory_desc_init_by_tag(&dst_md, 4, dst_dims, dnnl_f32, dnnl_nhwc), "a tensor");
     dnnl_dims_t b_dims = {out->c};
     TRY(dnnl_memory_desc_init_by_tag(&b_md, 1, b_dims, dnnl_f32, dnnl_x), "a bias");
 
@@ -207,13 +154,13 @@ static fv_status make_primitives(fv_conv_plan *p, const fv_conv_weights *cw, con
     if (!p->transposed) {
         dnnl_convolution_desc_t fd, bd;
         TRY(dnnl_dilated_convolution_forward_desc_init(&fd, dnnl_forward_inference,
-                                                       dnnl_convolution_direct, &any_src, &any_w,
-                                                       &b_md, &any_dst, strides, dil, padl, padr),
+                                                       dnnl_convolution_direct, &src_md, &any_w,
+                                                       &b_md, &dst_md, strides, dil, padl, padr),
             "the convolution");
         TRY(dnnl_primitive_desc_create(&fpd, &fd, NULL, p->engine, NULL), "the convolution");
         p->fpd = fpd;
         TRY(dnnl_dilated_convolution_backward_data_desc_init(&bd, dnnl_convolution_direct,
-                                                             &any_src, &any_w, &any_dst, strides,
+                                                             &src_md, &any_w, &dst_md, strides,
                                                              dil, padl, padr),
             "the convolution's backward pass");
         TRY(dnnl_primitive_desc_create(&bpd, &bd, NULL, p->engine, fpd),
@@ -222,15 +169,15 @@ static fv_status make_primitives(fv_conv_plan *p, const fv_conv_weights *cw, con
     } else {
         dnnl_deconvolution_desc_t fd, bd;
         TRY(dnnl_dilated_deconvolution_forward_desc_init(&fd, dnnl_forward_inference,
-                                                         dnnl_deconvolution_direct, &any_src,
-                                                         &any_w, &b_md, &any_dst, strides, dil,
+                                                         dnnl_deconvolution_direct, &src_md,
+                                                         &any_w, &b_md, &dst_md, strides, dil,
                                                          padl, padr),
             "the transposed convolution");
         TRY(dnnl_primitive_desc_create(&fpd, &fd, NULL, p->engine, NULL),
             "the transposed convolution");
         p->fpd = fpd;
         TRY(dnnl_dilated_deconvolution_backward_data_desc_init(&bd, dnnl_deconvolution_direct,
-                                                               &any_src, &any_w, &any_dst,
+                                                               &src_md, &any_w, &dst_md,
                                                                strides, dil, padl, padr),
             "the transposed convolution's backward pass");
         TRY(dnnl_primitive_desc_create(&bpd, &bd, NULL, p->engine, fpd),
@@ -246,18 +193,13 @@ static fv_status make_primitives(fv_conv_plan *p, const fv_conv_weights *cw, con
         st = weights_make(p, fpd, w_user, cw->w, &p->w_fwd, diag);
     if (st == FV_OK)
         st = weights_make(p, bpd, w_user, cw->w, &p->w_bwd, diag);
-    if (st == FV_OK)
-        st = port_make(p, &p->src, &src_user, dnnl_primitive_desc_query_md(fpd, dnnl_query_src_md, 0),
-                       0, diag);
-    if (st == FV_OK)
-        st = port_make(p, &p->dst, &dst_user, dnnl_primitive_desc_query_md(fpd, dnnl_query_dst_md, 0),
-                       1, diag);
-    if (st == FV_OK)
-        st = port_make(p, &p->ddst, &dst_user,
-                       dnnl_primitive_desc_query_md(bpd, dnnl_query_diff_dst_md, 0), 0, diag);
-    if (st == FV_OK)
-        st = port_make(p, &p->dsrc, &dsrc_user,
-                       dnnl_primitive_desc_query_md(bpd, dnnl_query_diff_src_md, 0), 1, diag);
+    dnnl_memory_t *mems[4] = {&p->src, &p->dst, &p->ddst, &p->dsrc};
+    const dnnl_memory_desc_t *mds[4] = {&src_md, &dst_md, &dst_md, &src_md};
+    for (int m = 0; m < 4 && st == FV_OK; m++) {
+        s = dnnl_memory_create(mems[m], mds[m], p->engine, DNNL_MEMORY_NONE);
+        if (s != dnnl_success)
+            st = refused(diag, "a memory", s);
+    }
     if (st == FV_OK) {
         s = dnnl_memory_create(&p->b_mem, &b_md, p->engine, p->bias);
         if (s != dnnl_success)
@@ -300,19 +242,22 @@ fv_status fv_conv_plan_create(const fv_kwin *k, const fv_conv_weights *cw, const
         *plan = p;
         return FV_OK;
     }
-    p->view_offset = (size_t)(vb[0] * in->w + vb[1]);
-    p->view_c = in->c;
+    p->view_offset = fv_at(in, 0, vb[0], vb[1]);
     p->view_h = vn[0];
     p->view_w = vn[1];
-    p->dsrc_buf = malloc((size_t)(in->c * vn[0] * vn[1]) * sizeof *p->dsrc_buf);
+    p->cropped = vn[0] != in->h || vn[1] != in->w;
+    size_t view = (size_t)(in->c * vn[0] * vn[1]);
+    p->dsrc_buf = malloc(view * sizeof *p->dsrc_buf);
+    p->src_buf = p->cropped ? malloc(view * sizeof *p->src_buf) : NULL;
     fv_conv_weights own = {p->w, p->bias, p->transposed};
-    fv_status st = p->dsrc_buf ? make_primitives(p, &own, vb, pl, pr, diag)
-                               : fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
+    fv_status st = p->dsrc_buf && (p->src_buf || !p->cropped)
+                       ? make_primitives(p, &own, vb, pl, pr, diag)
+                       : fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
     if (st != FV_OK) {
         fv_conv_plan_free(p);
         return st;
     }
-    p->bytes += (size_t)(in->c * vn[0] * vn[1]) * sizeof(float);
+    p->bytes += (p->cropped ? 2 : 1) * view * sizeof(float);
     *plan = p;
     return FV_OK;
 }
@@ -321,10 +266,10 @@ void fv_conv_plan_free(fv_conv_plan *p)
 {
     if (!p)
         return;
-    port_free(&p->src);
-    port_free(&p->dst);
-    port_free(&p->ddst);
-    port_free(&p->dsrc);
+    dnnl_memory_t mems[4] = {p->src, p->dst, p->ddst, p->dsrc};
+    for (int k = 0; k < 4; k++)
+        if (mems[k])
+            dnnl_memory_destroy(mems[k]);
     if (p->w_fwd)
         dnnl_memory_destroy(p->w_fwd);
     if (p->w_bwd)
@@ -344,6 +289,7 @@ void fv_conv_plan_free(fv_conv_plan *p)
     if (p->engine)
         dnnl_engine_destroy(p->engine);
     free(p->dsrc_buf);
+    free(p->src_buf);
     free(p->w);
     free(p->bias);
     free(p);
@@ -375,14 +321,21 @@ void fv_conv_forward(fv_conv_plan *p, const float *x, float *y)
         fv_conv_forward_ref(&p->k, &cw, &p->in, x, &p->out, y);
         return;
     }
-    port_run(p, &p->src, x + p->view_offset, 1);
-    dnnl_memory_set_data_handle(p->dst.user, y);
-    dnnl_exec_arg_t args[4] = {{DNNL_ARG_SRC, p->src.prim},
+    const float *src = x;
+    if (p->cropped) { /* the view's rows, one run of w * c values each */
+        size_t run = (size_t)(p->view_w * p->in.c);
+        for (int64_t r = 0; r < p->view_h; r++)
+            memcpy(p->src_buf + (size_t)r * run,
+                   x + p->view_offset + (size_t)(r * p->in.w * p->in.c), run * sizeof *x);
+        src = p->src_buf;
+    }
+    dnnl_memory_set_data_handle(p->src, (void *)src);
+    dnnl_memory_set_data_handle(p->dst, y);
+    dnnl_exec_arg_t args[4] = {{DNNL_ARG_SRC, p->src},
                                {DNNL_ARG_WEIGHTS, p->w_fwd},
                                {DNNL_ARG_BIAS, p->b_mem},
-                               {DNNL_ARG_DST, p->dst.prim}};
+                               {DNNL_ARG_DST, p->dst}};
     dnnl_primitive_execute(p->fwd, p->stream, 4, args);
-    port_run(p, &p->dst, y, 0);
     dnnl_stream_wait(p->stream);
 }
 
@@ -393,22 +346,21 @@ void fv_conv_backward_data(fv_conv_plan *p, float *dx, const float *dy)
         fv_conv_backward_data_ref(&p->k, &cw, &p->in, dx, &p->out, dy);
         return;
     }
-    port_run(p, &p->ddst, dy, 1);
-    dnnl_memory_set_data_handle(p->dsrc.user, p->dsrc_buf);
-    dnnl_exec_arg_t args[3] = {{DNNL_ARG_DIFF_DST, p->ddst.prim},
+    dnnl_memory_set_data_handle(p->ddst, (void *)dy);
+    dnnl_memory_set_data_handle(p->dsrc, p->dsrc_buf);
+    dnnl_exec_arg_t args[3] = {{DNNL_ARG_DIFF_DST, p->ddst},
                                {DNNL_ARG_WEIGHTS, p->w_bwd},
-                               {DNNL_ARG_DIFF_SRC, p->dsrc.prim}};
+                               {DNNL_ARG_DIFF_SRC, p->dsrc}};
     dnnl_primitive_execute(p->bwd, p->stream, 3, args);
-    port_run(p, &p->dsrc, p->dsrc_buf, 0);
     dnnl_stream_wait(p->stream);
-    /* The view's gradient, added into the window's. */
-    const float *g = p->dsrc_buf;
-    for (int64_t c = 0; c < p->view_c; c++)
-        for (int64_t y = 0; y < p->view_h; y++) {
-            float *row = dx + (size_t)((c * p->in.h) * p->in.w) + p->view_offset + (size_t)(y * p->in.w);
-            for (int64_t x = 0; x < p->view_w; x++)
-                row[x] += *g++;
-        }
+    /* The view's gradient, added into the window's, row by row. */
+    size_t run = (size_t)(p->view_w * p->in.c);
+    for (int64_t r = 0; r < p->view_h; r++) {
+        float *row = dx + p->view_offset + (size_t)(r * p->in.w * p->in.c);
+        const float *g = p->dsrc_buf + (size_t)r * run;
+        for (size_t i = 0; i < run; i++)
+            row[i] += g[i];
+    }
 }
 
 void fv_kernels_set_threads(int threads)

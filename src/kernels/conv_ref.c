@@ -40,8 +40,8 @@
                                     if (iy < 0 || iy >= (in)->h || ix < 0 || ix >= (in)->w ||  \
                                         oy < 0 || oy >= (out)->h || ox < 0 || ox >= (out)->w)  \
                                         continue;                                              \
-                                    size_t o_at = (size_t)((co * (out)->h + oy) * (out)->w + ox); \
-                                    size_t i_at = (size_t)((ci * (in)->h + iy) * (in)->w + ix); \
+                                    size_t o_at = fv_at(out, co, oy, ox);                      \
+                                    size_t i_at = fv_at(in, ci, iy, ix);                       \
                                     float wv = wk[ty * kw + tx];                               \
                                     BODY;                                                      \
                                 }                                                              \
@@ -52,9 +52,9 @@ void fv_conv_forward_ref(const fv_kwin *k, const fv_conv_weights *cw, const fv_b
                          const float *x, const fv_box *out, float *y)
 {
     size_t plane = (size_t)(out->h * out->w);
-    for (int64_t c = 0; c < out->c; c++)
-        for (size_t p = 0; p < plane; p++)
-            y[(size_t)c * plane + p] = cw->bias ? cw->bias[c] : 0.0f;
+    for (size_t p = 0; p < plane; p++)
+        for (int64_t c = 0; c < out->c; c++)
+            y[p * (size_t)out->c + (size_t)c] = cw->bias ? cw->bias[c] : 0.0f;
     CONV_WALK(k, cw, in, out, y[o_at] += wv * x[i_at]);
 }
 

@@ -1,8 +1,9 @@
 /* Forward and backward-data kernels of the ERF engine.
  *
- * Every tensor is one image (batch 1) in NCHW float32, and covers a window
- * of its node's feature map: c channels of h x w pixels whose top-left pixel
- * is (y0, x0) of a map_h x map_w map (an fv_box). Pixels outside the map
+ * Every tensor is one image (batch 1) in NHWC float32 (channels innermost,
+ * the layout oneDNN's fastest CPU convolutions read without reordering),
+ * and covers a window of its node's feature map: c channels of h x w pixels
+ * whose top-left pixel is (y0, x0) of a map_h x map_w map (an fv_box). Pixels outside the map
  * are the zero padding of the model. A kernel reads only pixels inside its
  * input window or outside the map; the planner makes the windows so.
  *
@@ -26,6 +27,12 @@ typedef struct fv_box {
 
 static inline size_t fv_box_size(const fv_box *b) { return (size_t)(b->c * b->h * b->w); }
 
+/* Index of channel c at window pixel (y, x): NHWC. */
+static inline size_t fv_at(const fv_box *b, int64_t c, int64_t y, int64_t x)
+{
+    return (size_t)((y * b->w + x) * b->c + c);
+}
+
 /* Geometry of a conv or pool along y and x: kernel, stride, dilation and
  * the begin padding after SAME rules are resolved; groups for convs. */
 typedef struct fv_kwin {
@@ -44,7 +51,7 @@ typedef struct fv_conv_weights {
 } fv_conv_weights;
 
 /* Plain loops, the twin the oneDNN kernels are checked against.
- * x: in (c, h, w), y: out (c, h, w). */
+ * x: in (h, w, c), y: out (h, w, c). */
 void fv_conv_forward_ref(const fv_kwin *k, const fv_conv_weights *cw, const fv_box *in,
                          const float *x, const fv_box *out, float *y);
 void fv_conv_backward_data_ref(const fv_kwin *k, const fv_conv_weights *cw, const fv_box *in,

@@ -5,16 +5,17 @@
 
 #include "kernels.h"
 
-/* BODY sees c (channel), i (index in in), o (index in out). */
+/* BODY sees c (channel), i (index in in), o (index in out). in and out
+ * have the same channels, so a row of a window is one run of w * c values. */
 #define POINTWISE_WALK(in, out, BODY)                                                          \
-    for (int64_t c = 0; c < (out)->c; c++)                                                     \
-        for (int64_t y_ = 0; y_ < (out)->h; y_++) {                                            \
-            size_t o = (size_t)((c * (out)->h + y_) * (out)->w);                               \
-            size_t i = (size_t)((c * (in)->h + y_ + (out)->y0 - (in)->y0) * (in)->w +          \
-                                (out)->x0 - (in)->x0);                                         \
-            for (int64_t x_ = 0; x_ < (out)->w; x_++, o++, i++) {                              \
+    _Pragma("omp parallel for schedule(static)")                                               \
+    for (int64_t y_ = 0; y_ < (out)->h; y_++) {                                                \
+        size_t o = fv_at(out, 0, y_, 0);                                                       \
+        size_t i = fv_at(in, 0, y_ + (out)->y0 - (in)->y0, (out)->x0 - (in)->x0);              \
+        for (int64_t x_ = 0; x_ < (out)->w; x_++)                                              \
+            for (int64_t c = 0; c < (out)->c; c++, o++, i++) {                                 \
                 BODY;                                                                          \
             }                                                                                  \
-        }
+    }
 
 #endif

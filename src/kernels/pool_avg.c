@@ -33,11 +33,10 @@ static float divisor(const fv_kwin *k, const int64_t pad_end[FV_AXES], int inclu
 }
 
 #define AVG_WALK(BODY)                                                                         \
-    size_t in_plane = (size_t)(in->h * in->w);                                                 \
     for (int64_t c = 0; c < out->c; c++)                                                       \
         for (int64_t oy = 0; oy < out->h; oy++)                                                \
             for (int64_t ox = 0; ox < out->w; ox++) {                                          \
-                size_t o_at = (size_t)((c * out->h + oy) * out->w + ox);                       \
+                size_t o_at = fv_at(out, c, oy, ox);                                           \
                 int64_t Y0 = (out->y0 + oy) * k->s[0] - k->pad[0];                             \
                 int64_t X0 = (out->x0 + ox) * k->s[1] - k->pad[1];                             \
                 float scale = divisor(k, pad_end, include_pad, in, Y0, X0);                    \
@@ -49,8 +48,7 @@ static float divisor(const fv_kwin *k, const int64_t pad_end[FV_AXES], int inclu
                         int64_t X = X0 + tx * k->d[1];                                         \
                         if (X < 0 || X >= in->map_w)                                           \
                             continue;                                                          \
-                        size_t i_at = (size_t)c * in_plane +                                   \
-                                      (size_t)((Y - in->y0) * in->w + (X - in->x0));           \
+                        size_t i_at = fv_at(in, c, Y - in->y0, X - in->x0);                   \
                         BODY;                                                                  \
                     }                                                                          \
                 }                                                                              \

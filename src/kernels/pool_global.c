@@ -4,26 +4,26 @@
 
 #include "kernels.h"
 
-static size_t first_max(const float *xc, size_t n)
+/* Index in x of the first maximum of channel c (stride: the channel count). */
+static size_t first_max(const float *x, size_t n, size_t c, size_t stride)
 {
-    size_t best = 0;
+    size_t best = c;
     for (size_t i = 1; i < n; i++)
-        if (xc[i] > xc[best])
-            best = i;
+        if (x[i * stride + c] > x[best])
+            best = i * stride + c;
     return best;
 }
 
 void fv_global_pool_forward(int is_max, const fv_box *in, const float *x, float *y)
 {
-    size_t n = (size_t)(in->h * in->w);
-    for (int64_t c = 0; c < in->c; c++) {
-        const float *xc = x + (size_t)c * n;
+    size_t n = (size_t)(in->h * in->w), C = (size_t)in->c;
+    for (size_t c = 0; c < C; c++) {
         if (is_max) {
-            y[c] = xc[first_max(xc, n)];
+            y[c] = x[first_max(x, n, c, C)];
         } else {
             double s = 0;
             for (size_t i = 0; i < n; i++)
-                s += xc[i];
+                s += x[i * C + c];
             y[c] = (float)(s / (double)n);
         }
     }
@@ -32,15 +32,14 @@ void fv_global_pool_forward(int is_max, const fv_box *in, const float *x, float 
 void fv_global_pool_backward(int is_max, const fv_box *in, const float *x, float *dx,
                              const float *dy)
 {
-    size_t n = (size_t)(in->h * in->w);
-    for (int64_t c = 0; c < in->c; c++) {
-        float *dxc = dx + (size_t)c * n;
+    size_t n = (size_t)(in->h * in->w), C = (size_t)in->c;
+    for (size_t c = 0; c < C; c++) {
         if (is_max) {
-            dxc[first_max(x + (size_t)c * n, n)] += dy[c];
+            dx[first_max(x, n, c, C)] += dy[c];
         } else {
             float g = dy[c] / (float)n;
             for (size_t i = 0; i < n; i++)
-                dxc[i] += g;
+                dx[i * C + c] += g;
         }
     }
 }

@@ -5,10 +5,10 @@
 
 #include "kernels.h"
 
-/* Local index of the maximum of output pixel (oy, ox) of channel c, or -1
+/* Index in x of the maximum of output pixel (oy, ox) of channel c, or -1
  * when the window holds no map pixel. */
 static int64_t argmax(const fv_kwin *k, const fv_box *in, const float *xc, const fv_box *out,
-                      int64_t oy, int64_t ox)
+                      int64_t c, int64_t oy, int64_t ox)
 {
     int64_t best = -1;
     float best_v = -INFINITY;
@@ -21,7 +21,7 @@ static int64_t argmax(const fv_kwin *k, const fv_box *in, const float *xc, const
             int64_t X = (out->x0 + ox) * k->s[1] - k->pad[1] + tx * k->d[1];
             if (X < 0 || X >= in->map_w)
                 continue;
-            int64_t at = iy * in->w + (X - in->x0);
+            int64_t at = (int64_t)fv_at(in, c, iy, X - in->x0);
             if (best < 0 || xc[at] > best_v || isnan(xc[at])) {
                 best = at;
                 best_v = xc[at];
@@ -36,29 +36,26 @@ static int64_t argmax(const fv_kwin *k, const fv_box *in, const float *xc, const
 void fv_max_pool_forward(const fv_kwin *k, const fv_box *in, const float *x, const fv_box *out,
                          float *y)
 {
-    size_t in_plane = (size_t)(in->h * in->w);
-    for (int64_t c = 0; c < out->c; c++) {
-        const float *xc = x + (size_t)c * in_plane;
-        for (int64_t oy = 0; oy < out->h; oy++)
-            for (int64_t ox = 0; ox < out->w; ox++) {
-                int64_t at = argmax(k, in, xc, out, oy, ox);
-                *y++ = at < 0 ? 0.0f : xc[at];
+#pragma omp parallel for schedule(static)
+    for (int64_t oy = 0; oy < out->h; oy++)
+        for (int64_t ox = 0; ox < out->w; ox++)
+            for (int64_t c = 0; c < out->c; c++) {
+                int64_t at = argmax(k, in, x, out, c, oy, ox);
+                y[fv_at(out, c, oy, ox)] = at < 0 ? 0.0f : x[at];
             }
-    }
 }
 
 void fv_max_pool_backward(const fv_kwin *k, const fv_box *in, const float *x, float *dx,
                           const fv_box *out, const float *dy)
 {
-    size_t in_plane = (size_t)(in->h * in->w);
-    for (int64_t c = 0; c < out->c; c++) {
-        const float *xc = x + (size_t)c * in_plane;
-        float *dxc = dx + (size_t)c * in_plane;
+    /* Windows overlap when the stride is below the kernel, so rows run in
+     * parallel only by channel: each thread owns whole channels. */
+#pragma omp parallel for schedule(static)
+    for (int64_t c = 0; c < out->c; c++)
         for (int64_t oy = 0; oy < out->h; oy++)
-            for (int64_t ox = 0; ox < out->w; ox++, dy++) {
-                int64_t at = argmax(k, in, xc, out, oy, ox);
+            for (int64_t ox = 0; ox < out->w; ox++) {
+                int64_t at = argmax(k, in, x, out, c, oy, ox);
                 if (at >= 0)
-                    dxc[at] += *dy;
+                    dx[at] += dy[fv_at(out, c, oy, ox)];
             }
-    }
 }

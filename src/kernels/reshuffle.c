@@ -13,8 +13,8 @@
                 int64_t dy_ = Y / block - (deep)->y0, dx_ = X / block - (deep)->x0;            \
                 if (dy_ < 0 || dy_ >= (deep)->h || dx_ < 0 || dx_ >= (deep)->w)                \
                     continue;                                                                  \
-                size_t o = (size_t)((c * (sp)->h + yy) * (sp)->w + xx);                        \
-                size_t i = (size_t)((dc * (deep)->h + dy_) * (deep)->w + dx_);                 \
+                size_t o = fv_at(sp, c, yy, xx);                                               \
+                size_t i = fv_at(deep, dc, dy_, dx_);                                          \
                 BODY;                                                                          \
             }
 

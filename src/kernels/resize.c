@@ -43,10 +43,9 @@ static void source(const fv_resize *r, int a, int64_t o, int64_t in_n, int64_t o
                   w11 = ty * tx;                                                               \
             int64_t ly0 = y0 - in->y0, ly1 = y1 - in->y0, lx0 = x0 - in->x0, lx1 = x1 - in->x0; \
             for (int64_t c = 0; c < out->c; c++) {                                             \
-                size_t o = (size_t)((c * out->h + oy) * out->w + ox);                          \
-                size_t base = (size_t)(c * in->h * in->w);                                     \
-                size_t i00 = base + (size_t)(ly0 * in->w + lx0), i01 = base + (size_t)(ly0 * in->w + lx1), \
-                       i10 = base + (size_t)(ly1 * in->w + lx0), i11 = base + (size_t)(ly1 * in->w + lx1); \
+                size_t o = fv_at(out, c, oy, ox);                                              \
+                size_t i00 = fv_at(in, c, ly0, lx0), i01 = fv_at(in, c, ly0, lx1),             \
+                       i10 = fv_at(in, c, ly1, lx0), i11 = fv_at(in, c, ly1, lx1);             \
                 BODY;                                                                          \
             }                                                                                  \
         }                                                                                      \

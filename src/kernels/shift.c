@@ -12,8 +12,8 @@
                 int64_t X = start[1] + (out->x0 + ox) * step[1];                               \
                 if (X < 0 || X >= in->map_w)                                                   \
                     continue;                                                                  \
-                size_t o = (size_t)((c * out->h + oy) * out->w + ox);                          \
-                size_t i = (size_t)((c * in->h + Y - in->y0) * in->w + X - in->x0);            \
+                size_t o = fv_at(out, c, oy, ox);                                              \
+                size_t i = fv_at(in, c, Y - in->y0, X - in->x0);                               \
                 BODY;                                                                          \
             }                                                                                  \
         }

@@ -46,6 +46,7 @@ static fv_status report_json(const fv_graph *g, const fv_erf_result *r, const fv
     cJSON_AddNumberToObject(o, "sigma_area_ratio", m->sigma_area_ratio);
     cJSON_AddNumberToObject(o, "radius95_ratio", m->radius95_ratio);
     cJSON_AddNumberToObject(o, "memory_bytes", (double)fv_erf_memory(r));
+    cJSON_AddNumberToObject(o, "conv_flops_per_sample", (double)fv_erf_flops(r));
     char *text = cJSON_Print(o);
     cJSON_Delete(o);
     if (!text)
@@ -78,7 +79,7 @@ fv_status fv_report_erf(const fv_graph *g, const fv_erf_result *r, const fv_erf_
     fv_erf_unit(r, unit);
     fv_erf_map(r, &h, &w, &y0, &x0);
     fv_grid grid;
-    fv_status st = fv_grid_init(&grid, 24, 2, diag);
+    fv_status st = fv_grid_init(&grid, 26, 2, diag);
     if (st != FV_OK)
         return st;
     size_t k = 0;
@@ -110,6 +111,7 @@ fv_status fv_report_erf(const fv_graph *g, const fv_erf_result *r, const fv_erf_
     row(&grid, &k, "2-sigma area / trf area", "%.4f", m->sigma_area_ratio);
     row(&grid, &k, "95% diameter / trf size", "%.4f", m->radius95_ratio);
     row(&grid, &k, "memory estimate", "%.1f MiB", (double)fv_erf_memory(r) / 1048576.0);
+    row(&grid, &k, "conv GFLOP per sample", "%.3f", (double)fv_erf_flops(r) / 1e9);
     grid.rows = k;
     fv_grid_write(&grid, format, out);
     fv_grid_free(&grid);

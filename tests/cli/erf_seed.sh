@@ -37,6 +37,9 @@ status "png written" 0 "$FOVEA" erf -e "input size=32; conv k=3 p=1; relu; conv 
   --weights random --samples 3 --png "${TMPDIR:-/tmp}/fovea_erf_$$.png" --log
 rm -f "${TMPDIR:-/tmp}/fovea_erf_$$.png"
 
+status "random weights redrawn per sample" 0 "$FOVEA" erf -e "input size=16; conv k=3 p=1 c=4; relu; conv k=3 p=1" \
+  --weights random --redraw --samples 3 --inputs normal --aggregate relu
+
 # Bad input: usage errors and engine refusals exit with status 2.
 status "unknown weights" 2 "$FOVEA" erf -e "conv k=3" --weights ones
 status "unit outside the map" 2 "$FOVEA" erf -e "input size=8; conv k=3" --unit 9,0
@@ -50,6 +53,11 @@ check "memory limit message" "error: the ERF of 'repeat0.39.conv_40' needs about
   "$("$FOVEA" erf -e "$deep" --max-memory 1M 2>&1)"
 check "no kernel" "<expr>:1:16: error: fully_connected_3: the ERF engine has no kernel for fully_connected" \
   "$("$FOVEA" erf -e "conv k=3; gap; fc c=10" --input 8 2>&1 | head -1)"
+raw="${TMPDIR:-/tmp}/fovea_erf_$$.f32"
+printf 'ten bytes!' >"$raw" # not a whole number of 8x8 float32 images (256 bytes)
+status "raw inputs of the wrong size" 2 "$FOVEA" erf -e "input size=8; conv k=3" --inputs "$raw"
+rm -f "$raw"
+status "no such image folder" 2 "$FOVEA" erf -e "input size=8; conv k=3" --inputs /nonexistent
 status "model weights of a text model" 2 "$FOVEA" erf -e "conv k=3" --weights model
 
 finish
