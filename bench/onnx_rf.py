@@ -38,25 +38,31 @@ def graph_only_tools():
 
 
 def run_child(argv):
-    """Wall seconds, CPU seconds (user + sys) and peak RSS (MiB) of one run
-    of argv; output discarded. /usr/bin/time reports the RSS: a child forked
-    from this Python process would count the pages it inherits."""
+    """Wall and CPU seconds (user + sys, from wait4) of one run of argv."""
     t = time.perf_counter()
-    p = subprocess.run(["/usr/bin/time", "-f", "%U %S %M"] + argv, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t
+    p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
-        sys.exit("%s failed (%d): %s" % (" ".join(argv), p.returncode, p.stderr))
-    user, system, rss_kb = p.stderr.strip().splitlines()[-1].split()
-    return wall, float(user) + float(system), int(rss_kb) / 1024.0
+        sys.exit("%s failed with status %d" % (" ".join(argv), p.returncode))
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def peak_rss(argv):
+    """Peak RSS (MiB) of one run, from /usr/bin/time: a child forked from this
+    Python process would count the pages it inherits in its own ru_maxrss."""
+    p = subprocess.run(["/usr/bin/time", "-f", "%M"] + argv, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True, check=True)
+    return int(p.stderr.strip().splitlines()[-1]) / 1024.0
 
 
 def measure(label, argv, runs):
     run_child(argv)  # warm the page cache
-    walls, cpus, peaks = zip(*(run_child(argv) for _ in range(runs)))
+    walls, cpus = zip(*(run_child(argv) for _ in range(runs)))
     print("%-38s wall best %8.2f ms, median %8.2f ms; CPU median %8.2f ms; peak RSS %7.1f MiB" %
           (label, 1e3 * min(walls), 1e3 * statistics.median(walls), 1e3 * statistics.median(cpus),
-           max(peaks)))
+           peak_rss(argv)))
     return min(walls)
 
 
