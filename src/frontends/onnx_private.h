@@ -178,11 +178,22 @@ int64_t onnx_softmax_default_axis(int64_t opset);
 const char *onnx_resize_default_ctm(int64_t opset);
 const char *onnx_resize_default_nearest(int64_t opset);
 
+/* ----------------------------------------------------------------- memory */
+
+/* The memory a decoded model lives in (onnx_arena.c): protobuf-c allocates
+ * from it, and onnx_arena_free releases the whole model at once. */
+typedef struct onnx_arena onnx_arena;
+onnx_arena *onnx_arena_create(void);
+ProtobufCAllocator *onnx_arena_allocator(onnx_arena *a);
+/* Non-zero when an allocation failed (a failed unpack then means no memory). */
+int onnx_arena_failed(const onnx_arena *a);
+void onnx_arena_free(onnx_arena *a);
+
 /* --------------------------------------------------------------- weights */
 
 /* Keeps the decoded model in the graph for fv_graph_weight. Takes ownership
- * of `model` (freed with the graph, or here on failure). */
-fv_status onnx_keep_weights(onnx_ctx *c, Onnx__ModelProto *model);
+ * of `arena`, which holds `model` (freed with the graph, or here on failure). */
+fv_status onnx_keep_weights(onnx_ctx *c, Onnx__ModelProto *model, onnx_arena *arena);
 
 /* For the tests: non-zero when the operator table is in bsearch order. */
 int onnx_op_table_sorted(void);

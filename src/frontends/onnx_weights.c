@@ -16,7 +16,8 @@
 
 typedef struct onnx_weights {
     fv_weight_store base;
-    Onnx__ModelProto *model;
+    Onnx__ModelProto *model;          /* lives in `arena` */
+    onnx_arena *arena;
     char dir[1024];                   /* the model's directory, "" for the cwd */
     size_t n_nodes;
     const Onnx__TensorProto **tensor; /* [KINDS * node + which], NULL when none */
@@ -30,7 +31,7 @@ static void weights_free(fv_weight_store *store)
         free(w->cache[k]);
     free(w->cache);
     free(w->tensor);
-    onnx__model_proto__free_unpacked(w->model, NULL);
+    onnx_arena_free(w->arena);
     free(w);
 }
 
@@ -227,7 +228,7 @@ static const Onnx__TensorProto *const_input(onnx_ctx *c, const Onnx__NodeProto *
     return v && v->kind == ONNX_CONST ? v->tensor : NULL;
 }
 
-fv_status onnx_keep_weights(onnx_ctx *c, Onnx__ModelProto *model)
+fv_status onnx_keep_weights(onnx_ctx *c, Onnx__ModelProto *model, onnx_arena *arena)
 {
     size_t n = fv_graph_size(c->g);
     onnx_weights *w = calloc(1, sizeof *w);
@@ -241,12 +242,13 @@ fv_status onnx_keep_weights(onnx_ctx *c, Onnx__ModelProto *model)
             free(w->cache);
         }
         free(w);
-        onnx__model_proto__free_unpacked(model, NULL);
+        onnx_arena_free(arena);
         return onnx_fail(c, FV_ERR_NOMEM, "out of memory");
     }
     w->base.get = weights_get;
     w->base.free = weights_free;
     w->model = model;
+    w->arena = arena;
     w->n_nodes = n;
     const char *slash = strrchr(c->file, '/');
     if (slash && (size_t)(slash - c->file) + 2 <= sizeof w->dir)
