@@ -775,6 +775,14 @@ typedef struct fv_report_options {
     int color; /**< table format: ANSI colours for headers, misalignment, RF beyond the image */
 } fv_report_options;
 
+/** fv_report_check and fv_report_anchors with presentation options: in the
+ * table format, colour marks severities, border layers, coverage over 100%
+ * and steps that differ from the stride. `options` NULL means plain. */
+fv_status fv_report_check_ex(const fv_graph *graph, const fv_check *check, fv_format format,
+                             const fv_report_options *options, FILE *out, fv_diag *diag);
+fv_status fv_report_anchors_ex(const fv_graph *graph, const fv_anchors *anchors, fv_format format,
+                               const fv_report_options *options, FILE *out, fv_diag *diag);
+
 /** fv_report_rf with presentation options; `options` NULL means plain. */
 fv_status fv_report_rf_ex(const fv_graph *graph, const fv_trf *trf, const int32_t *nodes,
                           size_t n_nodes, fv_format format, const fv_report_options *options,

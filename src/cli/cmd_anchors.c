@@ -33,6 +33,8 @@ static const char help[] =
     "  --input HxW        input size (default: the model's own)\n"
     "  --strict           exit with status 1 when a warning is found\n"
     "  --format FORMAT    table (default), json, markdown (md), or csv (layers only)\n"
+    "  --color[=WHEN]     colour the table: auto (default: when stdout is a terminal\n"
+    "                     and NO_COLOR is unset), always or never\n"
     "  --unknown=identity treat operators fovea does not know as identity\n"
     "  -h, --help         this text\n";
 
@@ -118,6 +120,7 @@ int cmd_anchors(int argc, char **argv)
         {"aspect", required_argument, NULL, 'r'},  {"step", required_argument, NULL, 't'},
         {"offset", required_argument, NULL, 'o'},  {"objects", required_argument, NULL, 'O'},
         {"strict", no_argument, NULL, 's'},        {"help", no_argument, NULL, 'h'},
+        {"color", optional_argument, NULL, 'C'},
         {NULL, 0, NULL, 0},
     };
     static layer_spec specs[MAX_LAYERS];
@@ -126,6 +129,7 @@ int cmd_anchors(int argc, char **argv)
     fv_anchors_options aopt = {{0, 0}, NULL, 0, 0, 0};
     const char *model;
     int strict = 0, c, rc;
+    cli_color color = CLI_COLOR_AUTO;
     char *end;
     opterr = 0;
     optind = 1;
@@ -174,6 +178,10 @@ int cmd_anchors(int argc, char **argv)
         case 's':
             strict = 1;
             break;
+        case 'C':
+            if (cli_parse_color("anchors", optarg, &color) != CLI_OK)
+                return CLI_BAD_INPUT;
+            break;
         case 'h':
             fputs(help, stdout);
             return CLI_OK;
@@ -197,6 +205,7 @@ int cmd_anchors(int argc, char **argv)
     else
         rc = build_heads(graph, specs, n_specs, heads, wh);
     fv_anchors *result = NULL;
+    fv_report_options report_options = {.color = cli_use_color(color, stdout)};
     fv_diag diag;
     fv_diag_init(&diag);
     if (rc == CLI_OK) {
@@ -205,7 +214,7 @@ int cmd_anchors(int argc, char **argv)
         aopt.heads = heads;
         aopt.n_heads = n_specs;
         if (fv_anchors_run(graph, &aopt, &result, &diag) != FV_OK ||
-            fv_report_anchors(graph, result, args.format, stdout, &diag) != FV_OK)
+            fv_report_anchors_ex(graph, result, args.format, &report_options, stdout, &diag) != FV_OK)
             rc = cli_fail(&diag);
     }
     for (size_t k = 0; rc == CLI_OK && strict && k < fv_anchors_n_findings(result); k++)

@@ -24,6 +24,8 @@ static const char help[] =
     "                     model's own\n"
     "  --strict           exit with status 1 when a warning or an error is found\n"
     "  --format FORMAT    table (default), json, markdown (md), or csv (layers only)\n"
+    "  --color[=WHEN]     colour the table: auto (default: when stdout is a terminal\n"
+    "                     and NO_COLOR is unset), always or never\n"
     "  --unknown=identity treat operators fovea does not know as identity\n"
     "  -h, --help         this text\n";
 
@@ -33,11 +35,13 @@ int cmd_check(int argc, char **argv)
         {"expr", required_argument, NULL, 'e'},   {"input", required_argument, NULL, 'i'},
         {"strict", no_argument, NULL, 's'},       {"format", required_argument, NULL, 'f'},
         {"unknown", required_argument, NULL, 'U'}, {"help", no_argument, NULL, 'h'},
+        {"color", optional_argument, NULL, 'C'},
         {NULL, 0, NULL, 0},
     };
     cli_model_args args = {.format = FV_FORMAT_TABLE};
     const char *model;
     int strict = 0, c, rc;
+    cli_color color = CLI_COLOR_AUTO;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":e:h", options, NULL)) != -1) {
@@ -46,6 +50,9 @@ int cmd_check(int argc, char **argv)
                 return rc;
         } else if (c == 's') {
             strict = 1;
+        } else if (c == 'C') {
+            if (cli_parse_color("check", optarg, &color) != CLI_OK)
+                return CLI_BAD_INPUT;
         } else if (c == 'h') {
             fputs(help, stdout);
             return CLI_OK;
@@ -61,8 +68,9 @@ int cmd_check(int argc, char **argv)
     fv_diag diag;
     fv_diag_init(&diag);
     fv_check *check = NULL;
+    fv_report_options report_options = {.color = cli_use_color(color, stdout)};
     if (fv_check_run(graph, &check_options, &check, &diag) != FV_OK ||
-        fv_report_check(graph, check, args.format, stdout, &diag) != FV_OK) {
+        fv_report_check_ex(graph, check, args.format, &report_options, stdout, &diag) != FV_OK) {
         rc = cli_fail(&diag);
     } else if (strict) {
         for (size_t k = 0; k < fv_check_n_findings(check); k++)

@@ -84,13 +84,14 @@ fv_status fv_anchors_grid(const fv_graph *g, const fv_anchors *r, fv_grid *grid,
     return FV_OK;
 }
 
-static fv_status write_layers(const fv_graph *g, const fv_anchors *r, fv_format format, FILE *out,
-                              fv_diag *diag)
+static fv_status write_layers(const fv_graph *g, const fv_anchors *r, fv_format format, int color,
+                              FILE *out, fv_diag *diag)
 {
     fv_grid grid;
     fv_status st = fv_anchors_grid(g, r, &grid, diag);
     if (st != FV_OK)
         return st;
+    grid.color = color;
     fv_grid_write(&grid, format, out);
     fv_grid_free(&grid);
     return FV_OK;
@@ -206,6 +207,13 @@ static fv_status write_json(const fv_graph *g, const fv_anchors *r, const fv_fin
 fv_status fv_report_anchors(const fv_graph *g, const fv_anchors *r, fv_format format, FILE *out,
                             fv_diag *diag)
 {
+    return fv_report_anchors_ex(g, r, format, NULL, out, diag);
+}
+
+fv_status fv_report_anchors_ex(const fv_graph *g, const fv_anchors *r, fv_format format,
+                               const fv_report_options *options, FILE *out, fv_diag *diag)
+{
+    int color = options && options->color && format == FV_FORMAT_TABLE;
     size_t n = fv_anchors_n_findings(r);
     const fv_finding **fs = malloc((n ? n : 1) * sizeof *fs);
     if (!fs)
@@ -216,18 +224,18 @@ fv_status fv_report_anchors(const fv_graph *g, const fv_anchors *r, fv_format fo
     if (format == FV_FORMAT_JSON) {
         st = write_json(g, r, fs, out, diag);
     } else if (format == FV_FORMAT_CSV) {
-        st = write_layers(g, r, format, out, diag);
+        st = write_layers(g, r, format, color, out, diag);
     } else {
         st = FV_OK;
         if (fv_anchors_n_layers(r)) {
             if (format == FV_FORMAT_MD)
                 fputs("## Detection layers\n\n", out);
-            st = write_layers(g, r, format, out, diag);
+            st = write_layers(g, r, format, color, out, diag);
         }
         if (st == FV_OK)
             st = write_plan(g, r, format, out, diag);
         fputs(format == FV_FORMAT_MD ? "\n## Findings\n\n" : "\nfindings:\n", out);
-        fv_write_findings(g, fs, n, format, out);
+        fv_write_findings(g, fs, n, format, color, out);
     }
     free(fs);
     return st;

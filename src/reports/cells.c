@@ -94,12 +94,20 @@ static const char *const sgr[FV_STYLE_COUNT] = {
     [FV_STYLE_WHOLE] = "36",
 };
 
-/* Cell text for a terminal: control characters from a model's names (an
- * escape sequence could rewrite the user's screen) are shown as '?'. */
-static void write_printable(const char *s, FILE *out)
+void fv_write_printable(const char *s, FILE *out)
 {
     for (; *s; s++)
         fputc((unsigned char)*s < 0x20 || *s == 0x7F ? '?' : *s, out);
+}
+
+void fv_write_styled(const char *s, fv_style style, int color, FILE *out)
+{
+    const char *code = color && (unsigned)style < FV_STYLE_COUNT ? sgr[style] : NULL;
+    if (code && s[0])
+        fprintf(out, "\033[%sm", code);
+    fv_write_printable(s, out);
+    if (code && s[0])
+        fputs("\033[0m", out);
 }
 
 /* A table cell, coloured when asked; padding stays outside the escapes so
@@ -107,12 +115,7 @@ static void write_printable(const char *s, FILE *out)
 static void write_cell(const fv_grid *grid, size_t r, size_t c, int width, FILE *out)
 {
     const char *s = fv_grid_text(grid, r, c);
-    const char *code = grid->color ? sgr[fv_grid_style_of(grid, r, c)] : NULL;
-    if (code && s[0])
-        fprintf(out, "\033[%sm", code);
-    write_printable(s, out);
-    if (code && s[0])
-        fputs("\033[0m", out);
+    fv_write_styled(s, fv_grid_style_of(grid, r, c), grid->color, out);
     for (int k = (int)strlen(s); k < width; k++)
         fputc(' ', out);
 }

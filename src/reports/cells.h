@@ -53,6 +53,13 @@ const char *fv_grid_text(const fv_grid *grid, size_t row, size_t col);
 void fv_grid_style(fv_grid *grid, size_t row, size_t col, fv_style style);
 fv_style fv_grid_style_of(const fv_grid *grid, size_t row, size_t col);
 
+/* Writes s for a terminal: control characters (an escape sequence in a
+ * model's names could rewrite the user's screen) become '?'. */
+void fv_write_printable(const char *s, FILE *out);
+
+/* Writes s wrapped in the ANSI colour of `style` when `color` is set. */
+void fv_write_styled(const char *s, fv_style style, int color, FILE *out);
+
 /* Row 0 is the header. Table: aligned columns; md: a pipe table; csv: RFC 4180. */
 void fv_grid_write(const fv_grid *grid, fv_format format, FILE *out);
 

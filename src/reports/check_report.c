@@ -55,13 +55,14 @@ fv_status fv_check_grid(const fv_graph *g, const fv_check *c, fv_grid *grid, fv_
     return FV_OK;
 }
 
-static fv_status write_layers(const fv_graph *g, const fv_check *c, fv_format format, FILE *out,
-                              fv_diag *diag)
+static fv_status write_layers(const fv_graph *g, const fv_check *c, fv_format format, int color,
+                              FILE *out, fv_diag *diag)
 {
     fv_grid grid;
     fv_status st = fv_check_grid(g, c, &grid, diag);
     if (st != FV_OK)
         return st;
+    grid.color = color;
     fv_grid_write(&grid, format, out);
     fv_grid_free(&grid);
     return FV_OK;
@@ -169,6 +170,13 @@ static fv_status write_json(const fv_graph *g, const fv_check *c, const fv_findi
 fv_status fv_report_check(const fv_graph *g, const fv_check *c, fv_format format, FILE *out,
                           fv_diag *diag)
 {
+    return fv_report_check_ex(g, c, format, NULL, out, diag);
+}
+
+fv_status fv_report_check_ex(const fv_graph *g, const fv_check *c, fv_format format,
+                             const fv_report_options *options, FILE *out, fv_diag *diag)
+{
+    int color = options && options->color && format == FV_FORMAT_TABLE;
     const fv_finding **fs;
     fv_status st = collect(c, &fs, diag);
     if (st != FV_OK)
@@ -176,15 +184,15 @@ fv_status fv_report_check(const fv_graph *g, const fv_check *c, fv_format format
     if (format == FV_FORMAT_JSON) {
         st = write_json(g, c, fs, out, diag);
     } else if (format == FV_FORMAT_CSV) {
-        st = write_layers(g, c, format, out, diag);
+        st = write_layers(g, c, format, color, out, diag);
     } else {
         if (format == FV_FORMAT_MD)
             fputs("## Layers\n\n", out);
         if (fv_check_n_layers(c))
-            st = write_layers(g, c, format, out, diag);
+            st = write_layers(g, c, format, color, out, diag);
         write_range(g, c, format, out);
         fputs(format == FV_FORMAT_MD ? "\n## Findings\n\n" : "\nfindings:\n", out);
-        fv_write_findings(g, fs, fv_check_n_findings(c), format, out);
+        fv_write_findings(g, fs, fv_check_n_findings(c), format, color, out);
     }
     free(fs);
     return st;

@@ -19,7 +19,7 @@ static void md_text(const char *s, FILE *out)
 }
 
 void fv_write_findings(const fv_graph *g, const fv_finding *const *fs, size_t n, fv_format format,
-                       FILE *out)
+                       int color, FILE *out)
 {
     if (format == FV_FORMAT_MD) {
         if (n == 0) {
@@ -42,9 +42,21 @@ void fv_write_findings(const fv_graph *g, const fv_finding *const *fs, size_t n,
         fputs("no findings\n", out);
         return;
     }
-    for (size_t k = 0; k < n; k++)
-        fprintf(out, "%s [%s] %s: %s\n  -> %s\n", fv_severity_name(fs[k]->severity),
-                fv_rule_name(fs[k]->rule), layer_name(g, fs[k]->node), fs[k]->what, fs[k]->advice);
+    /* Severity in colour: errors bold red, warnings yellow, information cyan. */
+    static const fv_style severity_style[FV_SEVERITY_COUNT] = {FV_STYLE_WHOLE, FV_STYLE_WARN,
+                                                                FV_STYLE_BAD};
+    for (size_t k = 0; k < n; k++) {
+        fv_severity s = fs[k]->severity;
+        fv_write_styled(fv_severity_name(s), s < FV_SEVERITY_COUNT ? severity_style[s] : FV_STYLE_PLAIN,
+                        color, out);
+        fprintf(out, " [%s] ", fv_rule_name(fs[k]->rule));
+        fv_write_printable(layer_name(g, fs[k]->node), out);
+        fputs(": ", out);
+        fv_write_printable(fs[k]->what, out);
+        fputs("\n  -> ", out);
+        fv_write_printable(fs[k]->advice, out);
+        fputc('\n', out);
+    }
 }
 
 cJSON *fv_findings_json(const fv_graph *g, const fv_finding *const *fs, size_t n)

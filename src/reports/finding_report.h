@@ -10,7 +10,7 @@
 /* Table: one block per finding ("warning [rule] layer: what" and the advice
  * under it); Markdown: a pipe table. Writes "no findings" when there are none. */
 void fv_write_findings(const fv_graph *g, const fv_finding *const *findings, size_t n,
-                       fv_format format, FILE *out);
+                       fv_format format, int color, FILE *out);
 
 /* A JSON array of findings, each with its numbers as an object. */
 cJSON *fv_findings_json(const fv_graph *g, const fv_finding *const *findings, size_t n);

@@ -111,6 +111,25 @@ static void write_summary(FILE *out, const fv_graph *g, const fv_trf *t, const s
     fputs("</div>\n</section>\n", out);
 }
 
+/* What the frontend had to assume (unknown ops taken as identity,
+ * approximated padding): the numbers below rest on it. */
+static void write_warnings(FILE *out, const fv_graph *g)
+{
+    size_t n = fv_graph_n_warnings(g);
+    if (n == 0)
+        return;
+    fputs("<section id=\"warnings\" class=\"warnings\"><h2>Warnings from loading the model"
+          "</h2>\n<p class=\"lead\">Every result below that depends on these layers assumes "
+          "what the warnings say.</p>\n<ul>\n",
+          out);
+    for (size_t k = 0; k < n; k++) {
+        fputs("<li>", out);
+        fv_xml_text(out, fv_graph_warning(g, k));
+        fputs("</li>\n", out);
+    }
+    fputs("</ul>\n</section>\n", out);
+}
+
 static fv_status write_charts(FILE *out, const fv_graph *g, const fv_trf *t, const summary *s,
                               fv_diag *diag)
 {
@@ -204,6 +223,7 @@ fv_status fv_report_html(const fv_graph *g, const fv_trf *t, FILE *out, fv_diag 
     fv_outline_free(&o);
     write_head(out, g, &s);
     write_summary(out, g, t, &s);
+    write_warnings(out, g);
     if ((st = write_charts(out, g, t, &s, diag)) == FV_OK &&
         (st = fv_html_check(out, g, t, diag)) == FV_OK &&
         (st = fv_html_anchors(out, g, t, diag)) == FV_OK)

@@ -35,6 +35,8 @@ const char fv_html_css[] =
     "figcaption{color:var(--muted);font-size:13px;margin-top:8px}\n"
     ".refusal{color:var(--muted);font-style:italic}\n"
     "p.range{margin:0 0 12px}\n"
+    "section.warnings{border-color:#e6c172;background:#fffaf0}\n"
+    "section.warnings li{overflow-wrap:anywhere}\n"
     "p.none{color:var(--good);font-weight:600}\n"
     "table.findings td{white-space:normal;vertical-align:top}\n"
     "table.findings td:nth-child(-n+3){white-space:nowrap}\n"

@@ -88,12 +88,20 @@ static void range_line(FILE *out, const fv_graph *g, const fv_check *c)
     for (int a = 0; a < (same ? 1 : FV_AXES); a++) {
         fprintf(out, "%s<strong>%lld to %lld</strong>", a ? "; width " : same ? "" : "height ",
                 (long long)r[a].lower, (long long)r[a].upper);
-        if (r[a].border_node >= 0) {
-            fprintf(out, " (at %lld or less '", (long long)r[a].border_rf);
+        /* Why the range starts where it does: a border layer below it, or
+         * a kernel wider than its map (fv_input_range). */
+        if (r[a].kernel_fit > r[a].border_rf + 1 && r[a].kernel_node >= 0) {
+            fprintf(out, " (below %lld, '", (long long)r[a].kernel_fit);
+            fv_xml_text(out, fv_graph_name(g, r[a].kernel_node));
+            fputs("' has a kernel wider than its input map", out);
+        } else if (r[a].border_node >= 0) {
+            fprintf(out, " (at %lld or less, '", (long long)r[a].border_rf);
             fv_xml_text(out, fv_graph_name(g, r[a].border_node));
-            fprintf(out, "' is a border layer; past %lld no layer sees the whole image)",
-                    (long long)r[a].upper);
+            fputs("' is a border layer", out);
+        } else {
+            fputs(" (", out);
         }
+        fprintf(out, "; past %lld no layer sees the whole image)", (long long)r[a].upper);
     }
     fputs(".</p>\n", out);
 }

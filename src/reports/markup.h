@@ -79,6 +79,9 @@ fv_status fv_svg_diagram(const fv_graph *g, const fv_trf *t, int32_t node, int s
 fv_status fv_svg_anchors(const fv_graph *g, const fv_trf *t, int standalone, FILE *out,
                          fv_diag *diag);
 
+/* Writes `n` bytes as a data: URI of type `mime`, base64-encoded (data_uri.c). */
+void fv_write_data_uri(FILE *out, const char *mime, const unsigned char *data, size_t n);
+
 /* HTML pieces of the report (html_tables.c). */
 struct fv_grid;
 

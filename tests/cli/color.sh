@@ -31,6 +31,28 @@ status "bad --color" 2 "$FOVEA" rf zoo:seed --color=sometimes
 check "bad --color message" "fovea rf: error: --color is auto, always or never, not 'sometimes'" \
   "$("$FOVEA" rf zoo:seed --color=sometimes 2>&1)"
 
+# fovea check on four 3x3 convs at 6x6: RFs 3, 5, 7, 9 (REFERENCE.md s1);
+# coverage over 100% (7 and 9 of 6) yellow; conv_4 reads conv_3, whose 7
+# pixels already cover the image, so it is a border layer (Richter et al.,
+# docs/check.md): "yes" in bold red; a warning's severity yellow, info cyan.
+check "check: styled layers" '\e[1mlayer\e[0m   \e[1mop\e[0m     \e[1mrf\e[0m  \e[1mpath min\e[0m  \e[1mpath max\e[0m  \e[1mcoverage\e[0m  \e[1mreal filter\e[0m  \e[1mcapacity\e[0m  \e[1mborder\e[0m
+input   input  1   1         1         17%
+conv_1  conv   3   3         3         50%       3            1.000
+conv_2  conv   5   5         5         83%       3            0.600
+conv_3  conv   7   7         7         \e[33m117%\e[0m      3            0.429
+conv_4  conv   9   9         9         \e[33m150%\e[0m      3            0.333     \e[1;31myes\e[0m' \
+  "$("$FOVEA" check -e "input size=6; conv k=3 p=1; conv k=3 p=1; conv k=3 p=1; conv k=3 p=1" --color=always | sed -n 1,6p | sed "s/$ESC/\\\\e/g")"
+check "check: severities" '\e[33mwarning\e[0m [border] conv_4
+\e[33mwarning\e[0m [input_range] (network)
+\e[33mwarning\e[0m [top_rf] conv_4
+\e[36minfo\e[0m [input_range] (network)' \
+  "$("$FOVEA" check -e "input size=6; conv k=3 p=1; conv k=3 p=1; conv k=3 p=1; conv k=3 p=1" --color=always | sed -n '/^findings:/,$p' | grep '^.\[' | cut -d: -f1 | sed "s/$ESC/\\\\e/g")"
+# fovea anchors on SSD300: the steps 100 and 300 of conv8_2 and conv9_2 differ
+# from their stride 64 (REFERENCE.md s3): bold red.
+check "anchors: wrong steps" '\e[1;31m100\e[0m
+\e[1;31m300\e[0m' "$("$FOVEA" anchors "$2/tests/data/caffe/ssd300_vgg16_voc_deploy.prototxt" --color=always | grep -o "$ESC\[1;31m[0-9]*$ESC\[0m" | sed "s/$ESC/\\\\e/g")"
+check "check: plain without --color" 0 "$("$FOVEA" check zoo:seed | grep -c "$ESC")"
+
 # Control characters in names (here ESC and BEL, enough to rewrite a
 # terminal's title) never reach the terminal raw.
 tmp=$(mktemp -d)

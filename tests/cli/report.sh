@@ -47,6 +47,10 @@ check "hostile name: no raw tag" 0 "$(count '<img' "$tmp/hostile.html")"
 check "hostile name: escaped in table, charts and tooltips" yes \
   "$([ "$(count '&lt;img src=x onerror=alert(1)&gt;' "$tmp/hostile.html")" -ge 3 ] && echo yes)"
 
+# What the frontend assumed is in the page too (an unknown op taken as identity).
+status "report with an assumed op" 0 "$FOVEA" report "$2/tests/errors/onnx/unknown_op.onnx" --unknown=identity -o "$tmp/unknown.html"
+check "load warnings listed" 1 "$(count "<li>node 1 &#39;warp&#39; (GridSample): unknown operator, assumed to be identity</li>" "$tmp/unknown.html")"
+
 status "report without -o" 2 "$FOVEA" report zoo:seed
 check "report without -o: message" "fovea report: error: give the page's file with -o FILE.html ('-' for stdout)" \
   "$("$FOVEA" report zoo:seed 2>&1)"

@@ -132,6 +132,26 @@ static void ellipsize_keeps_both_ends(void **state)
     assert_string_equal(buf, "\xC3\xA9\xE2\x80\xA6\xC3\xA9");
 }
 
+/* The test vectors of RFC 4648 section 10. */
+static void data_uri_base64(void **state)
+{
+    (void)state;
+    static const char *const in[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
+    static const char *const out[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
+    for (size_t k = 0; k < 7; k++) {
+        FILE *f = tmpfile();
+        assert_non_null(f);
+        fv_write_data_uri(f, "text/plain", (const unsigned char *)in[k], strlen(in[k]));
+        char buf[64] = {0};
+        rewind(f);
+        assert_true(fread(buf, 1, sizeof buf - 1, f) > 0);
+        fclose(f);
+        char want[64];
+        snprintf(want, sizeof want, "data:text/plain;base64,%s", out[k]);
+        assert_string_equal(buf, want);
+    }
+}
+
 static void chart_names(void **state)
 {
     (void)state;
@@ -149,6 +169,7 @@ int main(void)
         cmocka_unit_test(outline_folds_pointwise_and_finds_the_longest_path),
         cmocka_unit_test(refused_charts_write_nothing),
         cmocka_unit_test(ellipsize_keeps_both_ends),
+        cmocka_unit_test(data_uri_base64),
         cmocka_unit_test(chart_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
