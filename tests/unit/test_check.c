@@ -283,6 +283,37 @@ static void merge_sizes_disagree(void **state)
     fv_graph_free(g);
 }
 
+/* The same checks through the ONNX frontend, on torchvision's own exports
+ * (graph-only fixtures in tests/data/onnx). ResNet-50 gives rfa_toolbox's
+ * (96, 427) as the zoo does (REFERENCE.md s6). EfficientNet-B0: rfa_toolbox's
+ * test pins (299, 299), (851, 851) with SE branches filtered, its own
+ * minimum-RF term; fovea's border_rf is that 299 and its range starts one
+ * past it (a layer whose minimum RF is 299 is a border layer at 299). */
+static void onnx_exports(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file;
+        int64_t border_rf, lower, upper;
+    } cases[] = {
+        {"tests/data/onnx/resnet50.onnx", 75, 96, 427},
+        {"tests/data/onnx/efficientnet_b0.onnx", 299, 300, 851},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", FOVEA_SOURCE_DIR, cases[k].file);
+        fv_graph *g = load(path);
+        fv_check *c = run(g, 224);
+        fv_input_range r;
+        assert_true(fv_check_range(c, 0, &r));
+        assert_int_equal(r.border_rf, cases[k].border_rf);
+        assert_int_equal(r.lower, cases[k].lower);
+        assert_int_equal(r.upper, cases[k].upper);
+        fv_check_free(c);
+        fv_graph_free(g);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -291,7 +322,7 @@ int main(void)
         cmocka_unit_test(map_shrinks_to_zero), cmocka_unit_test(edge_loss),
         cmocka_unit_test(same_shift),         cmocka_unit_test(sorted_by_severity),
         cmocka_unit_test(chain_range),        cmocka_unit_test(findings_capped),
-        cmocka_unit_test(merge_sizes_disagree),
+        cmocka_unit_test(merge_sizes_disagree), cmocka_unit_test(onnx_exports),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
