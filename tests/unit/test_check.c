@@ -171,7 +171,8 @@ static void misaligned_merge(void **state)
     const fv_finding *f = nth(c, FV_RULE_MISALIGNED, 0, &n);
     assert_int_equal(n, 1);
     assert_string_equal(fv_graph_name(g, f->node), "sum");
-    assert_true(finding_number(f, "offset_y") == 0.5 && finding_number(f, "offset_x") == 0.5);
+    assert_true(finding_number(f, "offset_y_min") == 0.5 && finding_number(f, "offset_y_max") == 0.5);
+    assert_true(finding_number(f, "offset_x_min") == 0.5 && finding_number(f, "offset_x_max") == 0.5);
     assert_non_null(strstr(f->what, "'a' and 'b'"));
     fv_check_free(c);
     fv_graph_free(g);
@@ -314,6 +315,34 @@ static void onnx_exports(void **state)
     }
 }
 
+/* A U-Net exported by PyTorch (tests/data/onnx/unet.onnx): the 2x2/2
+ * transposed conv gives fine units 2j and 2j+1 the centre of coarse unit j,
+ * while the skip branch's centres step one fine stride (2 px) per unit, so
+ * the skip sits 1 px before or after the upsampled branch by parity. The
+ * PyTorch oracle in unet.json: unit 47 of up2 sees rows 78..109 (centre
+ * 93.5), of enc2 rows 88..101 (94.5): +1; unit 46 of enc2 is centred 2 px
+ * earlier, 92.5, against the same 93.5: -1. */
+static void unet_skip_offsets(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/data/onnx/unet.onnx", FOVEA_SOURCE_DIR);
+    fv_graph *g = load(path);
+    fv_check *c = run(g, 192);
+    const fv_finding *f = NULL;
+    for (size_t k = 0; k < fv_check_n_findings(c); k++) {
+        const fv_finding *x = fv_check_finding(c, k);
+        if (x->rule == FV_RULE_MISALIGNED && strcmp(fv_graph_name(g, x->node), "/Concat") == 0)
+            f = x;
+    }
+    assert_non_null(f);
+    assert_non_null(strstr(f->what, "'/up2/ConvTranspose' and '/enc2/enc2.5/Relu'"));
+    assert_true(finding_number(f, "offset_y_min") == -1 && finding_number(f, "offset_y_max") == 1);
+    assert_true(finding_number(f, "offset_x_min") == -1 && finding_number(f, "offset_x_max") == 1);
+    fv_check_free(c);
+    fv_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -323,6 +352,7 @@ int main(void)
         cmocka_unit_test(same_shift),         cmocka_unit_test(sorted_by_severity),
         cmocka_unit_test(chain_range),        cmocka_unit_test(findings_capped),
         cmocka_unit_test(merge_sizes_disagree), cmocka_unit_test(onnx_exports),
+        cmocka_unit_test(unet_skip_offsets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
