@@ -125,11 +125,12 @@ fv_status fv_erf_plan_make(const fv_graph *g, const int64_t hw[FV_AXES], int32_t
     const fv_feature_map *tm = &plan->maps[target];
     for (int a = 0; a < FV_AXES; a++) {
         if (unit[a] < 0 || unit[a] >= tm->size[a]) {
+            /* the message reads the map: write it before the plan is freed */
+            fv_diag_set(diag, FV_ERR_USAGE, "unit (%lld, %lld) lies outside the %lldx%lld map of '%s'",
+                        (long long)unit[0], (long long)unit[1], (long long)tm->size[0],
+                        (long long)tm->size[1], fv_graph_name(g, target));
             fv_erf_plan_free(plan);
-            return fv_diag_set(diag, FV_ERR_USAGE,
-                               "unit (%lld, %lld) lies outside the %lldx%lld map of '%s'",
-                               (long long)unit[0], (long long)unit[1], (long long)tm->size[0],
-                               (long long)tm->size[1], fv_graph_name(g, target));
+            return FV_ERR_USAGE;
         }
         plan->unit[a] = unit[a];
     }

@@ -218,6 +218,9 @@ int cmd_anchors(int argc, char **argv)
     /* Luo's uniform setting is linear and one-channel (path counts); random
      * and model weights are an untrained or trained network as it runs. */
     erf.linear = erf.weights == FV_ERF_UNIFORM;
+    /* With real channels a deep head's cone can take gigabytes; past this
+     * the layer's ERF is skipped with a note instead. */
+    erf.max_memory = (uint64_t)2 << 30;
     args.load.keep_weights = use_erf && erf.weights == FV_ERF_MODEL;
     aopt.erf = use_erf ? &erf : NULL;
     aopt.erf_one_channel = erf.weights == FV_ERF_UNIFORM;

@@ -28,8 +28,10 @@ static void source(const fv_resize *r, int a, int64_t o, int64_t in_n, int64_t o
     *i0 = (int64_t)floor(x);
     if (*i0 > in_n - 1)
         *i0 = in_n - 1;
-    *i1 = *i0 + 1 < in_n ? *i0 + 1 : *i0;
     *t = (float)(x - (double)*i0);
+    /* A source on a pixel reads that pixel alone: the cone's window may end
+     * there, so its neighbour (weight 0) must not be read. */
+    *i1 = *t > 0 && *i0 + 1 < in_n ? *i0 + 1 : *i0;
 }
 
 #define RESIZE_WALK(BODY)                                                                      \

@@ -72,7 +72,11 @@ static void layer_row(const fv_graph *g, const fv_anchor_layer *l, char row[][FV
 fv_status fv_anchors_grid(const fv_graph *g, const fv_anchors *r, fv_grid *grid, fv_diag *diag)
 {
     size_t n = fv_anchors_n_layers(r);
-    fv_status st = fv_grid_init_header(grid, n + 1, headers, N_A, diag);
+    /* The ERF column only when some layer has an ERF (it is the last). */
+    int erf = 0;
+    for (size_t k = 0; k < n; k++)
+        erf |= fv_anchors_layer(r, k)->erf_size > 0;
+    fv_status st = fv_grid_init_header(grid, n + 1, headers, erf ? N_A : N_A - 1, diag);
     if (st != FV_OK)
         return st;
     for (size_t k = 0; k < n; k++) {

@@ -30,12 +30,12 @@ check "objects plan" "16 conv3_3_norm_mbox_conf
 
 # The ERF column (default: uniform weights, one channel, linear): a chain of
 # five 3x3 convs has Luo's sigma sqrt(5 * 8 / 12) = 1.826 (REFERENCE.md s4);
-# its half-mass diameter is what the erf column shows, absent with none.
+# its half-mass diameter is the last column; with none there is no column.
 check "erf column" "yes
-" "$("$FOVEA" anchors -e "input size=32; repeat 5 { conv k=3 p=1 c=8 }; last: identity" --layer last --anchors 4 \
+4 x stride" "$("$FOVEA" anchors -e "input size=32; repeat 5 { conv k=3 p=1 c=8 }; last: identity" --layer last --anchors 4 \
   --format csv | tail -1 | awk -F, '{print ($NF > 0) ? "yes" : "no"}')
 $("$FOVEA" anchors -e "input size=32; repeat 5 { conv k=3 p=1 c=8 }; last: identity" --layer last --anchors 4 \
-  --erf-weights none --format csv | tail -1 | awk -F, '{print $NF}')"
+  --erf-weights none --format csv | head -1 | awk -F, '{print $NF}')"
 check "erf sigma in json" "1.826" "$("$FOVEA" anchors -e "input size=32; repeat 5 { conv k=3 p=1 c=8 }; last: identity" \
   --layer last --anchors 4 --format json | awk '/"sigma"/ {sub(/.*\[/, ""); printf "%.3f", $0 + 0; exit}')"
 status "bad erf weights" 2 "$FOVEA" anchors zoo:s3fd --erf-weights ones
