@@ -109,6 +109,11 @@ fv_status onnx_keep_weights(onnx_ctx *c, Onnx__ModelProto *model);
 
 
 
+/* Non-zero when messages in `data` (a serialised `desc`) nest more than
+ * `limit` levels deep (onnx_nesting.c). */
+int onnx_nests_deeper(const ProtobufCMessageDescriptor *desc, const void *data, size_t len,
+                      int limit);
+
 /* For the tests: non-zero when the operator table is in bsearch order. */
 int onnx_op_table_sorted(void);
 #endif
