@@ -329,6 +329,8 @@ static fv_status relu(cf_build *b, cf_layer *l)
     if (st == FV_OK && f)
         st = cf_num(b, f, &slope);
     fv_layer_init(&l->layer, slope != 0 ? FV_OP_LEAKY_RELU : FV_OP_RELU);
+    if (slope != 0)
+        l->layer.params.pointwise.alpha = slope; /* for the ERF engine */
     return st;
 }
 
