@@ -159,7 +159,8 @@ typedef struct fv_window {
     int64_t output_padding[FV_AXES]; /**< transposed conv only */
     int64_t groups;                  /**< convs: 1 = dense, channels = depthwise */
     fv_pad_rule rule;
-    int ceil_mode;                   /**< pooling: round the output size up */
+    int ceil_mode;                   /**< pooling: an fv_ceil_rule; 0 rounds down */
+    int count_include_pad;           /**< avg pool: padded pixels count in the divisor */
 } fv_window;
 
 /** Resize: output = floor(input * scale_num / scale_den), per axis, exact. */
@@ -184,6 +185,15 @@ typedef struct fv_slice {
     int64_t step[FV_AXES];
 } fv_slice;
 
+/** Constants of a pointwise op, used by the ERF engine. fv_layer_init sets
+ * PyTorch's defaults: leaky_relu alpha 0.01, elu alpha 1, prelu slope 0.25
+ * when the model has none, hard_sigmoid alpha 1/6 and beta 1/2,
+ * batch_norm epsilon 1e-5 (in alpha). */
+typedef struct fv_pointwise {
+    double alpha;
+    double beta;
+} fv_pointwise;
+
 /** Parameters of one node; the member read is the one its op names. */
 typedef union fv_params {
     fv_window window;  /**< conv, conv_transpose, max_pool, avg_pool */
@@ -191,6 +201,7 @@ typedef union fv_params {
     fv_pad pad;        /**< pad */
     fv_slice slice;    /**< slice */
     int64_t block;     /**< depth_to_space, space_to_depth */
+    fv_pointwise pointwise; /**< leaky_relu, elu, prelu, hard_sigmoid, batch_norm */
 } fv_params;
 
 /* ------------------------------------------------------------------- graph */
@@ -393,8 +404,15 @@ const char *fv_graph_warning(const fv_graph *graph, size_t k);
 /** Non-zero when `node` stands for an operator that was assumed to be identity. */
 int fv_graph_assumed_identity(const fv_graph *graph, int32_t node);
 
-/** Which stored tensor of a node fv_graph_weight gives. */
-typedef enum fv_weight_kind { FV_WEIGHT = 0, FV_BIAS = 1 } fv_weight_kind;
+/** Which stored tensor of a node fv_graph_weight gives. Batch norm: WEIGHT
+ * is its scale, BIAS its shift, BN_MEAN and BN_VAR the running statistics. */
+typedef enum fv_weight_kind {
+    FV_WEIGHT = 0,
+    FV_BIAS = 1,
+    FV_BN_MEAN = 2,
+    FV_BN_VAR = 3,
+    FV_WEIGHT_KIND_COUNT
+} fv_weight_kind;
 
 /**
  * The weight or bias of a conv, transposed conv, fully connected, batch norm
@@ -654,6 +672,7 @@ typedef struct fv_anchors_options {
 /** One detection layer: its grid, its RF and its anchors, checked. */
 typedef struct fv_anchor_layer {
     const fv_head *head;          /**< the head (a copy owned by the result) */
+    int given;                    /**< the head came from the options, not the model */
     int32_t node;                 /**< the feature layer the anchors tile */
     int32_t predictor;            /**< the conv whose units predict the boxes, or `node` */
     fv_rational stride[FV_AXES];  /**< effective stride of `node` */
@@ -679,9 +698,11 @@ typedef struct fv_anchor_plan {
 
 /**
  * Analyses the detection heads of the graph (or those in options) against
- * the RF of the layers they sit on. Fails with FV_ERR_USAGE when there is
- * no head at all, FV_ERR_SEMANTIC when a head's layer is whole-input, and
- * with the RF computation's errors. The caller frees *anchors.
+ * the RF of the layers they sit on. Without any head, an object range still
+ * gives a plan over the backbone's stage ends (the last layer of each
+ * effective stride). Fails with FV_ERR_USAGE when there is neither a head
+ * nor an object range, FV_ERR_SEMANTIC when a head's layer is whole-input,
+ * and with the RF computation's errors. The caller frees *anchors.
  */
 fv_status fv_anchors_run(const fv_graph *graph, const fv_anchors_options *options,
                          fv_anchors **anchors, fv_diag *diag);
@@ -766,6 +787,184 @@ fv_status fv_report_anchors_ex(const fv_graph *graph, const fv_anchors *anchors,
 fv_status fv_report_rf_ex(const fv_graph *graph, const fv_trf *trf, const int32_t *nodes,
                           size_t n_nodes, fv_format format, const fv_report_options *options,
                           FILE *out, fv_diag *diag);
+/* ---------------------------------------------- effective receptive field */
+
+/** Where the ERF engine's weights come from. */
+typedef enum fv_erf_weights {
+    FV_ERF_UNIFORM, /**< every weight 1, biases 0, batch norm identity: path counts */
+    FV_ERF_RANDOM,  /**< He-normal (std sqrt(2 / fan_in)), biases 0, batch norm identity */
+    FV_ERF_MODEL    /**< the model's own (a graph loaded with keep_weights) */
+} fv_erf_weights;
+
+/** What each sample feeds the network. */
+typedef enum fv_erf_input {
+    FV_ERF_NOISE,  /**< uniform in [0, 1), then (v - mean) / std */
+    FV_ERF_NORMAL, /**< standard normal */
+    FV_ERF_ONES,   /**< every pixel 1 */
+    FV_ERF_IMAGES, /**< JPEG/PNG files of a folder, bilinear-resized, (v/255 - mean) / std */
+    FV_ERF_TENSOR  /**< the caller's images: `tensor`, as given (no mean/std) */
+} fv_erf_input;
+
+/** How the samples' input gradients are combined (over channels, then averaged). */
+typedef enum fv_erf_aggregate {
+    FV_ERF_ABS,    /**< |gradient| (Luo et al.) */
+    FV_ERF_RELU,   /**< max(gradient, 0) (RepLKNet) */
+    FV_ERF_SIGNED  /**< the gradient itself */
+} fv_erf_aggregate;
+
+/** Options of fv_erf_compute; fv_erf_options_init sets the defaults given here. */
+typedef struct fv_erf_options {
+    fv_erf_weights weights;     /**< FV_ERF_UNIFORM */
+    uint64_t seed;              /**< 0: seeds noise and random weights */
+    int redraw;                 /**< 0: random weights drawn once; 1: per sample */
+    int64_t samples;            /**< 1 */
+    fv_erf_input input;         /**< FV_ERF_NOISE */
+    const char *images;         /**< the folder for FV_ERF_IMAGES */
+    const float *tensor;        /**< FV_ERF_TENSOR: tensor_count images, each
+                                     channels x height x width (NCHW), cycled */
+    int64_t tensor_count;
+    double mean[3], std[3];     /**< 0 and 1: per input channel (the last repeats) */
+    fv_erf_aggregate aggregate; /**< FV_ERF_ABS */
+    int linear;                 /**< 1: activations become identity (max pool stays) */
+    int64_t channel;            /**< -1: the unit summed over channels; else that channel */
+    int has_unit;               /**< 0: the centre unit ((h-1)/2, (w-1)/2) */
+    int64_t unit[FV_AXES];
+    int64_t input_size[FV_AXES];/**< 0: the graph's, else the chosen layer's TRF size */
+    int threads;                /**< 0: oneDNN's default */
+    uint64_t max_memory;        /**< bytes; 0: no limit */
+    int whole_maps;             /**< 1: run every node on its whole map (to check the cone) */
+    /** Called after each sample when not NULL. */
+    void (*progress)(void *context, int64_t done, int64_t total);
+    void *progress_context;
+} fv_erf_options;
+
+/** Fills *options with the defaults. */
+void fv_erf_options_init(fv_erf_options *options);
+
+/** An ERF map and what it was computed for. Opaque; create/free pair. */
+typedef struct fv_erf_result fv_erf_result;
+
+/**
+ * The effective receptive field of one unit of `node`: the gradient of the
+ * unit (summed over channels, or one channel) with respect to every input
+ * pixel, combined over channels by options->aggregate and averaged over the
+ * samples. Only the unit's cone is computed: each node runs on the window
+ * of its map that the unit depends on. Channels the graph leaves unknown
+ * count as 1. FV_ERR_UNSUPPORTED names the node of an op the engine has no
+ * kernel for; FV_ERR_LIMIT when the estimated memory exceeds max_memory.
+ * On success the caller owns *result (fv_erf_free).
+ */
+fv_status fv_erf_compute(const fv_graph *graph, int32_t node, const fv_erf_options *options,
+                         fv_erf_result **result, fv_diag *diag);
+
+/** Frees a result. fv_erf_free(NULL) does nothing. */
+void fv_erf_free(fv_erf_result *result);
+
+/**
+ * The map over the cone's input window: h x w values, row-major, where
+ * value (i, j) belongs to input pixel (y0 + i, x0 + j). Every pixel outside
+ * the window has gradient exactly 0. Lives as long as the result.
+ */
+const double *fv_erf_map(const fv_erf_result *result, int64_t *h, int64_t *w, int64_t *y0,
+                         int64_t *x0);
+
+/** Input size (height, width), the unit, and the node of the result. */
+void fv_erf_input_size(const fv_erf_result *result, int64_t hw[FV_AXES]);
+void fv_erf_unit(const fv_erf_result *result, int64_t yx[FV_AXES]);
+int32_t fv_erf_node(const fv_erf_result *result);
+
+/** Places the map on the whole input image: `image` holds height x width
+ * values and is zero outside the cone. */
+void fv_erf_full_map(const fv_erf_result *result, double *image);
+
+/** The engine's memory estimate in bytes (what max_memory was compared with). */
+uint64_t fv_erf_memory(const fv_erf_result *result);
+
+/** Floating-point operations of the convolutions per sample, forward and
+ * backward-data over the cone's windows (2 per multiply-add). */
+uint64_t fv_erf_flops(const fv_erf_result *result);
+
+/** Metrics of an ERF map (docs/erf.md gives every definition). Distances
+ * in input pixels; radii measured from the centre of mass. */
+typedef struct fv_erf_metrics {
+    double mass;                 /**< sum of the map */
+    double centre[FV_AXES];      /**< centre of mass (y, x) */
+    double sigma[FV_AXES];       /**< standard deviation from second moments */
+    double radius[4];            /**< radius holding 50, 90, 95, 99% of the mass */
+    /* RepLKNet's high-contribution area ratio over the full image, on the
+     * log10(x + 1) map divided by its max: centred square side and ratio */
+    int64_t square_side[4];      /**< at t = 0.2, 0.3, 0.5, 0.99; 0 when never reached */
+    double area_ratio[4];
+    /* against the theoretical RF of the unit (clipped to the image) */
+    int64_t trf_first[FV_AXES], trf_last[FV_AXES];
+    double sigma_area_ratio;     /**< (2 sigma_y)(2 sigma_x) * pi / TRF area: 2-sigma ellipse */
+    double radius95_ratio;       /**< 2 * radius[95%] / TRF size (the larger side) */
+    int whole_input;             /**< the TRF is the whole input; ratios are against it */
+} fv_erf_metrics;
+
+/** Computes the metrics of a result (map with negative values: mass and
+ * moments use |value|). `graph` is the result's graph. */
+fv_status fv_erf_metrics_compute(const fv_graph *graph, const fv_erf_result *result,
+                                 fv_erf_metrics *metrics, fv_diag *diag);
+
+/**
+ * Writes an ERF result and its metrics: the unit, the cone's window, the
+ * TRF box, centre of mass, sigmas, radii, RepLKNet's area ratios and the
+ * ERF/TRF ratios. table and md: one quantity per row; csv likewise; json:
+ * one object.
+ */
+fv_status fv_report_erf(const fv_graph *graph, const fv_erf_result *result,
+                        const fv_erf_metrics *metrics, fv_format format, FILE *out,
+                        fv_diag *diag);
+
+/** Writes the map over the cone's window, one row per line (integers
+ * when every value is whole, as path counts are). */
+void fv_report_erf_grid(const fv_erf_result *result, FILE *out);
+
+/** Writes the 1-D profiles over the whole image as CSV: axis (y or x),
+ * pixel, and the sum of the map along the other axis. */
+void fv_report_erf_profiles(const fv_erf_result *result, FILE *out);
+
+/**
+ * Writes the map over the whole input image as a PNG heatmap (viridis,
+ * linear or, with log_scale, log10(1 + 1000 v / max) / 3), with the TRF
+ * box (white) and the 1- and 2-sigma ellipses around the centre of mass
+ * (red, orange). Images smaller than 256 pixels a side are enlarged by an
+ * integer factor. FV_ERR_IO when the file cannot be written.
+ */
+fv_status fv_report_erf_png(const fv_erf_result *result, const fv_erf_metrics *metrics,
+                            const char *path, int log_scale, fv_diag *diag);
+/* -------------------------------------------------- pooling output rounding */
+
+/**
+ * Values of fv_window.ceil_mode. Rounding up can leave a last window that
+ * starts past the image and its left padding (at or beyond in + pad_begin);
+ * frameworks differ on whether that window exists.
+ */
+typedef enum fv_ceil_rule {
+    FV_CEIL_OFF = 0,   /**< out = floor((in + pads - extent) / stride) + 1 */
+    FV_CEIL_ON = 1,    /**< rounded up, the window past the image dropped (PyTorch, ONNX) */
+    FV_CEIL_CAFFE = 2  /**< rounded up, the window past the image dropped only when the
+                            layer pads on some axis (Caffe's PoolingLayer) */
+} fv_ceil_rule;
+
+/* ------------------------------------------------- the report with ERFs */
+
+/** What the HTML report adds beyond the TRF. Zero it for the defaults (no ERF). */
+typedef struct fv_html_options {
+    const int32_t *erf_nodes;  /**< layers whose ERF heatmaps the page shows (their centre unit) */
+    size_t n_erf_nodes;
+    const fv_erf_options *erf; /**< how to compute them; NULL: uniform weights, linear,
+                                    one sample, at most 2 GiB each */
+} fv_html_options;
+
+/**
+ * fv_report_html with options. An ERF that cannot be computed (an op the
+ * engine has no kernel for, the memory limit) is said on the page instead
+ * of failing it.
+ */
+fv_status fv_report_html_ex(const fv_graph *graph, const fv_trf *trf,
+                            const fv_html_options *options, FILE *out, fv_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -14,6 +14,7 @@ struct fv_anchors {
     int64_t input[FV_AXES];
     fv_head *heads;            /* copies; each owns its anchor arrays */
     size_t n_heads;
+    int given;                 /* the heads came from the options */
     fv_anchor_layer *layers;
     fv_anchor_plan *plan;
     size_t n_plan;
@@ -30,7 +31,7 @@ static double geo(const double v[FV_AXES]) { return sqrt(v[0] * v[1]); }
 
 static fv_status copy_heads(fv_anchors *r, const fv_head *heads, size_t n, fv_diag *diag)
 {
-    r->heads = calloc(n, sizeof *r->heads);
+    r->heads = calloc(n ? n : 1, sizeof *r->heads);
     if (!r->heads)
         return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
     for (size_t k = 0; k < n; k++) {
@@ -85,6 +86,7 @@ static fv_status layer_numbers(fv_anchors *r, const fv_graph *g, const fv_trf *t
         return fv_diag_node(diag, g, h->node, FV_ERR_SEMANTIC,
                             "every unit sees the whole input: there is no grid to tile anchors on");
     l->head = h;
+    l->given = r->given;
     l->node = h->node;
     l->predictor = predictors[h->node];
     fv_trf_get(t, l->predictor, &prf);
@@ -317,10 +319,85 @@ static fv_status check_scales(fv_anchors *r, const fv_graph *g)
     return st;
 }
 
+/* A layer that could carry anchors in an --objects plan. */
+typedef struct candidate {
+    int32_t node;
+    double stride;
+    int64_t trf;
+} candidate;
+
+/* The detection layers, each once. */
+static candidate *head_candidates(const fv_anchors *r, size_t *n)
+{
+    candidate *c = malloc((r->n_heads ? r->n_heads : 1) * sizeof *c);
+    *n = 0;
+    for (size_t k = 0; c && k < r->n_heads; k++) {
+        const fv_anchor_layer *l = &r->layers[k];
+        int seen = 0;
+        for (size_t i = 0; i < *n; i++)
+            seen |= c[i].node == l->node;
+        if (!seen)
+            c[(*n)++] = (candidate){l->node, geo((double[]){rat(l->stride[0]), rat(l->stride[1])}),
+                                    l->trf[0] < l->trf[1] ? l->trf[0] : l->trf[1]};
+    }
+    return c;
+}
+
+/* Without heads: the end of each stage of a backbone. A stage ends where a
+ * consumer has a larger stride, or where nothing spatial reads on (the top
+ * of the network); of the layers ending a stride, the one that sees most
+ * (the first in graph order on a tie: the block output before the next
+ * block's 1x1 conv). */
+static candidate *stage_ends(const fv_graph *g, const fv_trf *t, size_t *n)
+{
+    size_t total = fv_graph_size(g);
+    candidate *c = malloc((total ? total : 1) * sizeof *c);
+    double *stride = malloc((total ? total : 1) * sizeof *stride);
+    int64_t *trf = malloc((total ? total : 1) * sizeof *trf);
+    unsigned char *ends = calloc(total ? total : 1, 1), *read = calloc(total ? total : 1, 1);
+    *n = 0;
+    if (!c || !stride || !trf || !ends || !read) {
+        free(c);
+        c = NULL;
+        goto done;
+    }
+    for (size_t k = 0; k < total; k++) {
+        fv_rf rf;
+        fv_trf_get(t, (int32_t)k, &rf);
+        stride[k] = rf.whole_input ? 0 : geo((double[]){rat(rf.axis[0].stride), rat(rf.axis[1].stride)});
+        trf[k] = rf.axis[0].size_max < rf.axis[1].size_max ? rf.axis[0].size_max : rf.axis[1].size_max;
+    }
+    for (size_t k = 0; k < total; k++)
+        for (size_t i = 0; stride[k] > 0 && i < fv_graph_n_inputs(g, (int32_t)k); i++) {
+            int32_t in = fv_graph_input(g, (int32_t)k, i);
+            read[in] = 1;
+            ends[in] |= stride[k] > stride[in];
+        }
+    for (size_t k = 0; k < total; k++) {
+        if (stride[k] == 0 || fv_graph_op(g, (int32_t)k) == FV_OP_INPUT || !(ends[k] || !read[k]))
+            continue;
+        size_t i = 0;
+        while (i < *n && c[i].stride != stride[k])
+            i++;
+        if (i == *n)
+            (*n)++;
+        else if (trf[k] <= c[i].trf)
+            continue;
+        c[i] = (candidate){(int32_t)k, stride[k], trf[k]};
+    }
+done:
+    free(stride);
+    free(trf);
+    free(ends);
+    free(read);
+    return c;
+}
+
 /* --objects MIN-MAX: anchors MIN, 2 MIN, ... until one matches MAX at IoU
- * 0.5; each goes to the detection layer whose stride is nearest anchor / 4
+ * 0.5; each goes to the candidate layer whose stride is nearest anchor / 4
  * (log scale) among those whose units see it whole. */
-static fv_status plan_objects(fv_anchors *r, const fv_graph *g, double lo, double hi)
+static fv_status plan_objects(fv_anchors *r, const fv_graph *g, const candidate *cands,
+                              size_t n_cands, double lo, double hi)
 {
     size_t cap = 0;
     for (double a = lo; a / sqrt(2) <= hi && cap < 64; a *= 2)
@@ -334,17 +411,15 @@ static fv_status plan_objects(fv_anchors *r, const fv_graph *g, double lo, doubl
         p->anchor = a;
         p->node = -1;
         double best = INFINITY;
-        for (size_t i = 0; i < r->n_heads; i++) {
-            const fv_anchor_layer *l = &r->layers[i];
-            double stride = geo((double[]){rat(l->stride[0]), rat(l->stride[1])});
-            if ((double)(l->trf[0] < l->trf[1] ? l->trf[0] : l->trf[1]) < a)
+        for (size_t i = 0; i < n_cands; i++) {
+            if ((double)cands[i].trf < a)
                 continue;
-            double d = fabs(log(stride / (a / TARGET_DENSITY)));
+            double d = fabs(log(cands[i].stride / (a / TARGET_DENSITY)));
             if (d < best - 1e-12) {
                 best = d;
-                p->node = l->node;
-                p->stride = stride;
-                p->density = a / stride;
+                p->node = cands[i].node;
+                p->stride = cands[i].stride;
+                p->density = a / cands[i].stride;
             }
         }
         if (p->node >= 0)
@@ -352,9 +427,9 @@ static fv_status plan_objects(fv_anchors *r, const fv_graph *g, double lo, doubl
         fv_finding *f = fv_findings_add(&r->findings, FV_SEVERITY_WARNING, FV_RULE_OBJECTS, -1);
         if (!f)
             return FV_ERR_NOMEM;
-        fv_finding_what(f, "no detection layer sees a %g px object whole: every predicting "
-                           "unit's RF is smaller",
-                        a);
+        fv_finding_what(f, "no %s sees a %g px object whole: every candidate unit's RF is "
+                           "smaller",
+                        r->n_heads ? "detection layer" : "layer", a);
         fv_finding_number(f, "anchor", a);
         fv_finding_advice(f, "add a deeper detection layer (RF of %g px or more) for objects "
                              "this large",
@@ -377,16 +452,18 @@ fv_status fv_anchors_run(const fv_graph *g, const fv_anchors_options *options, f
         n = fv_graph_n_heads(g);
         heads = n ? fv_graph_head(g, 0) : NULL;
     }
-    if (n == 0)
+    if (n == 0 && options->objects_max <= 0)
         return fv_diag_set(diag, FV_ERR_USAGE,
                            "the model declares no detection heads (Caffe PriorBox, Darknet "
-                           "[yolo] or [region]); name a layer and its anchors instead");
+                           "[yolo] or [region]); name a layer and its anchors, or ask for a "
+                           "plan for an object range");
     if (options->objects_min < 0 || options->objects_max < options->objects_min)
         return fv_diag_set(diag, FV_ERR_USAGE, "the object range %g-%g is empty",
                            options->objects_min, options->objects_max);
     fv_anchors *r = calloc(1, sizeof *r);
     if (!r)
         return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
+    r->given = options->n_heads > 0;
     if (options->input[0] > 0 && options->input[1] > 0) {
         r->input[0] = options->input[0];
         r->input[1] = options->input[1];
@@ -405,7 +482,7 @@ fv_status fv_anchors_run(const fv_graph *g, const fv_anchors_options *options, f
     if (st == FV_OK)
         st = fv_trf_compute(g, r->input[0] > 0 ? r->input : NULL, &t, diag);
     if (st == FV_OK && (!(predictors = find_predictors(g, t)) ||
-                        !(r->layers = calloc(n, sizeof *r->layers))))
+                        !(r->layers = calloc(n ? n : 1, sizeof *r->layers))))
         st = fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
     for (size_t k = 0; st == FV_OK && k < n; k++)
         st = layer_numbers(r, g, t, predictors, k, diag);
@@ -415,17 +492,25 @@ fv_status fv_anchors_run(const fv_graph *g, const fv_anchors_options *options, f
             st = fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
     if (st == FV_OK && check_scales(r, g) != FV_OK)
         st = fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
-    if (st == FV_OK && options->objects_max > 0 &&
-        plan_objects(r, g, options->objects_min > 0 ? options->objects_min : 1,
-                     options->objects_max) != FV_OK)
-        st = fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
+    if (st == FV_OK && options->objects_max > 0) {
+        size_t n_cands;
+        candidate *cands = n ? head_candidates(r, &n_cands) : stage_ends(g, t, &n_cands);
+        if (!cands || plan_objects(r, g, cands, n_cands,
+                                   options->objects_min > 0 ? options->objects_min : 1,
+                                   options->objects_max) != FV_OK)
+            st = fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
+        free(cands);
+    }
     free(predictors);
     fv_trf_free(t);
     if (st != FV_OK) {
         fv_anchors_free(r);
         return st;
     }
-    fv_findings_sort(&r->findings);
+    if (fv_findings_finish(&r->findings) != FV_OK) {
+        fv_anchors_free(r);
+        return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
+    }
     *out = r;
     return FV_OK;
 }

@@ -12,6 +12,7 @@
 struct fv_check {
     int64_t input[FV_AXES];   /* 0, 0 when unknown */
     fv_check_layer *layers;
+    fv_rational (*stride)[FV_AXES]; /* effective stride of every node, read once */
     size_t n_layers;
     fv_input_range range[FV_AXES];
     int has_range;
@@ -31,13 +32,11 @@ static int is_window(fv_op op)
 }
 
 /* The first input of `node` that is not whole-input, or -1. */
-static int32_t first_spatial_input(const fv_graph *g, const fv_trf *t, int32_t node)
+static int32_t first_spatial_input(const fv_check *c, const fv_graph *g, int32_t node)
 {
     for (size_t k = 0; k < fv_graph_n_inputs(g, node); k++) {
         int32_t in = fv_graph_input(g, node, k);
-        fv_rf rf;
-        fv_trf_get(t, in, &rf);
-        if (!rf.whole_input)
+        if (!c->layers[in].whole_input)
             return in;
     }
     return -1;
@@ -49,8 +48,14 @@ static int64_t working_size(const fv_graph *g, const int32_t *order, const int64
                             const int fails[FV_AXES], fv_feature_map *maps, int64_t out[FV_AXES])
 {
     int64_t from = fails[0] ? hw[0] : hw[1];
-    int64_t limit = 4 * from + 4096;
-    for (int64_t r = from + 1; r <= limit; r++) {
+    /* Each try is a shape pass over the graph: bound the search to about
+     * 5e7 node visits, and to sizes within reason. */
+    int64_t tries = (int64_t)(50000000 / (fv_graph_size(g) + 1));
+    if (tries < 256)
+        tries = 256;
+    if (tries > 4 * from + 4096)
+        tries = 4 * from + 4096;
+    for (int64_t r = from + 1; r <= from + tries; r++) {
         int64_t try[FV_AXES] = {fails[0] ? r : hw[0], fails[1] ? r : hw[1]};
         if (fv_graph_infer_shapes_at(g, order, try, maps, NULL, NULL) == FV_OK) {
             out[0] = try[0];
@@ -107,12 +112,17 @@ static fv_status check_shapes(fv_check *c, const fv_graph *g, const int64_t hw[F
                 if (r) {
                     fv_finding_number(f, "next_height", (double)good[0]);
                     fv_finding_number(f, "next_width", (double)good[1]);
+                    fv_op op = fv_graph_op(g, failed);
+                    int merge = op == FV_OP_ADD || op == FV_OP_MUL || op == FV_OP_MAX ||
+                                op == FV_OP_CONCAT;
                     fv_finding_advice(f, "the next input size that works is %lldx%lld; use it, "
-                                      "or remove downsampling so the maps keep a pixel",
-                                      (long long)good[0], (long long)good[1]);
+                                         "or %s",
+                                      (long long)good[0], (long long)good[1],
+                                      merge ? "pad or crop a branch so the merged maps agree"
+                                            : "remove downsampling so the maps keep a pixel");
                 } else {
-                    fv_finding_advice(f, "no larger input up to %lld works; fix the layer's "
-                                      "geometry", (long long)(4 * hw[fails[0] ? 0 : 1] + 4096));
+                    fv_finding_advice(f, "no slightly larger input works either; fix the "
+                                         "layer's geometry");
                 }
             }
         }
@@ -126,7 +136,8 @@ static fv_status fill_layers(fv_check *c, const fv_graph *g, const fv_trf *t, fv
 {
     size_t n = fv_graph_size(g);
     c->layers = calloc(n ? n : 1, sizeof *c->layers);
-    if (!c->layers)
+    c->stride = calloc(n ? n : 1, sizeof *c->stride);
+    if (!c->layers || !c->stride)
         return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
     c->n_layers = n;
     for (size_t k = 0; k < n; k++) {
@@ -139,24 +150,30 @@ static fv_status fill_layers(fv_check *c, const fv_graph *g, const fv_trf *t, fv
         if (rf.whole_input)
             continue;
         for (int a = 0; a < FV_AXES; a++) {
+            c->stride[k][a] = rf.axis[a].stride;
             l->rf[a] = rf.axis[a].size_max;
             l->path_min[a] = rf.axis[a].path_min;
             l->path_max[a] = rf.axis[a].path_max;
             if (c->input[a] > 0)
                 l->coverage[a] = (double)l->rf[a] / (double)c->input[a];
         }
-        int32_t in = fv_graph_op(g, node) == FV_OP_CONV ? first_spatial_input(g, t, node) : -1;
+    }
+    /* A second pass: a node's inputs may come later in graph order. */
+    for (size_t k = 0; k < n; k++) {
+        int32_t node = (int32_t)k;
+        fv_check_layer *l = &c->layers[k];
+        int32_t in = !l->whole_input && fv_graph_op(g, node) == FV_OP_CONV
+                         ? first_spatial_input(c, g, node)
+                         : -1;
         if (in < 0)
             continue;
         /* Cao's real filter size, as nolearn computes it: the kernel times
          * the stride of the map it slides over, i.e. the input pixels its
          * taps span. A dilated kernel spans its dilated extent. */
-        fv_rf inrf;
-        fv_trf_get(t, in, &inrf);
         const fv_window *w = &fv_graph_params(g, node)->window;
         for (int a = 0; a < FV_AXES; a++) {
             double extent = (double)((w->kernel[a] - 1) * w->dilation[a] + 1);
-            l->real_filter[a] = extent * rat(inrf.axis[a].stride);
+            l->real_filter[a] = extent * rat(c->stride[in][a]);
             l->capacity[a] = l->rf[a] > 0 ? l->real_filter[a] / (double)l->rf[a] : 0;
         }
     }
@@ -275,10 +292,8 @@ static fv_status add_border(fv_check *c, const fv_graph *g, const fv_trf *t)
             if (!is_window(op))
                 continue;
             /* rfa_toolbox's kernel term: the kernel times the stride of its input */
-            fv_rf in;
-            fv_trf_get(t, first_spatial_input(g, t, l->node), &in);
             const fv_window *w = &fv_graph_params(g, l->node)->window;
-            fv_rational s = in.axis[a].stride;
+            fv_rational s = c->stride[first_spatial_input(c, g, l->node)][a];
             int64_t extent = (w->kernel[a] - 1) * w->dilation[a] + 1;
             int64_t fit = (extent * s.num + s.den - 1) / s.den;
             if (fit > r->kernel_fit) {
@@ -390,11 +405,14 @@ static fv_status add_range(fv_check *c, const fv_graph *g)
 static fv_status add_misaligned(fv_check *c, const fv_graph *g, const fv_trf *t)
 {
     for (size_t k = 0; k < c->n_layers; k++) {
+        fv_op op = fv_graph_op(g, (int32_t)k);
+        if (op != FV_OP_ADD && op != FV_OP_MUL && op != FV_OP_MAX && op != FV_OP_CONCAT)
+            continue;
         fv_rf rf;
         fv_trf_get(t, (int32_t)k, &rf);
         if (!rf.merge || rf.aligned)
             continue;
-        int32_t base = first_spatial_input(g, t, (int32_t)k);
+        int32_t base = first_spatial_input(c, g, (int32_t)k);
         fv_finding *f = fv_findings_add(&c->findings, FV_SEVERITY_WARNING, FV_RULE_MISALIGNED,
                                         (int32_t)k);
         if (!f)
@@ -432,11 +450,10 @@ static fv_status add_same_shift(fv_check *c, const fv_graph *g, const fv_trf *t)
         const int64_t *pb = m->pad_begin, *pe = m->pad_end;
         if (pb[0] == pe[0] && pb[1] == pe[1])
             continue;
-        fv_rf in;
-        fv_trf_get(t, first_spatial_input(g, t, node), &in);
+        int32_t in = first_spatial_input(c, g, node);
         double shift[FV_AXES];
         for (int a = 0; a < FV_AXES; a++)
-            shift[a] = (double)(pe[a] - pb[a]) / 2 * rat(in.axis[a].stride);
+            shift[a] = (double)(pe[a] - pb[a]) / 2 * rat(c->stride[in][a]);
         fv_finding *f = fv_findings_add(&c->findings, FV_SEVERITY_INFO, FV_RULE_SAME_SHIFT, node);
         if (!f)
             return FV_ERR_NOMEM;
@@ -502,11 +519,9 @@ static fv_status add_edge_loss(fv_check *c, const fv_graph *g, const fv_trf *t)
         fv_finding_number(f, "columns_right", (double)lost[k][1][1]);
         fv_finding_number(f, "rows_top", (double)lost[k][0][0]);
         fv_finding_number(f, "columns_left", (double)lost[k][1][0]);
-        fv_rf rf;
-        fv_trf_get(t, node, &rf);
         fv_finding_advice(f, "the map size was rounded down: use an input whose size the "
                              "strides divide (a multiple of %g x %g), or pad",
-                          rat(rf.axis[0].stride), rat(rf.axis[1].stride));
+                          rat(c->stride[k][0]), rat(c->stride[k][1]));
     }
     free(lost);
     return st;
@@ -531,11 +546,16 @@ fv_status fv_check_run(const fv_graph *g, const fv_check_options *options, fv_ch
             c->input[0] = c->input[1] = 0;
     }
     double min_capacity = options->min_capacity > 0 ? options->min_capacity : 1.0 / 6.0;
-    int shapes_ok = 1;
-    fv_status st = c->input[0] > 0 ? check_shapes(c, g, c->input, &shapes_ok, diag) : FV_OK;
     fv_trf *t = NULL;
-    if (st == FV_OK && shapes_ok)
-        st = fv_trf_compute(g, c->input[0] > 0 ? c->input : NULL, &t, diag);
+    fv_status st = fv_trf_compute(g, c->input[0] > 0 ? c->input : NULL, &t, diag);
+    if (st == FV_ERR_GRAPH && c->input[0] > 0) {
+        /* A map that cannot be formed at this size is a finding, not bad input. */
+        int shapes_ok = 1;
+        fv_diag why;
+        fv_diag_init(&why);
+        if (check_shapes(c, g, c->input, &shapes_ok, &why) == FV_OK && !shapes_ok)
+            st = FV_OK;
+    }
     if (st == FV_OK && t)
         st = fill_layers(c, g, t, diag);
     if (st == FV_OK && t) {
@@ -560,7 +580,10 @@ fv_status fv_check_run(const fv_graph *g, const fv_check_options *options, fv_ch
         fv_check_free(c);
         return st;
     }
-    fv_findings_sort(&c->findings);
+    if (fv_findings_finish(&c->findings) != FV_OK) {
+        fv_check_free(c);
+        return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
+    }
     *out = c;
     return FV_OK;
 }
@@ -570,6 +593,7 @@ void fv_check_free(fv_check *c)
     if (!c)
         return;
     free(c->layers);
+    free(c->stride);
     fv_findings_free(&c->findings);
     free(c);
 }

@@ -44,6 +44,14 @@ const char *fv_rule_name(fv_rule r) { return (unsigned)r < FV_RULE_COUNT ? rule_
 
 fv_finding *fv_findings_add(fv_findings *list, fv_severity severity, fv_rule rule, int32_t node)
 {
+    if (list->per_rule[rule] == FV_FINDINGS_PER_RULE) {
+        if (!list->dropped[rule]++ || severity > list->dropped_severity[rule])
+            list->dropped_severity[rule] = severity;
+        /* Marked so that filling it costs nothing. */
+        list->scratch.rule = FV_RULE_COUNT;
+        return &list->scratch;
+    }
+    list->per_rule[rule]++;
     if (list->n == list->cap) {
         size_t cap = list->cap ? 2 * list->cap : 16;
         fv_finding *p = realloc(list->items, cap * sizeof *p);
@@ -62,6 +70,8 @@ fv_finding *fv_findings_add(fv_findings *list, fv_severity severity, fv_rule rul
 
 void fv_finding_what(fv_finding *f, const char *fmt, ...)
 {
+    if (f->rule == FV_RULE_COUNT)
+        return;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(f->what, sizeof f->what, fmt, ap);
@@ -70,6 +80,8 @@ void fv_finding_what(fv_finding *f, const char *fmt, ...)
 
 void fv_finding_advice(fv_finding *f, const char *fmt, ...)
 {
+    if (f->rule == FV_RULE_COUNT)
+        return;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(f->advice, sizeof f->advice, fmt, ap);
@@ -78,25 +90,42 @@ void fv_finding_advice(fv_finding *f, const char *fmt, ...)
 
 void fv_finding_number(fv_finding *f, const char *name, double value)
 {
-    if (f->n_numbers == FV_FINDING_NUMBERS)
+    if (f->rule == FV_RULE_COUNT || f->n_numbers == FV_FINDING_NUMBERS)
         return;
     f->numbers[f->n_numbers].name = name;
     f->numbers[f->n_numbers].value = value;
     f->n_numbers++;
 }
 
-void fv_findings_sort(fv_findings *list)
+fv_status fv_findings_finish(fv_findings *list)
 {
-    /* Insertion sort: stable, and lists are short. */
-    for (size_t i = 1; i < list->n; i++) {
-        fv_finding f = list->items[i];
-        size_t j = i;
-        while (j > 0 && list->items[j - 1].severity < f.severity) {
-            list->items[j] = list->items[j - 1];
-            j--;
-        }
-        list->items[j] = f;
+    for (int r = 0; r < FV_RULE_COUNT; r++) {
+        size_t dropped = list->dropped[r];
+        if (!dropped)
+            continue;
+        list->per_rule[r] = 0; /* room for the summary */
+        fv_finding *f = fv_findings_add(list, list->dropped_severity[r], (fv_rule)r, -1);
+        if (!f)
+            return FV_ERR_NOMEM;
+        fv_finding_what(f, "%zu more %s findings beyond the first %d are not listed", dropped,
+                        rule_names[r], FV_FINDINGS_PER_RULE);
+        fv_finding_number(f, "not_listed", (double)dropped);
+        fv_finding_advice(f, "the per-layer table has the numbers of every layer");
+        list->dropped[r] = 0;
     }
+    /* Stable, by severity: one pass per severity into a new array. */
+    fv_finding *sorted = malloc((list->n ? list->n : 1) * sizeof *sorted);
+    if (!sorted)
+        return FV_ERR_NOMEM;
+    size_t k = 0;
+    for (int s = FV_SEVERITY_COUNT - 1; s >= 0; s--)
+        for (size_t i = 0; i < list->n; i++)
+            if ((int)list->items[i].severity == s)
+                sorted[k++] = list->items[i];
+    free(list->items);
+    list->items = sorted;
+    list->cap = list->n;
+    return FV_OK;
 }
 
 void fv_findings_free(fv_findings *list)

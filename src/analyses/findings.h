@@ -5,12 +5,22 @@
 
 #include "fovea.h"
 
+/* Findings of one rule kept in full; beyond it they are counted and summed
+ * up in one finding, so that a pathological graph cannot flood the report. */
+#define FV_FINDINGS_PER_RULE 50
+
 typedef struct fv_findings {
     fv_finding *items;
     size_t n, cap;
+    size_t per_rule[FV_RULE_COUNT];
+    size_t dropped[FV_RULE_COUNT];
+    fv_severity dropped_severity[FV_RULE_COUNT];
+    fv_finding scratch;   /* what callers fill for a finding beyond the limit */
 } fv_findings;
 
-/* Appends a finding with empty text; NULL when memory runs out. */
+/* Appends a finding with empty text; NULL when memory runs out. Beyond
+ * FV_FINDINGS_PER_RULE findings of its rule it returns a scratch finding
+ * that is only counted. */
 fv_finding *fv_findings_add(fv_findings *list, fv_severity severity, fv_rule rule, int32_t node);
 
 void fv_finding_what(fv_finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -19,8 +29,10 @@ void fv_finding_advice(fv_finding *f, const char *fmt, ...) __attribute__((forma
 /* Records a named number (static name); ignored beyond FV_FINDING_NUMBERS. */
 void fv_finding_number(fv_finding *f, const char *name, double value);
 
-/* Most severe first; within a severity, the order they were added. */
-void fv_findings_sort(fv_findings *list);
+/* Adds one finding per rule that went over the limit, then sorts: most
+ * severe first, within a severity the order they were added. FV_ERR_NOMEM
+ * when memory runs out. */
+fv_status fv_findings_finish(fv_findings *list);
 
 void fv_findings_free(fv_findings *list);
 

@@ -77,6 +77,7 @@ int cli_use_color(cli_color mode, FILE *out);
 int cmd_rf(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_anchors(int argc, char **argv);
+int cmd_erf(int argc, char **argv);
 int cmd_zoo(int argc, char **argv);
 int cmd_svg(int argc, char **argv);
 int cmd_dot(int argc, char **argv);

@@ -197,9 +197,10 @@ int cmd_anchors(int argc, char **argv)
     double *wh = malloc((n_specs ? n_specs : 1) * 2 * MAX_VALUES * MAX_VALUES * sizeof *wh);
     if (!heads || !wh)
         rc = cli_usage_error("anchors", "out of memory");
-    else if (n_specs == 0 && fv_graph_n_heads(graph) == 0)
+    else if (n_specs == 0 && fv_graph_n_heads(graph) == 0 && aopt.objects_max <= 0)
         rc = cli_usage_error("anchors", "%s declares no detection heads (Caffe PriorBox, Darknet "
-                             "[yolo] or [region]): give --layer NAME --anchors SIZES",
+                             "[yolo] or [region]): give --layer NAME --anchors SIZES, or "
+                             "--objects MIN-MAX for a plan",
                              model ? model : "the network");
     else
         rc = build_heads(graph, specs, n_specs, heads, wh);

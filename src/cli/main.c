@@ -16,6 +16,7 @@ static const struct {
     {"report", cmd_report, "one self-contained HTML page: summary, charts, every layer"},
     {"dot", cmd_dot, "the graph in Graphviz DOT, with RF and alignment per node"},
     {"svg", cmd_svg, "draw a chart: RF along the network, unit diagram, anchors"},
+    {"erf", cmd_erf, "effective receptive field of one unit"},
 };
 
 static void usage(FILE *out)

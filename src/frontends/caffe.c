@@ -296,6 +296,9 @@ static fv_status one_layer(cf_build *b, const pt_field *f, cf_layer *l)
     if (type->kind != PT_STRING && type->kind != PT_IDENT)
         return cf_value_error(b, type, FV_ERR_SYNTAX, "'type' must be a string or a name");
     l->type = type->text;
+    fv_status st = cf_warn_unknown_fields(b, l);
+    if (st != FV_OK)
+        return st;
     if (strcmp(l->type, "Input") == 0)
         return input_layer(b, l);
     cf_layer_fn fn = cf_layer_handler(l->type);
@@ -326,7 +329,7 @@ static fv_status one_layer(cf_build *b, const pt_field *f, cf_layer *l)
         return cf_value_error(b, top, FV_ERR_SYNTAX, "'top' must be a string");
     l->channels = l->bottoms[0].channels;
     l->flat = l->bottoms[0].flat;
-    fv_status st = fn(b, l);
+    st = fn(b, l);
     if (st != FV_OK || l->done)
         return st;
     if (n_tops != 1)

@@ -63,6 +63,10 @@ fv_status cf_layer_error(cf_build *b, const cf_layer *l, fv_status status, const
 fv_status cf_value_error(cf_build *b, const pt_field *f, fv_status status, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Adds a graph warning for every field of the layer, and of the parameter
+ * messages fovea reads, that caffe.proto does not define. */
+fv_status cf_warn_unknown_fields(cf_build *b, const cf_layer *l);
+
 /* Adds a node for one extra top of l (Slice, Split) and binds the blob. */
 fv_status cf_add_top(cf_build *b, const cf_layer *l, const pt_field *top, fv_layer *layer,
                      int64_t channels, int flat);

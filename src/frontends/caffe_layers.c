@@ -94,7 +94,8 @@ static fv_status convolution(cf_build *b, cf_layer *l)
 }
 
 /* Caffe rounds pooling output up: ceil((h + 2p - k) / s) + 1, dropping a
- * last window that would start in the padding (shape.c's ceil_mode rule). */
+ * last window that would start past the image only when the layer pads
+ * (FV_CEIL_CAFFE, shape.c). */
 static fv_status pooling(cf_build *b, cf_layer *l)
 {
     static const char *const pools[] = {"MAX", "AVE", "STOCHASTIC", NULL};
@@ -125,7 +126,7 @@ static fv_status pooling(cf_build *b, cf_layer *l)
         w->stride[a] = s[a];
         w->pad_begin[a] = w->pad_end[a] = pad[a];
     }
-    w->ceil_mode = ceil_mode;
+    w->ceil_mode = ceil_mode ? FV_CEIL_CAFFE : FV_CEIL_OFF;
     return FV_OK;
 }
 
@@ -242,9 +243,32 @@ static fv_status slice(cf_build *b, cf_layer *l)
     return st;
 }
 
-/* Crop bottom 0 to bottom 1's size from `offset`. The crop's start is
- * exact; its end depends on the reference blob's size, which the graph
- * does not express, so the node keeps everything after the start. */
+/* The feature-map size of `node` at the declared input size, per axis. */
+static fv_status map_size(cf_build *b, const cf_layer *l, int32_t node, int64_t size[FV_AXES])
+{
+    int64_t hw[FV_AXES];
+    fv_graph_input_size(b->g, hw);
+    if (hw[0] < 1 || hw[1] < 1)
+        return cf_layer_error(b, l, FV_ERR_SEMANTIC,
+                              "Crop layer '%s' needs the input size, which the net does not declare",
+                              l->name);
+    size_t n = fv_graph_size(b->g);
+    fv_feature_map *maps = calloc(n, sizeof *maps);
+    if (!maps)
+        return fv_diag_set(b->diag, FV_ERR_NOMEM, "out of memory");
+    fv_status st = fv_graph_infer_shapes(b->g, hw, maps, b->diag);
+    if (st == FV_OK)
+        for (int a = 0; a < FV_AXES; a++)
+            size[a] = maps[node].size[a];
+    free(maps);
+    return st;
+}
+
+/* Crop bottom 0 to bottom 1's size from `offset` (Caffe's CropLayer): the
+ * cropped axes keep [offset, offset + size of bottom 1). Bottom 1's size is
+ * taken at the input size the net declares, as Caffe's Reshape does, so the
+ * slice is exact there; with another input size its end stays where the
+ * declared size put it. */
 static fv_status crop(cf_build *b, cf_layer *l)
 {
     const pt_msg *p;
@@ -271,9 +295,22 @@ static fv_status crop(cf_build *b, cf_layer *l)
             return st;
     if (n == 1 && axis == 2)
         off[1] = off[0];
+    int64_t from[FV_AXES], to[FV_AXES];
+    if ((st = map_size(b, l, l->inputs[0], from)) != FV_OK ||
+        (st = map_size(b, l, l->inputs[1], to)) != FV_OK)
+        return st;
     fv_layer_init(&l->layer, FV_OP_SLICE);
-    for (int a = 0; a < FV_AXES; a++)
+    for (int a = (int)axis - 2; a < FV_AXES; a++) {
+        if (off[a] + to[a] > from[a])
+            return cf_layer_error(b, l, FV_ERR_GRAPH,
+                                  "Crop layer '%s': offset %lld + size %lld of '%s' passes the "
+                                  "end of '%s' (%lld) along %c",
+                                  l->name, (long long)off[a], (long long)to[a],
+                                  l->bottoms[1].name, l->bottoms[0].name, (long long)from[a],
+                                  a == FV_AXIS_Y ? 'y' : 'x');
         l->layer.params.slice.start[a] = off[a];
+        l->layer.params.slice.end[a] = off[a] + to[a];
+    }
     l->layer.n_inputs = 1;
     return FV_OK;
 }

@@ -564,6 +564,8 @@ fv_status fv_darknet_parse(const char *text, size_t len, const char *file, fv_gr
     if (st == FV_OK)
         st = build(&b);
     if (st == FV_OK)
+        st = dn_warn_unknown_keys(&cfg, b.g, diag);
+    if (st == FV_OK)
         st = fv_graph_check(b.g, diag);
     free(b.channels);
     free(b.hw);

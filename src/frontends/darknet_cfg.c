@@ -66,6 +66,74 @@ fv_status dn_section_error(const dn_cfg *cfg, const dn_section *s, fv_diag *diag
     return dn_error(cfg, diag, status, s->line, first_col(cfg, s->line), "%s", what);
 }
 
+/* Marks a value that inih sees as a stand-in for one kept in cfg->long_values. */
+#define LONG_VALUE_MARK '\x01'
+
+/* Debian's libinih reads lines into a fixed 200-byte buffer, and real files
+ * exceed it (a YOLO anchors= list, a long comment). Such a line reaches
+ * inih shortened: a comment as its prefix alone, a key=value as the key and
+ * a mark naming the value kept aside. Returns 0 when the line cannot be
+ * shortened (a long section header or key). */
+static int shorten_line(dn_cfg *cfg, const char *start, size_t n, char *str, size_t num)
+{
+    size_t i = 0;
+    while (i < n && (start[i] == ' ' || start[i] == '\t'))
+        i++;
+    if (i == n || start[i] == '\r' || start[i] == '\n') {
+        snprintf(str, num, "\n");
+        return 1;
+    }
+    if (start[i] == '#' || start[i] == ';') {
+        snprintf(str, num, "%c\n", start[i]);
+        return 1;
+    }
+    size_t sep = i;
+    while (sep < n && start[sep] != '=' && start[sep] != ':' && start[sep] != '[')
+        sep++;
+    if (sep == n || start[sep] == '[' || sep + 24 > num)
+        return 0;
+    if (cfg->n_long == cfg->cap_long) {
+        size_t cap = cfg->cap_long ? 2 * cfg->cap_long : 8;
+        char **q = realloc(cfg->long_values, cap * sizeof *q);
+        if (!q) {
+            cfg->st = FV_ERR_NOMEM;
+            return 0;
+        }
+        cfg->long_values = q;
+        cfg->cap_long = cap;
+    }
+    size_t end = n;
+    while (end > sep + 1 && (start[end - 1] == '\n' || start[end - 1] == '\r'))
+        end--;
+    char *value = dup_range(start + sep + 1, end - sep - 1);
+    if (!value) {
+        cfg->st = FV_ERR_NOMEM;
+        return 0;
+    }
+    cfg->long_values[cfg->n_long] = value;
+    snprintf(str, num, "%.*s=%c%zu\n", (int)(sep - i), start + i, LONG_VALUE_MARK, cfg->n_long);
+    cfg->n_long++;
+    return 1;
+}
+
+/* The value inih would have given for a line it saw shortened: blanks
+ * trimmed and an inline comment (';' after a blank) dropped. */
+static const char *long_value(const dn_cfg *cfg, const char *value)
+{
+    char *v = cfg->long_values[strtoul(value + 1, NULL, 10)];
+    for (char *p = v; *p; p++)
+        if (*p == ';' && p > v && (p[-1] == ' ' || p[-1] == '\t')) {
+            *p = '\0';
+            break;
+        }
+    size_t n = strlen(v);
+    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        v[--n] = '\0';
+    while (*v == ' ' || *v == '\t')
+        v++;
+    return v;
+}
+
 /* fgets for inih over the text, counting lines and noting section headers. */
 static char *reader(char *str, int num, void *stream)
 {
@@ -76,14 +144,21 @@ static char *reader(char *str, int num, void *stream)
     const char *nl = memchr(start, '\n', cfg->len - cfg->at);
     size_t n = nl ? (size_t)(nl - start) + 1 : cfg->len - cfg->at;
     cfg->line++;
-    /* inih needs room for '\r', '\n' and '\0' beyond the text. */
-    if (n + 3 > (size_t)num || memchr(start, '\0', n)) {
+    if (memchr(start, '\0', n) || memchr(start, LONG_VALUE_MARK, n)) {
         cfg->too_long = 1;
         return NULL;
     }
+    cfg->at += n;
+    /* inih needs room for '\r', '\n' and '\0' beyond the text. */
+    if (n + 3 > (size_t)num) {
+        if (!shorten_line(cfg, start, n, str, (size_t)num)) {
+            cfg->too_long = cfg->st == FV_OK;
+            return NULL;
+        }
+        return str;
+    }
     memcpy(str, start, n);
     str[n] = '\0';
-    cfg->at += n;
 
     const char *p = str;
     while (*p == ' ' || *p == '\t')
@@ -148,6 +223,8 @@ static int handler(void *user, const char *section, const char *name, const char
         s->keys = q;
         s->cap_keys = cap;
     }
+    if (value[0] == LONG_VALUE_MARK)
+        value = long_value(cfg, value);
     dn_key *k = &s->keys[s->n_keys];
     k->key = dup_range(name, strlen(name));
     k->value = dup_range(value, strlen(value));
@@ -175,7 +252,8 @@ fv_status dn_cfg_read(dn_cfg *cfg, const char *text, size_t len, const char *fil
         return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
     if (cfg->too_long)
         return dn_error(cfg, diag, FV_ERR_LIMIT, cfg->line, 1,
-                        "line is longer than %d characters or holds a NUL byte", INI_MAX_LINE - 3);
+                        "a section header or key longer than %d characters, or a control "
+                        "byte (NUL, 0x01)", INI_MAX_LINE - 24);
     if (cfg->st != FV_OK && (ret <= 0 || ret >= cfg->err_line))
         return cfg->st;
     if (ret > 0)
@@ -200,6 +278,11 @@ void dn_cfg_free(dn_cfg *cfg)
     free(cfg->sections);
     cfg->sections = NULL;
     cfg->n_sections = 0;
+    for (size_t i = 0; i < cfg->n_long; i++)
+        free(cfg->long_values[i]);
+    free(cfg->long_values);
+    cfg->long_values = NULL;
+    cfg->n_long = 0;
 }
 
 const dn_key *dn_find(const dn_section *s, const char *key)

@@ -27,12 +27,18 @@ typedef struct dn_cfg {
     size_t n_sections, cap_sections;
     /* reader state while inih runs */
     size_t at;
+    char **long_values;    /* values of lines too long for inih's buffer */
+    size_t n_long, cap_long;
     int32_t line;
     int too_long;
     fv_status st;
     fv_diag *diag;
     int32_t err_line;
 } dn_cfg;
+
+/* Adds a graph warning for every key that Darknet does not read in its
+ * section (darknet_keys.c). Fails only when memory runs out. */
+fv_status dn_warn_unknown_keys(const dn_cfg *cfg, fv_graph *g, fv_diag *diag);
 
 /* Reads `text` into cfg. On failure diag says where; dn_cfg_free either way. */
 fv_status dn_cfg_read(dn_cfg *cfg, const char *text, size_t len, const char *file, fv_diag *diag);

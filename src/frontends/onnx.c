@@ -352,7 +352,10 @@ static fv_status convert(onnx_ctx *c, const Onnx__ModelProto *m)
     for (size_t k = 0; k < gp->n_node && st == FV_OK; k++) {
         c->index = order[k];
         c->node = gp->node[order[k]];
+        size_t first = fv_graph_size(c->g);
         st = onnx_convert_node(c);
+        if (st == FV_OK)
+            st = onnx_numeric_node(c, first);
     }
     free(order);
     c->node = NULL;
@@ -368,33 +371,38 @@ fv_status fv_onnx_parse(const void *data, size_t len, const char *file,
                   .rank = 4, .diag = diag};
     if (len == 0)
         return onnx_fail(&c, FV_ERR_SYNTAX, "the file is empty; an ONNX model is a protobuf ModelProto");
-    Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, len, data);
-    if (!m)
-        return onnx_fail(&c, FV_ERR_SYNTAX,
-                         "not a valid ONNX model: the protobuf data is truncated or corrupt");
-    if (!m->graph) {
-        onnx__model_proto__free_unpacked(m, NULL);
-        return onnx_fail(&c, FV_ERR_SEMANTIC, "the model has no graph");
+    onnx_arena *arena = onnx_arena_create();
+    if (!arena)
+        return onnx_fail(&c, FV_ERR_NOMEM, "out of memory");
+    Onnx__ModelProto *m = onnx__model_proto__unpack(onnx_arena_allocator(arena), len, data);
+    fv_status st = FV_OK;
+    if (!m && onnx_arena_failed(arena))
+        st = onnx_fail(&c, FV_ERR_NOMEM, "out of memory decoding the model");
+    else if (!m)
+        st = onnx_fail(&c, FV_ERR_SYNTAX,
+                       "not a valid ONNX model: the protobuf data is truncated or corrupt");
+    else if (!m->graph)
+        st = onnx_fail(&c, FV_ERR_SEMANTIC, "the model has no graph");
+    else if (!(c.g = fv_graph_create()))
+        st = onnx_fail(&c, FV_ERR_NOMEM, "out of memory");
+    if (st != FV_OK) {
+        onnx_arena_free(arena);
+        return st;
     }
     c.graph = m->graph;
-    c.g = fv_graph_create();
-    if (!c.g) {
-        onnx__model_proto__free_unpacked(m, NULL);
-        return onnx_fail(&c, FV_ERR_NOMEM, "out of memory");
-    }
     fv_graph_set_source(c.g, c.file);
-    fv_status st = convert(&c, m);
+    st = convert(&c, m);
     if (st == FV_OK)
         st = fv_graph_check(c.g, diag);
     if (st == FV_OK && c.options->keep_weights) {
-        st = onnx_keep_weights(&c, m);
-        m = NULL;
+        st = onnx_keep_weights(&c, m, arena);
+        arena = NULL;
     }
-    if (m)
-        onnx__model_proto__free_unpacked(m, NULL);
+    onnx_arena_free(arena);
     free(c.values);
     free(c.table);
     free(c.origin);
+    free(c.vecs);
     if (st != FV_OK) {
         fv_graph_free(c.g);
         return st;

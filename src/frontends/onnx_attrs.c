@@ -106,7 +106,9 @@ fv_status onnx_attr_ints(onnx_ctx *c, const char *name, int64_t *out, size_t max
     if (a->n_ints > max)
         return onnx_fail(c, FV_ERR_SEMANTIC, "attribute '%s' has %zu values; at most %zu make sense",
                          name, a->n_ints, max);
-    memcpy(out, a->ints, a->n_ints * sizeof *out);
+    if (a->n_ints) /* an empty repeated field has no array at all */
+        if (a->n_ints)
+            memcpy(out, a->ints, a->n_ints * sizeof *out);
     *n = a->n_ints;
     return FV_OK;
 }
@@ -123,7 +125,9 @@ fv_status onnx_attr_floats(onnx_ctx *c, const char *name, float *out, size_t max
     if (a->n_floats > max)
         return onnx_fail(c, FV_ERR_SEMANTIC, "attribute '%s' has %zu values; at most %zu make sense",
                          name, a->n_floats, max);
-    memcpy(out, a->floats, a->n_floats * sizeof *out);
+    if (a->n_floats)
+        if (a->n_floats)
+            memcpy(out, a->floats, a->n_floats * sizeof *out);
     *n = a->n_floats;
     return FV_OK;
 }
@@ -138,7 +142,8 @@ fv_status onnx_attr_string(onnx_ctx *c, const char *name, const char *def, char 
     if (st != FV_OK)
         return st;
     size_t len = a->s.len < size - 1 ? a->s.len : size - 1;
-    memcpy(buf, a->s.data, len);
+    if (len) /* an absent bytes field has no data pointer */
+        memcpy(buf, a->s.data, len);
     buf[len] = '\0';
     return FV_OK;
 }
@@ -168,9 +173,10 @@ static float le_float(const uint8_t *p)
     return f;
 }
 
-/* The integers of a constant tensor, from raw_data or the typed fields. */
-static fv_status tensor_ints(onnx_ctx *c, const Onnx__TensorProto *t, const char *what,
-                             int64_t *out, size_t max, size_t *n)
+/* The integers of a constant tensor, from raw_data or the typed fields:
+ * 1 when read, 0 when it is not an integer tensor; *n is the count even
+ * when it exceeds max (only max values are written). */
+static int read_tensor_ints(const Onnx__TensorProto *t, int64_t *out, size_t max, size_t *n)
 {
     int dt = t->has_data_type ? t->data_type : 0;
     size_t count;
@@ -191,9 +197,19 @@ static fv_status tensor_ints(onnx_ctx *c, const Onnx__TensorProto *t, const char
         for (size_t k = 0; k < count && k < max; k++)
             out[k] = t->int32_data[k];
     } else {
-        return onnx_fail(c, FV_ERR_SEMANTIC, "%s must be an int64 or int32 tensor (data type %d)",
-                         what, dt);
+        return 0;
     }
+    *n = count;
+    return 1;
+}
+
+static fv_status tensor_ints(onnx_ctx *c, const Onnx__TensorProto *t, const char *what,
+                             int64_t *out, size_t max, size_t *n)
+{
+    size_t count;
+    if (!read_tensor_ints(t, out, max, &count))
+        return onnx_fail(c, FV_ERR_SEMANTIC, "%s must be an int64 or int32 tensor (data type %d)",
+                         what, t->has_data_type ? t->data_type : 0);
     if (count > max)
         return onnx_fail(c, FV_ERR_SEMANTIC, "%s has %zu values; at most %zu make sense", what,
                          count, max);
@@ -231,13 +247,51 @@ static fv_status input_const(onnx_ctx *c, size_t k, const char *what, const onnx
     if (!onnx_has_input(c, k))
         return FV_OK;
     const onnx_value *v = onnx_lookup(c, c->node->input[k]);
-    if (!v || v->kind != ONNX_CONST || (!v->tensor && !v->attr))
+    if (!v || v->kind != ONNX_CONST || (!v->tensor && !v->attr && !v->vec))
         return onnx_fail(c, FV_ERR_UNSUPPORTED,
                          "%s ('%s') is computed at run time; fovea needs it as an initializer "
                          "or a Constant",
                          what, c->node->input[k]);
     *out = v;
     return FV_OK;
+}
+
+/* A folded shape vector as integers; every entry known unless `known`. */
+static fv_status vec_ints(onnx_ctx *c, size_t k, const char *what, int64_t *out,
+                          uint8_t *known, size_t max, size_t *n)
+{
+    const onnx_vec *vec = &c->vecs[onnx_lookup(c, c->node->input[k])->vec - 1];
+    if (vec->n > max)
+        return onnx_fail(c, FV_ERR_SEMANTIC, "%s has %zu values; at most %zu make sense", what,
+                         vec->n, max);
+    for (size_t i = 0; i < vec->n; i++) {
+        if (!vec->known[i] && !known)
+            return onnx_fail(c, FV_ERR_UNSUPPORTED,
+                             "%s ('%s') is computed at run time: its value %zu depends on the "
+                             "input",
+                             what, c->node->input[k], i);
+        out[i] = vec->v[i];
+        if (known)
+            known[i] = vec->known[i];
+    }
+    *n = vec->n;
+    return FV_OK;
+}
+
+fv_status onnx_input_ints_partial(onnx_ctx *c, size_t k, const char *what, int64_t *out,
+                                  uint8_t *known, size_t max, size_t *n)
+{
+    const onnx_value *v;
+    *n = 0;
+    fv_status st = input_const(c, k, what, &v);
+    if (st != FV_OK || !v)
+        return st;
+    if (v->vec)
+        return vec_ints(c, k, what, out, known, max, n);
+    st = onnx_input_ints(c, k, what, out, max, n);
+    for (size_t i = 0; i < *n && st == FV_OK; i++)
+        known[i] = 1;
+    return st;
 }
 
 fv_status onnx_input_ints(onnx_ctx *c, size_t k, const char *what, int64_t *out, size_t max,
@@ -248,6 +302,8 @@ fv_status onnx_input_ints(onnx_ctx *c, size_t k, const char *what, int64_t *out,
     fv_status st = input_const(c, k, what, &v);
     if (st != FV_OK || !v)
         return st;
+    if (v->vec)
+        return vec_ints(c, k, what, out, NULL, max, n);
     if (v->tensor)
         return tensor_ints(c, v->tensor, what, out, max, n);
     const Onnx__AttributeProto *a = v->attr;
@@ -255,7 +311,9 @@ fv_status onnx_input_ints(onnx_ctx *c, size_t k, const char *what, int64_t *out,
         return onnx_fail(c, FV_ERR_SEMANTIC, "%s has %zu values; at most %zu make sense", what,
                          a->n_ints, max);
     if (attr_type(a) == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS) {
-        memcpy(out, a->ints, a->n_ints * sizeof *out);
+        if (a->n_ints) /* an empty repeated field has no array at all */
+        if (a->n_ints)
+            memcpy(out, a->ints, a->n_ints * sizeof *out);
         *n = a->n_ints;
     } else if (attr_type(a) == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT && max > 0) {
         out[0] = a->i;
@@ -274,6 +332,13 @@ fv_status onnx_input_floats(onnx_ctx *c, size_t k, const char *what, float *out,
     fv_status st = input_const(c, k, what, &v);
     if (st != FV_OK || !v)
         return st;
+    if (v->vec) { /* integers from shape arithmetic, used as floats */
+        int64_t ints[ONNX_MAX_VEC];
+        st = vec_ints(c, k, what, ints, NULL, max, n);
+        for (size_t i = 0; i < *n && st == FV_OK; i++)
+            out[i] = (float)ints[i];
+        return st;
+    }
     if (v->tensor)
         return tensor_floats(c, v->tensor, what, out, max, n);
     const Onnx__AttributeProto *a = v->attr;
@@ -281,7 +346,9 @@ fv_status onnx_input_floats(onnx_ctx *c, size_t k, const char *what, float *out,
         return onnx_fail(c, FV_ERR_SEMANTIC, "%s has %zu values; at most %zu make sense", what,
                          a->n_floats, max);
     if (attr_type(a) == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS) {
-        memcpy(out, a->floats, a->n_floats * sizeof *out);
+        if (a->n_floats)
+        if (a->n_floats)
+            memcpy(out, a->floats, a->n_floats * sizeof *out);
         *n = a->n_floats;
     } else if (attr_type(a) == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT && max > 0) {
         out[0] = a->f;
@@ -292,6 +359,31 @@ fv_status onnx_input_floats(onnx_ctx *c, size_t k, const char *what, float *out,
     return FV_OK;
 }
 
+int onnx_const_vec(const onnx_ctx *c, const onnx_value *v, onnx_vec *out)
+{
+    size_t n = 0;
+    if (v->vec) {
+        *out = c->vecs[v->vec - 1];
+        return 1;
+    }
+    if (v->tensor) {
+        if (!read_tensor_ints(v->tensor, out->v, ONNX_MAX_VEC, &n) || n > ONNX_MAX_VEC)
+            return 0;
+    } else if (v->attr && attr_type(v->attr) == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS &&
+               v->attr->n_ints <= ONNX_MAX_VEC) {
+        n = v->attr->n_ints;
+        memcpy(out->v, v->attr->ints, n * sizeof *out->v);
+    } else if (v->attr && attr_type(v->attr) == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT) {
+        n = 1;
+        out->v[0] = v->attr->i;
+    } else {
+        return 0;
+    }
+    out->n = n;
+    memset(out->known, 1, n);
+    return 1;
+}
+
 int onnx_input_dims(onnx_ctx *c, size_t k, int64_t *dims, int max)
 {
     if (!onnx_has_input(c, k))
@@ -299,7 +391,8 @@ int onnx_input_dims(onnx_ctx *c, size_t k, int64_t *dims, int max)
     const onnx_value *v = onnx_lookup(c, c->node->input[k]);
     if (!v || v->kind != ONNX_CONST || !v->tensor || v->tensor->n_dims > (size_t)max)
         return -1;
-    memcpy(dims, v->tensor->dims, v->tensor->n_dims * sizeof *dims);
+    if (v->tensor->n_dims)
+        memcpy(dims, v->tensor->dims, v->tensor->n_dims * sizeof *dims);
     return (int)v->tensor->n_dims;
 }
 

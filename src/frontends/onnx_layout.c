@@ -20,9 +20,10 @@ fv_status onnx_op_reshape(onnx_ctx *c, fv_op op, const onnx_inputs *in)
         return onnx_emit_op(c, FV_OP_IDENTITY, in, 1, 1);
     const onnx_value *v = onnx_has_input(c, 1) ? onnx_lookup(c, c->node->input[1]) : NULL;
     int64_t shape[8];
+    uint8_t known[8]; /* the rank is what matters: a folded shape may leave values to run time */
     size_t n = 0;
-    if (v && v->kind == ONNX_CONST && (v->tensor || v->attr)) {
-        fv_status st = onnx_input_ints(c, 1, "the shape input", shape, 8, &n);
+    if (v && v->kind == ONNX_CONST && (v->tensor || v->attr || v->vec)) {
+        fv_status st = onnx_input_ints_partial(c, 1, "the shape input", shape, known, 8, &n);
         if (st != FV_OK)
             return st;
         if (n >= 4)

@@ -27,7 +27,19 @@ typedef struct onnx_value {
     int32_t node;                     /* ONNX_FEATURE: the fv node */
     const Onnx__TensorProto *tensor;  /* ONNX_CONST with a known value, else NULL */
     const Onnx__AttributeProto *attr; /* ONNX_CONST from a Constant's value_* attribute */
+    int32_t vec;                      /* ONNX_CONST folded from shapes: index + 1 into
+                                         onnx_ctx.vecs, 0 = none */
 } onnx_value;
+
+enum { ONNX_MAX_VEC = 8 };
+
+/* A short integer vector that shape arithmetic computes (onnx_consts.c),
+ * entry by entry known at parse time or not (a Shape's batch size is not). */
+typedef struct onnx_vec {
+    size_t n;
+    int64_t v[ONNX_MAX_VEC];
+    uint8_t known[ONNX_MAX_VEC];
+} onnx_vec;
 
 typedef struct onnx_ctx {
     const char *file;
@@ -43,6 +55,8 @@ typedef struct onnx_ctx {
     size_t table_cap;
     int32_t *origin;        /* fv node -> ONNX node index (-1 for the input) */
     size_t cap_origin;
+    onnx_vec *vecs;         /* folded shape vectors, by onnx_value.vec - 1 */
+    size_t n_vecs, cap_vecs;
     /* the node being converted */
     size_t index;
     const Onnx__NodeProto *node;
@@ -69,6 +83,11 @@ fv_status onnx_map_size(onnx_ctx *c, int32_t node, const char *what, int64_t hw[
 
 /* Converts the node being converted (c->node, c->index). */
 fv_status onnx_convert_node(onnx_ctx *c);
+
+/* Reads what the ERF engine needs from the node just converted into fv
+ * nodes first.. (pointwise constants, count_include_pad) and marks the
+ * nodes whose op only stands in for the ONNX operator. */
+fv_status onnx_numeric_node(onnx_ctx *c, size_t first);
 
 /* Non-zero when the default-domain operator `op_type` is one fovea maps. */
 int onnx_op_known(const char *op_type);
@@ -136,11 +155,20 @@ fv_status onnx_attr_string(onnx_ctx *c, const char *name, const char *def, char 
  * FV_ERR_UNSUPPORTED when it is computed at run time. */
 fv_status onnx_input_ints(onnx_ctx *c, size_t k, const char *what, int64_t *out, size_t max,
                           size_t *n);
+/* onnx_input_ints that also takes shape vectors with entries unknown until
+ * run time; known[i] says which entries out[i] holds. */
+fv_status onnx_input_ints_partial(onnx_ctx *c, size_t k, const char *what, int64_t *out,
+                                  uint8_t *known, size_t max, size_t *n);
 fv_status onnx_input_floats(onnx_ctx *c, size_t k, const char *what, float *out, size_t max,
                             size_t *n);
 
 /* Non-zero when input k is present (a non-empty name). */
 int onnx_has_input(const onnx_ctx *c, size_t k);
+
+/* The value of constant `v` as a short integer vector: its folded vector,
+ * or its tensor or attribute read as integers. 0 when it is none of these
+ * or longer than ONNX_MAX_VEC; never an error. */
+int onnx_const_vec(const onnx_ctx *c, const onnx_value *v, onnx_vec *out);
 
 /* Dims of the initializer or Constant feeding input k; -1 when unknown. */
 int onnx_input_dims(onnx_ctx *c, size_t k, int64_t *dims, int max);
@@ -150,11 +178,22 @@ int64_t onnx_softmax_default_axis(int64_t opset);
 const char *onnx_resize_default_ctm(int64_t opset);
 const char *onnx_resize_default_nearest(int64_t opset);
 
+/* ----------------------------------------------------------------- memory */
+
+/* The memory a decoded model lives in (onnx_arena.c): protobuf-c allocates
+ * from it, and onnx_arena_free releases the whole model at once. */
+typedef struct onnx_arena onnx_arena;
+onnx_arena *onnx_arena_create(void);
+ProtobufCAllocator *onnx_arena_allocator(onnx_arena *a);
+/* Non-zero when an allocation failed (a failed unpack then means no memory). */
+int onnx_arena_failed(const onnx_arena *a);
+void onnx_arena_free(onnx_arena *a);
+
 /* --------------------------------------------------------------- weights */
 
 /* Keeps the decoded model in the graph for fv_graph_weight. Takes ownership
- * of `model` (freed with the graph, or here on failure). */
-fv_status onnx_keep_weights(onnx_ctx *c, Onnx__ModelProto *model);
+ * of `arena`, which holds `model` (freed with the graph, or here on failure). */
+fv_status onnx_keep_weights(onnx_ctx *c, Onnx__ModelProto *model, onnx_arena *arena);
 
 /* For the tests: non-zero when the operator table is in bsearch order. */
 int onnx_op_table_sorted(void);

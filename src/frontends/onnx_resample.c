@@ -86,7 +86,7 @@ static int64_t gcd64(int64_t a, int64_t b)
 
 /* Scales (one per image axis) or sizes to the rational spatial scale. */
 static fv_status resize_scale(onnx_ctx *c, const float *sc, size_t ns, const int64_t *sz,
-                              size_t nz, int32_t input, fv_resize *r)
+                              const uint8_t *sz_known, size_t nz, int32_t input, fv_resize *r)
 {
     size_t n = ns ? ns : nz;
     if (n != (size_t)c->rank)
@@ -104,6 +104,10 @@ static fv_status resize_scale(onnx_ctx *c, const float *sc, size_t ns, const int
         if (ns) {
             st = to_ratio(c, sc[k], &r->scale_num[a], &r->scale_den[a]);
         } else {
+            if (!sz_known[k])
+                return onnx_fail(c, FV_ERR_UNSUPPORTED,
+                                 "the sizes input ('%s') leaves spatial size %zu to run time",
+                                 c->node->input[3], k);
             if (sz[k] < 1 || sz[k] > FV_MAX_DIM)
                 return onnx_fail(c, FV_ERR_SEMANTIC, "size %lld is out of range", (long long)sz[k]);
             int64_t g = gcd64(sz[k], in_hw[a]);
@@ -157,6 +161,7 @@ fv_status onnx_op_resize(onnx_ctx *c, fv_op op, const onnx_inputs *in)
     char mode[32], ctm[32], nearest[32];
     float sc[8];
     int64_t sz[8];
+    uint8_t sz_known[8]; /* sizes may come from shape arithmetic, batch and channels unknown */
     size_t ns = 0, nz = 0;
     fv_status st = onnx_attr_string(c, "mode", "nearest", mode, sizeof mode);
     if (st == FV_OK)
@@ -170,14 +175,14 @@ fv_status onnx_op_resize(onnx_ctx *c, fv_op op, const onnx_inputs *in)
     if (st == FV_OK)
         st = onnx_input_floats(c, c->opset < 11 ? 1 : 2, "the scales input", sc, 8, &ns);
     if (st == FV_OK && c->opset >= 11)
-        st = onnx_input_ints(c, 3, "the sizes input", sz, 8, &nz);
+        st = onnx_input_ints_partial(c, 3, "the sizes input", sz, sz_known, 8, &nz);
     if (st != FV_OK)
         return st;
     if (!ns && !nz)
         return onnx_fail(c, FV_ERR_SEMANTIC, "neither scales nor sizes are given");
     fv_layer layer;
     fv_layer_init(&layer, FV_OP_RESIZE);
-    if ((st = resize_scale(c, sc, ns, sz, nz, in->node[0], &layer.params.resize)) != FV_OK ||
+    if ((st = resize_scale(c, sc, ns, sz, sz_known, nz, in->node[0], &layer.params.resize)) != FV_OK ||
         (st = resize_mode(c, mode, ctm, nearest, &layer.params.resize)) != FV_OK)
         return st;
     return onnx_emit(c, &layer, in, 1, in->vector);
@@ -197,7 +202,7 @@ fv_status onnx_op_upsample(onnx_ctx *c, fv_op op, const onnx_inputs *in)
         return st;
     fv_layer layer;
     fv_layer_init(&layer, FV_OP_RESIZE);
-    if ((st = resize_scale(c, sc, ns, NULL, 0, in->node[0], &layer.params.resize)) != FV_OK ||
+    if ((st = resize_scale(c, sc, ns, NULL, NULL, 0, in->node[0], &layer.params.resize)) != FV_OK ||
         (st = resize_mode(c, mode, "asymmetric", "floor", &layer.params.resize)) != FV_OK)
         return st;
     return onnx_emit(c, &layer, in, 1, in->vector);

@@ -8,26 +8,30 @@
 #include "fv_limits.h"
 #include "onnx_private.h"
 
+/* Tensors kept per node: weight, bias, and batch norm's mean and variance. */
+#define KINDS FV_WEIGHT_KIND_COUNT
+
 /* One external-data file read may not exceed this (the tensor's own size). */
 #define MAX_EXTERNAL (16LL << 30)
 
 typedef struct onnx_weights {
     fv_weight_store base;
-    Onnx__ModelProto *model;
+    Onnx__ModelProto *model;          /* lives in `arena` */
+    onnx_arena *arena;
     char dir[1024];                   /* the model's directory, "" for the cwd */
     size_t n_nodes;
-    const Onnx__TensorProto **tensor; /* [2 * node + which], NULL when none */
+    const Onnx__TensorProto **tensor; /* [KINDS * node + which], NULL when none */
     float **cache;                    /* converted data, same index */
 } onnx_weights;
 
 static void weights_free(fv_weight_store *store)
 {
     onnx_weights *w = (onnx_weights *)store;
-    for (size_t k = 0; k < 2 * w->n_nodes; k++)
+    for (size_t k = 0; k < KINDS * w->n_nodes; k++)
         free(w->cache[k]);
     free(w->cache);
     free(w->tensor);
-    onnx__model_proto__free_unpacked(w->model, NULL);
+    onnx_arena_free(w->arena);
     free(w);
 }
 
@@ -167,7 +171,8 @@ static fv_status to_floats(const onnx_weights *w, const Onnx__TensorProto *t, fl
         else
             convert_bytes(t->raw_data.data, dt, count, f);
     } else if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT && t->n_float_data == count) {
-        memcpy(f, t->float_data, count * sizeof *f);
+        if (count)
+            memcpy(f, t->float_data, count * sizeof *f);
     } else if (dt == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE && t->n_double_data == count) {
         for (size_t k = 0; k < count; k++)
             f[k] = (float)t->double_data[k];
@@ -191,11 +196,14 @@ static fv_status weights_get(fv_weight_store *store, const fv_graph *g, int32_t 
                              fv_diag *diag)
 {
     onnx_weights *w = (onnx_weights *)store;
-    size_t k = 2 * (size_t)node + (which == FV_BIAS);
-    const Onnx__TensorProto *t = (size_t)node < w->n_nodes ? w->tensor[k] : NULL;
+    size_t k = KINDS * (size_t)node + (size_t)which;
+    static const char *const kind_name[KINDS] = {"weight", "bias", "mean", "variance"};
+    const Onnx__TensorProto *t =
+        (size_t)node < w->n_nodes && (unsigned)which < KINDS ? w->tensor[k] : NULL;
     if (!t)
         return fv_diag_set(diag, FV_ERR_SEMANTIC, "node '%s' has no stored %s",
-                           fv_graph_name(g, node), which == FV_BIAS ? "bias" : "weight");
+                           fv_graph_name(g, node),
+                           (unsigned)which < KINDS ? kind_name[which] : "tensor of that kind");
     if (t->n_dims > 4)
         return fv_diag_set(diag, FV_ERR_UNSUPPORTED, "tensor '%s' has %zu dims; at most 4",
                            t->name, t->n_dims);
@@ -220,13 +228,13 @@ static const Onnx__TensorProto *const_input(onnx_ctx *c, const Onnx__NodeProto *
     return v && v->kind == ONNX_CONST ? v->tensor : NULL;
 }
 
-fv_status onnx_keep_weights(onnx_ctx *c, Onnx__ModelProto *model)
+fv_status onnx_keep_weights(onnx_ctx *c, Onnx__ModelProto *model, onnx_arena *arena)
 {
     size_t n = fv_graph_size(c->g);
     onnx_weights *w = calloc(1, sizeof *w);
     if (w) {
-        w->tensor = calloc(2 * n + 1, sizeof *w->tensor);
-        w->cache = calloc(2 * n + 1, sizeof *w->cache);
+        w->tensor = calloc(KINDS * n + 1, sizeof *w->tensor);
+        w->cache = calloc(KINDS * n + 1, sizeof *w->cache);
     }
     if (!w || !w->tensor || !w->cache) {
         if (w) {
@@ -234,12 +242,13 @@ fv_status onnx_keep_weights(onnx_ctx *c, Onnx__ModelProto *model)
             free(w->cache);
         }
         free(w);
-        onnx__model_proto__free_unpacked(model, NULL);
+        onnx_arena_free(arena);
         return onnx_fail(c, FV_ERR_NOMEM, "out of memory");
     }
     w->base.get = weights_get;
     w->base.free = weights_free;
     w->model = model;
+    w->arena = arena;
     w->n_nodes = n;
     const char *slash = strrchr(c->file, '/');
     if (slash && (size_t)(slash - c->file) + 2 <= sizeof w->dir)
@@ -248,17 +257,23 @@ fv_status onnx_keep_weights(onnx_ctx *c, Onnx__ModelProto *model)
         if (c->origin[i] < 0)
             continue;
         const Onnx__NodeProto *node = c->graph->node[c->origin[i]];
+        const Onnx__TensorProto **t = &w->tensor[KINDS * i];
         switch (fv_graph_op(c->g, (int32_t)i)) {
         case FV_OP_CONV:
         case FV_OP_CONV_TRANSPOSE:
         case FV_OP_FULLY_CONNECTED:
-        case FV_OP_BATCH_NORM:
         case FV_OP_INSTANCE_NORM:
-            w->tensor[2 * i] = const_input(c, node, 1);
-            w->tensor[2 * i + 1] = const_input(c, node, 2);
+            t[FV_WEIGHT] = const_input(c, node, 1);
+            t[FV_BIAS] = const_input(c, node, 2);
+            break;
+        case FV_OP_BATCH_NORM: /* X, scale, B, input_mean, input_var */
+            t[FV_WEIGHT] = const_input(c, node, 1);
+            t[FV_BIAS] = const_input(c, node, 2);
+            t[FV_BN_MEAN] = const_input(c, node, 3);
+            t[FV_BN_VAR] = const_input(c, node, 4);
             break;
         case FV_OP_PRELU:
-            w->tensor[2 * i] = const_input(c, node, 1);
+            t[FV_WEIGHT] = const_input(c, node, 1);
             break;
         default:
             break;

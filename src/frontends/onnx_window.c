@@ -135,7 +135,7 @@ fv_status onnx_op_window(onnx_ctx *c, fv_op op, const onnx_inputs *in)
         int64_t ceil_mode;
         if ((st = onnx_attr_int(c, "ceil_mode", 0, &ceil_mode)) != FV_OK)
             return st;
-        w->ceil_mode = ceil_mode != 0;
+        w->ceil_mode = ceil_mode != 0 ? FV_CEIL_ON : FV_CEIL_OFF;
     }
     if (nos && (st = convt_output_shape(c, w, in->node[0], os, nos, nsp)) != FV_OK)
         return st;

@@ -1,7 +1,6 @@
 /* Expansion of a parsed text program into the graph: block instances and
  * repeat copies become prefixed layers, names resolve through nested
  * scopes, and every value is substituted and parsed afresh for each copy. */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,53 +9,12 @@
 #include "graph_private.h"
 #include "fv_limits.h"
 #include "text_ast.h"
-#include "text_head.h"
-#include "text_outputs.h"
+#include "text_expand.h"
 #include "text_params.h"
 
-#define VALUE_MAX 65536
+fv_status tx_oom(expander *ex) { return fv_src_error(ex->src, FV_ERR_NOMEM, 0, 0, "out of memory"); }
 
-typedef struct var {
-    const char *name;
-    size_t len;
-    char *value;
-} var;
-
-/* One level of naming: the top level, a block instance or one repeat copy;
- * or one copy of a for loop, which binds its variable but names its layers
- * in the enclosing level. */
-typedef struct scope {
-    const struct scope *parent;
-    struct scope *names;   /* the level whose counters and labels apply: itself,
-                              or for a for-loop copy the enclosing level's */
-    int is_block;          /* $-lookups stop here: a body sees only its own args */
-    char *prefix;          /* "" at the top, "b1." in instance b1, ... */
-    int32_t in;            /* the scope's input, -1 at the top level */
-    int32_t prev;          /* output of the scope's last statement, -1 before any */
-    int depth;
-    var *vars;
-    size_t n_vars;
-    uint32_t *instances;   /* per block: instances made in this scope so far */
-    uint32_t n_repeats;
-    char **labels;         /* instance and repeat labels used in this scope */
-    size_t n_labels, cap_labels;
-} scope;
-
-typedef struct expander {
-    const fv_src *src;
-    fv_tprogram *prog;
-    fv_graph *g;
-    int32_t input;         /* the input node, -1 until declared */
-    char *buf;             /* VALUE_MAX bytes for the value being read */
-    const fv_token *outer_repeat; /* the outermost repeat being expanded, or NULL */
-    fv_text_outputs outputs; /* block instances and repeats by name */
-} expander;
-
-static fv_status oom(expander *ex) { return fv_src_error(ex->src, FV_ERR_NOMEM, 0, 0, "out of memory"); }
-
-static fv_status err_tok(expander *ex, fv_status st, const fv_token *t, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static fv_status err_tok(expander *ex, fv_status st, const fv_token *t, const char *fmt, ...)
+fv_status tx_err(expander *ex, fv_status st, const fv_token *t, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -71,9 +29,9 @@ static fv_status err_tok(expander *ex, fv_status st, const fv_token *t, const ch
 static fv_status node_limit(expander *ex, const fv_token *at)
 {
     if (ex->outer_repeat)
-        return err_tok(ex, FV_ERR_LIMIT, ex->outer_repeat,
+        return tx_err(ex, FV_ERR_LIMIT, ex->outer_repeat,
                        "repeat expands the network to more than %d nodes", FV_TEXT_MAX_NODES);
-    return err_tok(ex, FV_ERR_LIMIT, at, "the network expands to more than %d nodes",
+    return tx_err(ex, FV_ERR_LIMIT, at, "the network expands to more than %d nodes",
                    FV_TEXT_MAX_NODES);
 }
 
@@ -91,7 +49,7 @@ static fv_status locate(expander *ex, fv_status st, const fv_token *t)
 }
 
 /* strdup is POSIX, not C11. */
-static char *dup_str(const char *s)
+char *tx_dup_str(const char *s)
 {
     size_t n = strlen(s) + 1;
     char *d = malloc(n);
@@ -103,7 +61,7 @@ static int tok_eq(const fv_token *a, const fv_token *b)
     return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
 }
 
-static int is_name(const fv_token *t)
+int tx_is_name(const fv_token *t)
 {
     for (uint32_t k = 0; k < t->len; k++) {
         char c = t->text[k];
@@ -149,7 +107,7 @@ static const char *lookup(void *ctx, const char *name, size_t len)
 
 static const char *lookup_nothing(void *ctx, const char *name, size_t len) { return NULL; }
 
-static fv_status subst(expander *ex, const scope *sc, const fv_token *t)
+fv_status tx_subst(expander *ex, const scope *sc, const fv_token *t)
 {
     return fv_text_subst(ex->src, t, lookup, (void *)sc, ex->buf, VALUE_MAX);
 }
@@ -157,18 +115,18 @@ static fv_status subst(expander *ex, const scope *sc, const fv_token *t)
 /* Substitutes a label ($i, ${i+1}) into out and checks that it is a name. */
 static fv_status read_label(expander *ex, const scope *sc, const fv_token *label, char *out)
 {
-    fv_status st = subst(ex, sc, label);
+    fv_status st = tx_subst(ex, sc, label);
     if (st != FV_OK)
         return st;
     if (strlen(ex->buf) > FV_MAX_NAME)
-        return err_tok(ex, FV_ERR_LIMIT, label, "name '%.40s...' is longer than %d bytes",
+        return tx_err(ex, FV_ERR_LIMIT, label, "name '%.40s...' is longer than %d bytes",
                        ex->buf, FV_MAX_NAME);
     if (!is_path(ex->buf))
-        return err_tok(ex, FV_ERR_SYNTAX, label,
+        return tx_err(ex, FV_ERR_SYNTAX, label,
                        "bad name '%s': names are letters, digits and '_', in parts joined by '.'",
                        ex->buf);
     if (strcmp(ex->buf, "in") == 0)
-        return err_tok(ex, FV_ERR_SEMANTIC, label,
+        return tx_err(ex, FV_ERR_SEMANTIC, label,
                        "'in' names a block's or repeat's input; choose another name");
     strcpy(out, ex->buf);
     return FV_OK;
@@ -203,12 +161,12 @@ static fv_status record_output(expander *ex, const scope *child, int32_t node)
     child->prefix[n - 1] = '\0';
     fv_status st = fv_text_outputs_put(&ex->outputs, child->prefix, node);
     child->prefix[n - 1] = '.';
-    return st == FV_OK ? FV_OK : oom(ex);
+    return st == FV_OK ? FV_OK : tx_oom(ex);
 }
 
 /* Reads from=a,b,c into a fresh array (caller frees). ex->buf holds the
  * substituted value. */
-static fv_status read_from(expander *ex, const scope *sc, const char *key, const fv_token *v,
+fv_status tx_read_from(expander *ex, const scope *sc, const char *key, const fv_token *v,
                            int32_t **out, size_t *n)
 {
     size_t cap = 1;
@@ -216,7 +174,7 @@ static fv_status read_from(expander *ex, const scope *sc, const char *key, const
         cap += *p == ',';
     int32_t *in = malloc(cap * sizeof *in);
     if (!in)
-        return oom(ex);
+        return tx_oom(ex);
     int exact = memchr(v->text, '$', v->len) == NULL; /* offsets match the source */
     *n = 0;
     for (char *p = ex->buf;;) {
@@ -244,7 +202,7 @@ static fv_status read_from(expander *ex, const scope *sc, const char *key, const
 }
 
 /* Walks a statement's key[=value] tokens: *key and *value (NULL for a flag). */
-static int next_arg(const fv_tprogram *prog, size_t *k, size_t end, const fv_token **key,
+int tx_next_arg(const fv_tprogram *prog, size_t *k, size_t end, const fv_token **key,
                     const fv_token **value)
 {
     if (*k >= end)
@@ -264,7 +222,7 @@ static fv_status make_name(expander *ex, const fv_token *t, char *out, const cha
 {
     int n = snprintf(out, FV_MAX_NAME + 1, "%s%s%s", prefix, a, b);
     if (n < 0 || n > FV_MAX_NAME)
-        return err_tok(ex, FV_ERR_LIMIT, t, "layer name '%.40s...' is longer than %d bytes",
+        return tx_err(ex, FV_ERR_LIMIT, t, "layer name '%.40s...' is longer than %d bytes",
                        out, FV_MAX_NAME);
     return FV_OK;
 }
@@ -274,7 +232,7 @@ static fv_status add_layer(expander *ex, scope *sc, const fv_tstmt *s, fv_layer 
 {
     const fv_token *at = s->label ? s->label : s->head;
     if (fv_graph_find(ex->g, name) >= 0)
-        return err_tok(ex, FV_ERR_SEMANTIC, at, "duplicate layer name '%s'", name);
+        return tx_err(ex, FV_ERR_SEMANTIC, at, "duplicate layer name '%s'", name);
     if (fv_graph_size(ex->g) >= FV_TEXT_MAX_NODES)
         return node_limit(ex, at);
     layer->name = name;
@@ -290,23 +248,23 @@ static fv_status add_layer(expander *ex, scope *sc, const fv_tstmt *s, fv_layer 
 static fv_status expand_input(expander *ex, scope *sc, const fv_tstmt *s)
 {
     if (sc->parent)
-        return err_tok(ex, FV_ERR_SYNTAX, s->head, "the input is declared at the top level only");
+        return tx_err(ex, FV_ERR_SYNTAX, s->head, "the input is declared at the top level only");
     if (ex->input >= 0)
-        return err_tok(ex, FV_ERR_SEMANTIC, s->head,
+        return tx_err(ex, FV_ERR_SEMANTIC, s->head,
                        "second input declaration; the first is on line %d",
                        fv_graph_pos(ex->g, ex->input).line);
-    if (s->name && (!is_name(s->name) || s->name->len > FV_MAX_NAME))
-        return err_tok(ex, FV_ERR_SYNTAX, s->name, "bad input name '%.*s'", (int)s->name->len,
+    if (s->name && (!tx_is_name(s->name) || s->name->len > FV_MAX_NAME))
+        return tx_err(ex, FV_ERR_SYNTAX, s->name, "bad input name '%.*s'", (int)s->name->len,
                        s->name->text);
     fv_layer layer;
     fv_layer_init(&layer, FV_OP_INPUT);
     fv_pstate ps = {0};
     const fv_token *key, *value;
-    for (size_t k = s->args_begin; next_arg(ex->prog, &k, s->args_end, &key, &value);) {
+    for (size_t k = s->args_begin; tx_next_arg(ex->prog, &k, s->args_end, &key, &value);) {
         char kbuf[64];
         snprintf(kbuf, sizeof kbuf, "%.*s", (int)key->len, key->text);
         if (value) {
-            fv_status st = subst(ex, sc, value);
+            fv_status st = tx_subst(ex, sc, value);
             if (st != FV_OK)
                 return st;
         }
@@ -315,7 +273,7 @@ static fv_status expand_input(expander *ex, scope *sc, const fv_tstmt *s)
         fv_status st = fv_text_param(&layer, &ps, kbuf, value ? ex->buf : NULL, msg, sizeof msg,
                                      &at_key);
         if (st != FV_OK)
-            return err_tok(ex, st, at_key ? key : value, "%s", msg);
+            return tx_err(ex, st, at_key ? key : value, "%s", msg);
     }
     char name[FV_MAX_NAME + 1];
     snprintf(name, sizeof name, "%.*s", s->name ? (int)s->name->len : 5,
@@ -328,9 +286,8 @@ static fv_status expand_input(expander *ex, scope *sc, const fv_tstmt *s)
     return FV_OK;
 }
 
-static fv_status expand_list(expander *ex, scope *sc, const fv_tlist *list);
 
-static void scope_free(scope *sc)
+void tx_scope_free(scope *sc)
 {
     for (size_t k = 0; k < sc->n_vars; k++)
         free(sc->vars[k].value);
@@ -351,16 +308,16 @@ static fv_status scope_open(expander *ex, scope *child, const scope *parent, con
     child->names = child;
     child->depth = parent->depth + 1;
     if (child->depth > FV_TEXT_MAX_DEPTH)
-        return err_tok(ex, FV_ERR_LIMIT, at, "blocks and repeats nest deeper than %d levels",
+        return tx_err(ex, FV_ERR_LIMIT, at, "blocks and repeats nest deeper than %d levels",
                        FV_TEXT_MAX_DEPTH);
     size_t n = strlen(parent->prefix) + strlen(label) + 2;
     child->prefix = malloc(n);
     child->instances = calloc(ex->prog->n_blocks ? ex->prog->n_blocks : 1, sizeof(uint32_t));
     if (!child->prefix || !child->instances)
-        return oom(ex);
+        return tx_oom(ex);
     snprintf(child->prefix, n, "%s%s.", parent->prefix, label);
     if (n - 1 > FV_MAX_NAME)
-        return err_tok(ex, FV_ERR_LIMIT, at, "layer names under '%.40s...' are longer than %d bytes",
+        return tx_err(ex, FV_ERR_LIMIT, at, "layer names under '%.40s...' are longer than %d bytes",
                        child->prefix, FV_MAX_NAME);
     child->in = child->prev = parent->prev;
     return FV_OK;
@@ -376,32 +333,32 @@ static fv_status claim_label(expander *ex, scope *sc, const fv_token *label, cha
     scope *owner = sc->names;
     for (size_t k = 0; k < owner->n_labels; k++)
         if (strcmp(owner->labels[k], out) == 0)
-            return err_tok(ex, FV_ERR_SEMANTIC, label, "duplicate name '%s'", out);
+            return tx_err(ex, FV_ERR_SEMANTIC, label, "duplicate name '%s'", out);
     if (owner->n_labels == owner->cap_labels) {
         size_t cap = owner->cap_labels ? 2 * owner->cap_labels : 8;
         char **l = realloc(owner->labels, cap * sizeof *l);
         if (!l)
-            return oom(ex);
+            return tx_oom(ex);
         owner->labels = l;
         owner->cap_labels = cap;
     }
-    if (!(owner->labels[owner->n_labels] = dup_str(out)))
-        return oom(ex);
+    if (!(owner->labels[owner->n_labels] = tx_dup_str(out)))
+        return tx_oom(ex);
     owner->n_labels++;
     return FV_OK;
 }
 
-static fv_status need_input(expander *ex, const fv_tstmt *s)
+fv_status tx_need_input(expander *ex, const fv_tstmt *s)
 {
     if (ex->input >= 0)
         return FV_OK;
-    return err_tok(ex, FV_ERR_SEMANTIC, s->label ? s->label : s->head,
+    return tx_err(ex, FV_ERR_SEMANTIC, s->label ? s->label : s->head,
                    "layer before the input declaration");
 }
 
 static fv_status expand_op(expander *ex, scope *sc, const fv_tstmt *s, fv_op op)
 {
-    fv_status st = need_input(ex, s);
+    fv_status st = tx_need_input(ex, s);
     if (st != FV_OK)
         return st;
     fv_layer layer;
@@ -410,18 +367,18 @@ static fv_status expand_op(expander *ex, scope *sc, const fv_tstmt *s, fv_op op)
     int32_t *inputs = NULL;
     size_t n_inputs = 0;
     const fv_token *from = NULL, *key, *value;
-    for (size_t k = s->args_begin; st == FV_OK && next_arg(ex->prog, &k, s->args_end, &key, &value);) {
+    for (size_t k = s->args_begin; st == FV_OK && tx_next_arg(ex->prog, &k, s->args_end, &key, &value);) {
         char kbuf[64];
         snprintf(kbuf, sizeof kbuf, "%.*s", (int)key->len, key->text);
-        if (value && (st = subst(ex, sc, value)) != FV_OK)
+        if (value && (st = tx_subst(ex, sc, value)) != FV_OK)
             break;
         if (strcmp(kbuf, "from") == 0) {
             if (from)
-                st = err_tok(ex, FV_ERR_SEMANTIC, key, "duplicate parameter 'from'");
+                st = tx_err(ex, FV_ERR_SEMANTIC, key, "duplicate parameter 'from'");
             else if (!value)
-                st = err_tok(ex, FV_ERR_SYNTAX, key, "parameter 'from' needs a value, as in from=...");
+                st = tx_err(ex, FV_ERR_SYNTAX, key, "parameter 'from' needs a value, as in from=...");
             else
-                st = read_from(ex, sc, "from", value, &inputs, &n_inputs);
+                st = tx_read_from(ex, sc, "from", value, &inputs, &n_inputs);
             from = key;
             continue;
         }
@@ -429,20 +386,20 @@ static fv_status expand_op(expander *ex, scope *sc, const fv_tstmt *s, fv_op op)
         int at_key;
         st = fv_text_param(&layer, &ps, kbuf, value ? ex->buf : NULL, msg, sizeof msg, &at_key);
         if (st != FV_OK)
-            st = err_tok(ex, st, at_key ? key : value, "%s", msg);
+            st = tx_err(ex, st, at_key ? key : value, "%s", msg);
     }
     if (st == FV_OK) {
         char msg[400];
         st = fv_text_param_finish(&layer, &ps, msg, sizeof msg);
         if (st != FV_OK)
-            st = err_tok(ex, st, s->head, "%s", msg);
+            st = tx_err(ex, st, s->head, "%s", msg);
     }
     int merge = fv_op_kind_of(op) == FV_KIND_MERGE;
     if (st == FV_OK && merge && n_inputs < 2)
-        st = err_tok(ex, FV_ERR_SEMANTIC, from ? from : s->head,
+        st = tx_err(ex, FV_ERR_SEMANTIC, from ? from : s->head,
                      "%s needs at least two inputs: from=a,b", fv_op_name(op));
     if (st == FV_OK && !merge && n_inputs > 1)
-        st = err_tok(ex, FV_ERR_SEMANTIC, from, "%s takes one input, not %zu", fv_op_name(op),
+        st = tx_err(ex, FV_ERR_SEMANTIC, from, "%s takes one input, not %zu", fv_op_name(op),
                      n_inputs);
     char name[FV_MAX_NAME + 1];
     if (st == FV_OK) {
@@ -481,71 +438,71 @@ static fv_status bind_args(expander *ex, scope *sc, scope *child, const fv_tstmt
 {
     child->vars = calloc(b->n_params ? b->n_params : 1, sizeof *child->vars);
     if (!child->vars)
-        return oom(ex);
+        return tx_oom(ex);
     child->n_vars = b->n_params;
     for (size_t p = 0; p < b->n_params; p++) {
         child->vars[p].name = b->params[p].name->text;
         child->vars[p].len = b->params[p].name->len;
     }
     const fv_token *from = NULL, *key, *value;
-    for (size_t k = s->args_begin; next_arg(ex->prog, &k, s->args_end, &key, &value);) {
+    for (size_t k = s->args_begin; tx_next_arg(ex->prog, &k, s->args_end, &key, &value);) {
         var *v = NULL;
         for (size_t p = 0; p < b->n_params; p++)
             if (tok_eq(b->params[p].name, key))
                 v = &child->vars[p];
         int is_from = fv_tok_is(key, "from");
         if (!v && !is_from)
-            return err_tok(ex, FV_ERR_SEMANTIC, key, "block '%.*s' has no parameter '%.*s'",
+            return tx_err(ex, FV_ERR_SEMANTIC, key, "block '%.*s' has no parameter '%.*s'",
                            (int)b->name->len, b->name->text, (int)key->len, key->text);
         if ((v && v->value) || (is_from && from))
-            return err_tok(ex, FV_ERR_SEMANTIC, key, "duplicate parameter '%.*s'",
+            return tx_err(ex, FV_ERR_SEMANTIC, key, "duplicate parameter '%.*s'",
                            (int)key->len, key->text);
         if (!value)
-            return err_tok(ex, FV_ERR_SYNTAX, key, "parameter '%.*s' needs a value, as in %.*s=...",
+            return tx_err(ex, FV_ERR_SYNTAX, key, "parameter '%.*s' needs a value, as in %.*s=...",
                            (int)key->len, key->text, (int)key->len, key->text);
-        fv_status st = subst(ex, sc, value);
+        fv_status st = tx_subst(ex, sc, value);
         if (st != FV_OK)
             return st;
         if (is_from) {
             from = key;
             int32_t *inputs;
             size_t n;
-            if ((st = read_from(ex, sc, "from", value, &inputs, &n)) != FV_OK)
+            if ((st = tx_read_from(ex, sc, "from", value, &inputs, &n)) != FV_OK)
                 return st;
             *in = inputs[0];
             free(inputs);
             if (n != 1)
-                return err_tok(ex, FV_ERR_SEMANTIC, key, "a block instance takes one input, not %zu", n);
+                return tx_err(ex, FV_ERR_SEMANTIC, key, "a block instance takes one input, not %zu", n);
             continue;
         }
-        if (!(v->value = dup_str(ex->buf)))
-            return oom(ex);
+        if (!(v->value = tx_dup_str(ex->buf)))
+            return tx_oom(ex);
     }
     for (size_t p = 0; p < b->n_params; p++) {
         if (child->vars[p].value)
             continue;
         const fv_tparam *param = &b->params[p];
         if (!param->def)
-            return err_tok(ex, FV_ERR_SEMANTIC, s->head, "block '%.*s' needs argument '%.*s'",
+            return tx_err(ex, FV_ERR_SEMANTIC, s->head, "block '%.*s' needs argument '%.*s'",
                            (int)b->name->len, b->name->text, (int)param->name->len,
                            param->name->text);
         /* Defaults are plain values: they see no other parameter. */
         fv_status st = fv_text_subst(ex->src, param->def, lookup_nothing, NULL, ex->buf, VALUE_MAX);
         if (st != FV_OK)
             return st;
-        if (!(child->vars[p].value = dup_str(ex->buf)))
-            return oom(ex);
+        if (!(child->vars[p].value = tx_dup_str(ex->buf)))
+            return tx_oom(ex);
     }
     return FV_OK;
 }
 
 static fv_status expand_instance(expander *ex, scope *sc, const fv_tstmt *s, fv_tblock *b)
 {
-    fv_status st = need_input(ex, s);
+    fv_status st = tx_need_input(ex, s);
     if (st != FV_OK)
         return st;
     if (b->active)
-        return err_tok(ex, FV_ERR_SEMANTIC, s->head, "block '%.*s' uses itself",
+        return tx_err(ex, FV_ERR_SEMANTIC, s->head, "block '%.*s' uses itself",
                        (int)b->name->len, b->name->text);
     char label[FV_MAX_NAME + 1];
     if (s->label) {
@@ -563,29 +520,29 @@ static fv_status expand_instance(expander *ex, scope *sc, const fv_tstmt *s, fv_
     if (st == FV_OK) {
         child.prev = child.in;
         b->active = 1;
-        st = expand_list(ex, &child, &b->body);
+        st = tx_expand_list(ex, &child, &b->body);
         b->active = 0;
         sc->prev = child.prev;
         if (st == FV_OK)
             st = record_output(ex, &child, child.prev);
     }
-    scope_free(&child);
+    tx_scope_free(&child);
     return st;
 }
 
 static fv_status expand_repeat(expander *ex, scope *sc, const fv_tstmt *s)
 {
-    fv_status st = subst(ex, sc, s->name);
+    fv_status st = tx_subst(ex, sc, s->name);
     if (st != FV_OK)
         return st;
     int64_t n;
     char *end;
     n = strtoll(ex->buf, &end, 10);
     if (end == ex->buf || *end || !(ex->buf[0] == '-' || (ex->buf[0] >= '0' && ex->buf[0] <= '9')))
-        return err_tok(ex, FV_ERR_SYNTAX, s->name, "repeat count must be an integer, not '%s'",
+        return tx_err(ex, FV_ERR_SYNTAX, s->name, "repeat count must be an integer, not '%s'",
                        ex->buf);
     if (n < 1 || n > FV_TEXT_MAX_REPEAT)
-        return err_tok(ex, FV_ERR_SEMANTIC, s->name, "repeat count must be 1..%d, not %s",
+        return tx_err(ex, FV_ERR_SEMANTIC, s->name, "repeat count must be 1..%d, not %s",
                        FV_TEXT_MAX_REPEAT, ex->buf);
     char label[FV_MAX_NAME + 1];
     if (s->label) {
@@ -606,19 +563,19 @@ static fv_status expand_repeat(expander *ex, scope *sc, const fv_tstmt *s)
         st = scope_open(ex, &child, sc, copy, s->head);
         if (st == FV_OK) {
             child.vars = calloc(1, sizeof *child.vars);
-            if (!child.vars || !(child.vars[0].value = dup_str(index)))
-                st = oom(ex);
+            if (!child.vars || !(child.vars[0].value = tx_dup_str(index)))
+                st = tx_oom(ex);
             else {
                 child.vars[0].name = "i";
                 child.vars[0].len = 1;
                 child.n_vars = 1;
-                st = expand_list(ex, &child, &s->body);
+                st = tx_expand_list(ex, &child, &s->body);
                 sc->prev = child.prev;
                 if (st == FV_OK)
                     st = record_output(ex, &child, child.prev);
             }
         }
-        scope_free(&child);
+        tx_scope_free(&child);
     }
     if (outermost)
         ex->outer_repeat = NULL;
@@ -627,172 +584,12 @@ static fv_status expand_repeat(expander *ex, scope *sc, const fv_tstmt *s)
         char full[2 * FV_MAX_NAME + 2];
         snprintf(full, sizeof full, "%s%s", sc->prefix, label);
         if (fv_text_outputs_put(&ex->outputs, full, sc->prev) != FV_OK)
-            st = oom(ex);
+            st = tx_oom(ex);
     }
     return st;
 }
 
-/* The items of a for loop, one at a time: words, or integer ranges A..B
- * counted up from A to B inclusive. */
-typedef struct for_items {
-    size_t k;              /* next token of the item list */
-    int64_t next, last;    /* the range being walked, when in_range */
-    int in_range;
-    const fv_token *tok;   /* the item being read, for messages */
-} for_items;
-
-static fv_status range_end(expander *ex, const fv_token *t, const char *text, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    if (end == text || *end || errno == ERANGE ||
-        !(text[0] == '-' || (text[0] >= '0' && text[0] <= '9')))
-        return err_tok(ex, FV_ERR_SYNTAX, t, "bad range '%s': expected A..B with integers A <= B",
-                       ex->buf);
-    *out = v;
-    return FV_OK;
-}
-
-/* Puts the next value into value (size VALUE_MAX); *done when none is left. */
-static fv_status next_item(expander *ex, const scope *sc, const fv_tstmt *s, for_items *it,
-                           char *value, int *done)
-{
-    *done = 0;
-    if (!it->in_range) {
-        while (it->k < s->args_end && ex->prog->toks[it->k].kind == FV_TOK_COMMA)
-            it->k++;
-        if (it->k >= s->args_end) {
-            *done = 1;
-            return FV_OK;
-        }
-        it->tok = &ex->prog->toks[it->k++];
-        fv_status st = subst(ex, sc, it->tok);
-        if (st != FV_OK)
-            return st;
-        char *dots = strstr(ex->buf, "..");
-        if (!dots) {
-            strcpy(value, ex->buf);
-            return FV_OK;
-        }
-        char first[64];
-        snprintf(first, sizeof first, "%.*s", (int)(dots - ex->buf), ex->buf);
-        if ((st = range_end(ex, it->tok, first, &it->next)) != FV_OK ||
-            (st = range_end(ex, it->tok, dots + 2, &it->last)) != FV_OK)
-            return st;
-        if (it->last < it->next || it->last - it->next >= FV_TEXT_MAX_REPEAT)
-            return err_tok(ex, FV_ERR_SEMANTIC, it->tok,
-                           "range '%s' must hold 1..%d values, counting up", ex->buf,
-                           FV_TEXT_MAX_REPEAT);
-        it->in_range = 1;
-    }
-    snprintf(value, VALUE_MAX, "%lld", (long long)it->next);
-    if (it->next == it->last)
-        it->in_range = 0;
-    else
-        it->next++;
-    return FV_OK;
-}
-
-/* for VAR in ITEMS { body }: one copy of the body per item, in this scope
- * (no prefix), with $VAR bound to the item and `in` to the copy's input. */
-static fv_status expand_for(expander *ex, scope *sc, const fv_tstmt *s)
-{
-    if (!is_name(s->name))
-        return err_tok(ex, FV_ERR_SYNTAX, s->name, "bad loop variable '%.*s'", (int)s->name->len,
-                       s->name->text);
-    char *value = malloc(VALUE_MAX);
-    if (!value)
-        return oom(ex);
-    for_items it = {.k = s->args_begin};
-    fv_status st = FV_OK;
-    for (;;) {
-        int done;
-        if ((st = next_item(ex, sc, s, &it, value, &done)) != FV_OK || done)
-            break;
-        scope child;
-        memset(&child, 0, sizeof child);
-        child.parent = sc;
-        child.names = sc->names;
-        child.depth = sc->depth + 1;
-        child.in = child.prev = sc->prev;
-        child.prefix = dup_str(sc->prefix);
-        child.vars = calloc(1, sizeof *child.vars);
-        if (child.depth > FV_TEXT_MAX_DEPTH)
-            st = err_tok(ex, FV_ERR_LIMIT, s->head,
-                         "blocks and repeats nest deeper than %d levels", FV_TEXT_MAX_DEPTH);
-        else if (!child.prefix || !child.vars || !(child.vars[0].value = dup_str(value)))
-            st = oom(ex);
-        if (st == FV_OK) {
-            child.vars[0].name = s->name->text;
-            child.vars[0].len = s->name->len;
-            child.n_vars = 1;
-            st = expand_list(ex, &child, &s->body);
-            sc->prev = child.prev;
-        }
-        scope_free(&child);
-        if (st != FV_OK)
-            break;
-    }
-    free(value);
-    return st;
-}
-
-/* head on=LAYER kind=KIND ...: the anchors of a detector, on a layer's grid. */
-static fv_status expand_head(expander *ex, scope *sc, const fv_tstmt *s)
-{
-    fv_status st = need_input(ex, s);
-    if (st != FV_OK)
-        return st;
-    fv_text_head hs;
-    fv_text_head_init(&hs);
-    int32_t node = -1;
-    const fv_token *on = NULL, *key, *value;
-    for (size_t k = s->args_begin; st == FV_OK && next_arg(ex->prog, &k, s->args_end, &key, &value);) {
-        char kbuf[64];
-        snprintf(kbuf, sizeof kbuf, "%.*s", (int)key->len, key->text);
-        if (value && (st = subst(ex, sc, value)) != FV_OK)
-            break;
-        if (strcmp(kbuf, "on") == 0) {
-            int32_t *inputs = NULL;
-            size_t n = 0;
-            if (on)
-                st = err_tok(ex, FV_ERR_SEMANTIC, key, "duplicate parameter 'on'");
-            else if (!value)
-                st = err_tok(ex, FV_ERR_SYNTAX, key, "parameter 'on' needs a value, as in on=conv4_3");
-            else if ((st = read_from(ex, sc, "on", value, &inputs, &n)) == FV_OK && n != 1)
-                st = err_tok(ex, FV_ERR_SEMANTIC, key, "a head sits on one layer, not %zu", n);
-            if (inputs)
-                node = inputs[0];
-            free(inputs);
-            on = key;
-            continue;
-        }
-        char msg[400];
-        int at_key;
-        st = fv_text_head_param(&hs, kbuf, value ? ex->buf : NULL, msg, sizeof msg, &at_key);
-        if (st != FV_OK)
-            st = err_tok(ex, st, at_key ? key : value, "%s", msg);
-    }
-    if (st == FV_OK && !on)
-        st = err_tok(ex, FV_ERR_SEMANTIC, s->head, "a head needs the layer it sits on: on=LAYER");
-    fv_head head;
-    if (st == FV_OK) {
-        char msg[400];
-        st = fv_text_head_finish(&hs, &head, msg, sizeof msg);
-        if (st != FV_OK)
-            st = err_tok(ex, st, s->head, "%s", msg);
-    }
-    if (st == FV_OK) {
-        head.node = node;
-        head.pos = (fv_srcpos){s->head->line, s->head->col};
-        st = fv_graph_add_head(ex->g, &head, ex->src->diag);
-    }
-    fv_text_head_free(&hs);
-    return st;
-}
-
-static fv_status expand_list(expander *ex, scope *sc, const fv_tlist *list)
+fv_status tx_expand_list(expander *ex, scope *sc, const fv_tlist *list)
 {
     for (size_t k = 0; k < list->n; k++) {
         const fv_tstmt *s = &list->items[k];
@@ -802,14 +599,14 @@ static fv_status expand_list(expander *ex, scope *sc, const fv_tlist *list)
         } else if (s->kind == FV_TSTMT_REPEAT) {
             st = expand_repeat(ex, sc, s);
         } else if (s->kind == FV_TSTMT_FOR) {
-            st = expand_for(ex, sc, s);
+            st = tx_expand_for(ex, sc, s);
         } else if (s->kind == FV_TSTMT_HEAD) {
-            st = expand_head(ex, sc, s);
+            st = tx_expand_head(ex, sc, s);
         } else {
             /* The op or block may be a parameter: `$pool k=3`. */
             char op_name[64];
             if (memchr(s->head->text, '$', s->head->len)) {
-                st = subst(ex, sc, s->head);
+                st = tx_subst(ex, sc, s->head);
                 snprintf(op_name, sizeof op_name, "%s", ex->buf);
             } else {
                 snprintf(op_name, sizeof op_name, "%.*s",
@@ -822,7 +619,7 @@ static fv_status expand_list(expander *ex, scope *sc, const fv_tlist *list)
             else if (st == FV_OK && b)
                 st = expand_instance(ex, sc, s, b);
             else if (st == FV_OK)
-                st = err_tok(ex, FV_ERR_UNSUPPORTED, s->head, "unknown op '%s'", op_name);
+                st = tx_err(ex, FV_ERR_UNSUPPORTED, s->head, "unknown op '%s'", op_name);
         }
         if (st != FV_OK)
             return st;
@@ -839,31 +636,31 @@ static fv_status check_blocks(expander *ex)
         char name[64];
         snprintf(name, sizeof name, "%.*s", (int)(b->name->len < 63 ? b->name->len : 63),
                  b->name->text);
-        if (!is_name(b->name) || b->name->len > 63)
-            return err_tok(ex, FV_ERR_SYNTAX, b->name,
+        if (!tx_is_name(b->name) || b->name->len > 63)
+            return tx_err(ex, FV_ERR_SYNTAX, b->name,
                            "bad block name '%.*s': names are letters, digits and '_'",
                            (int)b->name->len, b->name->text);
         if (fv_text_op(name) != FV_OP_COUNT || strcmp(name, "input") == 0 ||
             strcmp(name, "repeat") == 0 || strcmp(name, "block") == 0 ||
             strcmp(name, "for") == 0 || strcmp(name, "head") == 0)
-            return err_tok(ex, FV_ERR_SEMANTIC, b->name, "block '%s' has the name of an op or keyword",
+            return tx_err(ex, FV_ERR_SEMANTIC, b->name, "block '%s' has the name of an op or keyword",
                            name);
         for (size_t j = 0; j < k; j++)
             if (tok_eq(prog->blocks[j].name, b->name))
-                return err_tok(ex, FV_ERR_SEMANTIC, b->name,
+                return tx_err(ex, FV_ERR_SEMANTIC, b->name,
                                "block '%s' is defined twice (first on line %d)", name,
                                prog->blocks[j].name->line);
         for (size_t p = 0; p < b->n_params; p++) {
             const fv_token *pn = b->params[p].name;
-            if (!is_name(pn))
-                return err_tok(ex, FV_ERR_SYNTAX, pn, "bad parameter name '%.*s'", (int)pn->len,
+            if (!tx_is_name(pn))
+                return tx_err(ex, FV_ERR_SYNTAX, pn, "bad parameter name '%.*s'", (int)pn->len,
                                pn->text);
             if (fv_tok_is(pn, "from"))
-                return err_tok(ex, FV_ERR_SEMANTIC, pn,
+                return tx_err(ex, FV_ERR_SEMANTIC, pn,
                                "'from' names a block's input; it cannot be a parameter");
         }
         if (b->body.n == 0)
-            return err_tok(ex, FV_ERR_SEMANTIC, b->name, "block '%s' has no layers", name);
+            return tx_err(ex, FV_ERR_SEMANTIC, b->name, "block '%s' has no layers", name);
     }
     return FV_OK;
 }
@@ -898,17 +695,17 @@ fv_status fv_text_expand(const fv_src *src, fv_tprogram *prog, fv_graph *graph)
     top.instances = calloc(prog->n_blocks ? prog->n_blocks : 1, sizeof(uint32_t));
     fv_status st = FV_OK;
     if (!ex.buf || !top.prefix || !top.instances)
-        st = oom(&ex);
+        st = tx_oom(&ex);
     if (st == FV_OK)
         st = check_blocks(&ex);
     if (st == FV_OK)
         st = implicit_input(&ex, &top);
     if (st == FV_OK)
-        st = expand_list(&ex, &top, &prog->top);
+        st = tx_expand_list(&ex, &top, &prog->top);
     if (st == FV_OK && ex.input < 0)
         st = fv_src_error(src, FV_ERR_SEMANTIC, 0, 0,
                           "no input declared; begin with 'input size=224'");
-    scope_free(&top);
+    tx_scope_free(&top);
     fv_text_outputs_free(&ex.outputs);
     free(ex.buf);
     return st;

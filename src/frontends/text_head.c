@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "graph_private.h"
+#include "text_expand.h"
 #include "text_head.h"
 
 enum {
@@ -258,4 +259,58 @@ fv_status fv_text_head_finish(fv_text_head *h, fv_head *head, char *msg, size_t 
                       .anchor_h = h->built + n, .step = {h->step[0], h->step[1]},
                       .offset = h->offset};
     return FV_OK;
+}
+
+/* head on=LAYER kind=KIND ...: the anchors of a detector, on a layer's grid. */
+fv_status tx_expand_head(expander *ex, scope *sc, const fv_tstmt *s)
+{
+    fv_status st = tx_need_input(ex, s);
+    if (st != FV_OK)
+        return st;
+    fv_text_head hs;
+    fv_text_head_init(&hs);
+    int32_t node = -1;
+    const fv_token *on = NULL, *key, *value;
+    for (size_t k = s->args_begin; st == FV_OK && tx_next_arg(ex->prog, &k, s->args_end, &key, &value);) {
+        char kbuf[64];
+        snprintf(kbuf, sizeof kbuf, "%.*s", (int)key->len, key->text);
+        if (value && (st = tx_subst(ex, sc, value)) != FV_OK)
+            break;
+        if (strcmp(kbuf, "on") == 0) {
+            int32_t *inputs = NULL;
+            size_t n = 0;
+            if (on)
+                st = tx_err(ex, FV_ERR_SEMANTIC, key, "duplicate parameter 'on'");
+            else if (!value)
+                st = tx_err(ex, FV_ERR_SYNTAX, key, "parameter 'on' needs a value, as in on=conv4_3");
+            else if ((st = tx_read_from(ex, sc, "on", value, &inputs, &n)) == FV_OK && n != 1)
+                st = tx_err(ex, FV_ERR_SEMANTIC, key, "a head sits on one layer, not %zu", n);
+            if (inputs)
+                node = inputs[0];
+            free(inputs);
+            on = key;
+            continue;
+        }
+        char msg[400];
+        int at_key;
+        st = fv_text_head_param(&hs, kbuf, value ? ex->buf : NULL, msg, sizeof msg, &at_key);
+        if (st != FV_OK)
+            st = tx_err(ex, st, at_key ? key : value, "%s", msg);
+    }
+    if (st == FV_OK && !on)
+        st = tx_err(ex, FV_ERR_SEMANTIC, s->head, "a head needs the layer it sits on: on=LAYER");
+    fv_head head;
+    if (st == FV_OK) {
+        char msg[400];
+        st = fv_text_head_finish(&hs, &head, msg, sizeof msg);
+        if (st != FV_OK)
+            st = tx_err(ex, st, s->head, "%s", msg);
+    }
+    if (st == FV_OK) {
+        head.node = node;
+        head.pos = (fv_srcpos){s->head->line, s->head->col};
+        st = fv_graph_add_head(ex->g, &head, ex->src->diag);
+    }
+    fv_text_head_free(&hs);
+    return st;
 }

@@ -52,6 +52,9 @@ static fv_status check_window(const fv_graph *g, int32_t i, fv_diag *diag)
                                 "or the dilation",
                                 (long long)op, axis_name[a]);
     }
+    if (w->ceil_mode < FV_CEIL_OFF || w->ceil_mode > FV_CEIL_CAFFE)
+        return fv_diag_node(diag, g, i, FV_ERR_GRAPH, "ceil_mode %d is not an fv_ceil_rule",
+                            w->ceil_mode);
     if (w->groups < 1 || w->groups > FV_MAX_CHANNELS)
         return fv_diag_node(diag, g, i, FV_ERR_GRAPH, "groups must be at least 1, not %lld",
                             (long long)w->groups);

@@ -28,6 +28,7 @@ void fv_graph_free(fv_graph *g)
         g->weights->free(g->weights);
     fv_graph_free_heads(g);
     fv_graph_free_aliases(g);
+    fv_graph_free_inexact(g);
     free(g);
 }
 
@@ -119,6 +120,27 @@ void fv_layer_init(fv_layer *layer, fv_op op)
             p->window.groups = 1;
             break;
         }
+    }
+    /* Pointwise constants share the union with the window defaults above,
+     * which a pointwise op never reads. */
+    switch (op) {
+    case FV_OP_LEAKY_RELU:
+        p->pointwise = (fv_pointwise){0.01, 0};
+        break;
+    case FV_OP_ELU:
+        p->pointwise = (fv_pointwise){1, 0};
+        break;
+    case FV_OP_PRELU:
+        p->pointwise = (fv_pointwise){0.25, 0};
+        break;
+    case FV_OP_HARD_SIGMOID:
+        p->pointwise = (fv_pointwise){1.0 / 6, 0.5};
+        break;
+    case FV_OP_BATCH_NORM:
+        p->pointwise = (fv_pointwise){1e-5, 0};
+        break;
+    default:
+        break;
     }
 }
 

@@ -56,6 +56,8 @@ struct fv_graph {
     size_t n_aliases, cap_aliases;
     uint32_t *alias_table;    /* open addressing: alias + 1, 0 = empty */
     size_t alias_table_cap;
+    char **inexact;      /* per node, NULL or why its op's numbers are not the model's */
+    size_t cap_inexact;
 };
 
 /* FNV-1a of a name, folded to 32 bits; the name indexes share it. */
@@ -76,6 +78,17 @@ fv_status fv_graph_warn(fv_graph *g, const char *fmt, ...) __attribute__((format
 
 /* Marks node i as an op assumed to be identity. */
 void fv_graph_mark_assumed(fv_graph *g, int32_t i);
+
+/* Records that node i computes something other than what its op says
+ * (Exp read as identity, Div as mul): right for receptive fields, wrong
+ * for the ERF engine's numbers. `what` names the original operator. */
+fv_status fv_graph_mark_inexact(fv_graph *g, int32_t i, const char *what);
+
+/* Why node i's numbers differ from its op, or NULL when they do not. */
+const char *fv_graph_inexact(const fv_graph *g, int32_t i);
+
+/* Frees the notes of fv_graph_mark_inexact (numeric.c); fv_graph_free calls it. */
+void fv_graph_free_inexact(fv_graph *g);
 
 /* Hands a weight store to the graph, which frees it with the graph. */
 void fv_graph_set_weights(fv_graph *g, fv_weight_store *store);

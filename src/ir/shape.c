@@ -36,9 +36,12 @@ static fv_status window_axis(const fv_graph *g, int32_t i, int a, int64_t n, fv_
                             "(%lld + %lld + %lld)",
                             (long long)dk, axis_name[a], (long long)n, (long long)pb, (long long)pe);
     int64_t out = w->ceil_mode ? div_ceil(span, s) + 1 : span / s + 1;
-    /* The last window must start inside the image or its left padding
-     * (Caffe, PyTorch and ONNX all drop a window that starts in the right padding). */
-    if (w->ceil_mode && (out - 1) * s >= n + pb)
+    /* A last window that starts past the image and its left padding:
+     * PyTorch (pooling_output_shape) and ONNX drop it; Caffe's
+     * PoolingLayer::Reshape drops it only when the layer pads, on any axis. */
+    int pads = w->pad_begin[0] || w->pad_begin[1] || w->pad_end[0] || w->pad_end[1];
+    int drop = w->ceil_mode == FV_CEIL_ON || (w->ceil_mode == FV_CEIL_CAFFE && pads);
+    if (drop && (out - 1) * s >= n + pb)
         out--;
     m->size[a] = out;
     m->pad_begin[a] = pb;

@@ -54,7 +54,7 @@ static void anchor_lists(const fv_head *h, char *scales, char *aspects, size_t s
 static void layer_row(const fv_graph *g, const fv_anchor_layer *l, char row[][FV_CELL])
 {
     snprintf(row[A_LAYER], FV_CELL, "%s", fv_graph_name(g, l->node));
-    snprintf(row[A_KIND], FV_CELL, "%s", fv_head_kind_name(l->head->kind));
+    snprintf(row[A_KIND], FV_CELL, "%s", l->given ? "given" : fv_head_kind_name(l->head->kind));
     snprintf(row[A_PRED], FV_CELL, "%s", l->predictor != l->node ? fv_graph_name(g, l->predictor) : "");
     if (l->map_size[0] > 0)
         snprintf(row[A_MAP], FV_CELL, "%lldx%lld", (long long)l->map_size[0], (long long)l->map_size[1]);
@@ -144,7 +144,7 @@ static cJSON *layer_json(const fv_graph *g, const fv_anchor_layer *l)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "layer", fv_graph_name(g, l->node));
-    cJSON_AddStringToObject(o, "head", fv_head_kind_name(l->head->kind));
+    cJSON_AddStringToObject(o, "head", l->given ? "given" : fv_head_kind_name(l->head->kind));
     cJSON_AddStringToObject(o, "predictor", fv_graph_name(g, l->predictor));
     if (l->map_size[0] > 0)
         cJSON_AddItemToObject(o, "map", pair((double)l->map_size[0], (double)l->map_size[1]));
@@ -157,8 +157,12 @@ static cJSON *layer_json(const fv_graph *g, const fv_anchor_layer *l)
     cJSON_AddItemToObject(o, "centre_error", pair(l->centre_error[0], l->centre_error[1]));
     cJSON_AddNumberToObject(o, "offset", l->head->offset);
     cJSON *anchors = cJSON_AddArrayToObject(o, "anchors");
-    for (size_t i = 0; i < l->head->n_anchors; i++)
-        cJSON_AddItemToArray(anchors, pair(l->head->anchor_h[i], l->head->anchor_w[i]));
+    for (size_t i = 0; i < l->head->n_anchors; i++) {
+        cJSON *a = cJSON_CreateObject();
+        cJSON_AddNumberToObject(a, "width", l->head->anchor_w[i]);
+        cJSON_AddNumberToObject(a, "height", l->head->anchor_h[i]);
+        cJSON_AddItemToArray(anchors, a);
+    }
     cJSON_AddNumberToObject(o, "scale_min", l->scale_min);
     cJSON_AddNumberToObject(o, "scale_max", l->scale_max);
     cJSON_AddNumberToObject(o, "density_min", l->density_min);
@@ -222,9 +226,12 @@ fv_status fv_report_anchors_ex(const fv_graph *g, const fv_anchors *r, fv_format
     } else if (format == FV_FORMAT_CSV) {
         st = write_layers(g, r, format, color, out, diag);
     } else {
-        if (format == FV_FORMAT_MD)
-            fputs("## Detection layers\n\n", out);
-        st = write_layers(g, r, format, color, out, diag);
+        st = FV_OK;
+        if (fv_anchors_n_layers(r)) {
+            if (format == FV_FORMAT_MD)
+                fputs("## Detection layers\n\n", out);
+            st = write_layers(g, r, format, color, out, diag);
+        }
         if (st == FV_OK)
             st = write_plan(g, r, format, out, diag);
         fputs(format == FV_FORMAT_MD ? "\n## Findings\n\n" : "\nfindings:\n", out);

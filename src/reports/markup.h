@@ -97,6 +97,10 @@ fv_status fv_html_check(FILE *out, const fv_graph *g, const fv_trf *t, fv_diag *
  * anchors chart, the per-layer table and the findings; nothing without heads. */
 fv_status fv_html_anchors(FILE *out, const fv_graph *g, const fv_trf *t, fv_diag *diag);
 
+/* ERF heatmaps of the chosen layers (html_erf.c); nothing when none are chosen. */
+fv_status fv_html_erf(FILE *out, const fv_graph *g, const fv_trf *t,
+                      const fv_html_options *options, fv_diag *diag);
+
 /* The HTML report's stylesheet (html_style.c). */
 extern const char fv_html_css[];
 

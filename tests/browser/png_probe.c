@@ -5,7 +5,7 @@
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_ONLY_PNG
 #define STBI_NO_STDIO_WARNINGS
-#include <stb/stb_image.h>
+#include <stb_image.h>
 
 #include <stdio.h>
 #include <stdlib.h>

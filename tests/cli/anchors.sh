@@ -34,7 +34,7 @@ status "unknown layer" 2 "$FOVEA" anchors zoo:s3fd --layer nosuch --anchors 16
 status "bad sizes" 2 "$FOVEA" anchors zoo:s3fd --layer conv3_3 --anchors 16,x
 status "bad objects" 2 "$FOVEA" anchors "$SSD" --objects 64-16
 status "bad offset" 2 "$FOVEA" anchors zoo:s3fd --layer conv3_3 --anchors 16 --offset 2
-check "no heads message" "fovea anchors: error: zoo:resnet50 declares no detection heads (Caffe PriorBox, Darknet [yolo] or [region]): give --layer NAME --anchors SIZES" \
+check "no heads message" "fovea anchors: error: zoo:resnet50 declares no detection heads (Caffe PriorBox, Darknet [yolo] or [region]): give --layer NAME --anchors SIZES, or --objects MIN-MAX for a plan" \
   "$("$FOVEA" anchors zoo:resnet50 2>&1)"
 
 finish

@@ -195,6 +195,35 @@ static void s3fd_table1(void **state)
     fv_graph_free(g);
 }
 
+/* zoo:s3fd's own heads, after the released prototxt: fc6 is a 3x3 conv
+ * with SSD's pad 3 left in place, so fc7's grid starts two cells before the
+ * image. By hand: VGG's 2x2 pools centre stride-32 units at 15.5 + 32 i;
+ * fc6's pad 3 moves unit 0 to the input unit -2: 15.5 - 64 = -48.5, while
+ * its anchor sits at 0.5 * 32 = 16: 64.5 px. conv6_2 and conv7_2 (3x3/2,
+ * pad 1) keep unit 0 there: anchors at 32 and 64, off by 80.5 and 112.5.
+ * The first three layers are off by half a pixel ((S-1)/2 against S/2). */
+static void s3fd_zoo_heads(void **state)
+{
+    (void)state;
+    fv_graph *g = load("zoo:s3fd");
+    fv_anchors *r = run(g, NULL);
+    assert_int_equal(fv_anchors_n_layers(r), 6);
+    assert_int_equal(count(g, r, FV_RULE_ANCHOR_CENTRE, NULL), 3);
+    static const char *const late[3] = {"relu7", "conv6_2_relu", "conv7_2_relu"};
+    static const double error[3] = {64.5, 80.5, 112.5};
+    for (int k = 0; k < 3; k++) {
+        const fv_finding *f = first(g, r, FV_RULE_ANCHOR_CENTRE, late[k]);
+        assert_true(finding_number(f, "centre_error") == error[k]);
+        assert_true(finding_number(f, "rf_centre") == -48.5);
+    }
+    for (size_t k = 0; k < 3; k++)
+        assert_true(fv_anchors_layer(r, k)->centre_error[0] == 0.5);
+    assert_int_equal(count(g, r, FV_RULE_DENSITY, NULL), 0);
+    assert_int_equal(count(g, r, FV_RULE_STEP, NULL), 0);
+    fv_anchors_free(r);
+    fv_graph_free(g);
+}
+
 /* Anchors of 16 px on stride 4 and 128 px on stride 32: at IoU 0.5 a square
  * anchor a matches objects a/sqrt(2) .. a sqrt(2), so 22.6 .. 90.5 px match
  * neither. A 64 px anchor on a 3x3 conv's 3 px RF sees too little. */
@@ -223,6 +252,33 @@ static void gap_and_oversize(void **state)
     fv_graph_free(g);
 }
 
+/* Without heads, --objects plans over the backbone's stage ends: torchvision
+ * ResNet-50's stages end at strides 4, 8, 16, 32 with RFs 35, 91, 267, 427
+ * (REFERENCE.md s2). Anchors 16..128 land at 4 x stride; 256 stays on the
+ * stride-32 stage (density 8); no stage sees a 512 px object whole. */
+static void backbone_plan(void **state)
+{
+    (void)state;
+    fv_graph *g = load("zoo:resnet50");
+    fv_anchors_options o = {{0, 0}, NULL, 0, 16, 512};
+    fv_anchors *r = run(g, &o);
+    assert_int_equal(fv_anchors_n_layers(r), 0);
+    static const char *const ends[5] = {"layer1", "layer2", "layer3", "layer4", "layer4"};
+    static const double strides[5] = {4, 8, 16, 32, 32};
+    assert_int_equal(fv_anchors_n_plan(r), 6);
+    for (size_t k = 0; k < 5; k++) {
+        const fv_anchor_plan *p = fv_anchors_plan(r, k);
+        assert_true(p->anchor == 16 << k && p->stride == strides[k]);
+        /* the stage's output: its name starts with the stage and it is the
+         * layer fv_graph_select gives for the stage's prefix */
+        assert_int_equal(p->node, fv_graph_select(g, ends[k]));
+    }
+    assert_int_equal(fv_anchors_plan(r, 5)->node, -1);
+    assert_int_equal(count(g, r, FV_RULE_OBJECTS, NULL), 1);
+    fv_anchors_free(r);
+    fv_graph_free(g);
+}
+
 /* A model without heads and no command-line layers is a usage error. */
 static void no_heads(void **state)
 {
@@ -242,6 +298,7 @@ int main(void)
         cmocka_unit_test(ssd300_steps), cmocka_unit_test(faceboxes_density),
         cmocka_unit_test(yolov3_heads), cmocka_unit_test(s3fd_table1),
         cmocka_unit_test(gap_and_oversize), cmocka_unit_test(no_heads),
+        cmocka_unit_test(backbone_plan),    cmocka_unit_test(s3fd_zoo_heads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -155,7 +155,7 @@ static void in_place_and_legacy(void **state)
     assert_int_equal(fv_graph_input(g, relu, 0), fv_graph_find(g, "conv1"));
     assert_int_equal(fv_graph_input(g, pool, 0), relu);
     assert_int_equal(fv_graph_op(g, pool), FV_OP_AVG_POOL);
-    assert_int_equal(fv_graph_params(g, pool)->window.ceil_mode, 1);
+    assert_int_equal(fv_graph_params(g, pool)->window.ceil_mode, FV_CEIL_CAFFE);
     int64_t hw[2];
     fv_graph_input_size(g, hw);
     assert_true(hw[0] == 9 && hw[1] == 9);
@@ -180,6 +180,55 @@ static void pooling_rounding(void **state)
     }
 }
 
+/* Crop by hand. data 32 -> conv k=3 pad=5: 32 + 10 - 3 + 1 = 40 units, unit
+ * j seeing input [j - 5, j - 3]. Crop to data's size from offsets 3 (y) and
+ * 5 (x): 32 x 32 units, unit i being conv unit i + 3 along y, i + 5 along x,
+ * so it sees [i - 2, i] (P = 2) along y and [i, i + 2] (P = 0) along x;
+ * RF 3 and stride 1 on both. Without the crop's end the map would run to
+ * the conv's end: 37 x 35. */
+static void crop_to_reference(void **state)
+{
+    fv_graph *g = parse("input: 'data' input_shape { dim: 1 dim: 3 dim: 32 dim: 32 }\n"
+                        "layer { name: 'conv' type: 'Convolution' bottom: 'data' top: 'conv'\n"
+                        "  convolution_param { num_output: 4 kernel_size: 3 pad: 5 } }\n"
+                        "layer { name: 'crop' type: 'Crop' bottom: 'conv' bottom: 'data' top: 'crop'\n"
+                        "  crop_param { axis: 2 offset: 3 offset: 5 } }\n");
+    fv_trf *t = mc_trf(g);
+    mc_expect_map(g, t, "conv", 40, 40);
+    mc_expect_map(g, t, "crop", 32, 32);
+    fv_rf rf;
+    fv_trf_get(t, fv_graph_find(g, "crop"), &rf);
+    assert_int_equal(rf.axis[FV_AXIS_Y].size_max, 3);
+    assert_int_equal(rf.axis[FV_AXIS_Y].padding, 2);
+    assert_int_equal(rf.axis[FV_AXIS_X].size_max, 3);
+    assert_int_equal(rf.axis[FV_AXIS_X].padding, 0);
+    assert_true(rf.axis[FV_AXIS_X].stride.num == 1 && rf.axis[FV_AXIS_X].stride.den == 1);
+    fv_trf_free(t);
+    fv_graph_free(g);
+}
+
+/* FCN's pattern: downsample, upsample past the input size, crop back to the
+ * input and add the input. data 32 -> conv k=3 s=2 p=1: 16 -> deconv k=4 s=2:
+ * (16 - 1) * 2 + 4 = 34 -> crop offset 1 to data: 32, the size the Eltwise
+ * needs (the uncropped rest, 33, would not match). */
+static void crop_fcn_style(void **state)
+{
+    fv_graph *g = parse("input: 'data' input_shape { dim: 1 dim: 3 dim: 32 dim: 32 }\n"
+                        "layer { name: 'down' type: 'Convolution' bottom: 'data' top: 'down'\n"
+                        "  convolution_param { num_output: 3 kernel_size: 3 stride: 2 pad: 1 } }\n"
+                        "layer { name: 'up' type: 'Deconvolution' bottom: 'down' top: 'up'\n"
+                        "  convolution_param { num_output: 3 kernel_size: 4 stride: 2 } }\n"
+                        "layer { name: 'score' type: 'Crop' bottom: 'up' bottom: 'data' top: 'score'\n"
+                        "  crop_param { offset: 1 } }\n"
+                        "layer { name: 'fuse' type: 'Eltwise' bottom: 'score' bottom: 'data' top: 'fuse' }\n");
+    fv_trf *t = mc_trf(g);
+    mc_expect_map(g, t, "up", 34, 34);
+    mc_expect_map(g, t, "score", 32, 32);
+    mc_expect_map(g, t, "fuse", 32, 32);
+    fv_trf_free(t);
+    fv_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -188,6 +237,8 @@ int main(void)
         cmocka_unit_test(faceboxes),
         cmocka_unit_test(in_place_and_legacy),
         cmocka_unit_test(pooling_rounding),
+        cmocka_unit_test(crop_to_reference),
+        cmocka_unit_test(crop_fcn_style),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -245,6 +245,44 @@ static void sorted_by_severity(void **state)
     fv_graph_free(g);
 }
 
+/* Sixty padded 3x3 convs: conv n sees 2n + 1 px, so its capacity 3 / (2n + 1)
+ * drops below 1/6 from n = 9 on (3/19): 52 layers. The first 50 are listed,
+ * one more finding counts the other 2. */
+static void findings_capped(void **state)
+{
+    (void)state;
+    fv_graph *g = parse("input size=256\nrepeat 60 { conv k=3 p=1 }\n");
+    fv_check *c = run(g, 256);
+    size_t n;
+    nth(c, FV_RULE_CAPACITY, 0, &n);
+    assert_int_equal(n, 51);
+    const fv_finding *more = nth(c, FV_RULE_CAPACITY, 50, NULL);
+    assert_int_equal(more->node, -1);
+    assert_int_equal((int64_t)finding_number(more, "not_listed"), 2);
+    const fv_finding *first = nth(c, FV_RULE_CAPACITY, 0, NULL);
+    assert_int_equal((int64_t)finding_number(first, "rf"), 19);
+    fv_check_free(c);
+    fv_graph_free(g);
+}
+
+/* Odd sizes through stride 2: a 3x3/2 pad-1 branch keeps ceil(9 / 2) = 5,
+ * a 2x2/2 branch floor(9 / 2) = 4; the add cannot be formed. At 10 both
+ * give 5. */
+static void merge_sizes_disagree(void **state)
+{
+    (void)state;
+    fv_graph *g = parse("input size=9\na: conv k=3 s=2 p=1\nb: conv k=2 s=2 from=input\n"
+                        "sum: add from=a,b\n");
+    fv_check *c = run(g, 9);
+    const fv_finding *f = fv_check_finding(c, 0);
+    assert_int_equal(f->rule, FV_RULE_MAP_SIZE);
+    assert_string_equal(fv_graph_name(g, f->node), "sum");
+    assert_int_equal((int64_t)finding_number(f, "next_height"), 10);
+    assert_non_null(strstr(f->advice, "merged maps agree"));
+    fv_check_free(c);
+    fv_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,7 +290,8 @@ int main(void)
         cmocka_unit_test(vgg16_meets_cao),    cmocka_unit_test(misaligned_merge),
         cmocka_unit_test(map_shrinks_to_zero), cmocka_unit_test(edge_loss),
         cmocka_unit_test(same_shift),         cmocka_unit_test(sorted_by_severity),
-        cmocka_unit_test(chain_range),
+        cmocka_unit_test(chain_range),        cmocka_unit_test(findings_capped),
+        cmocka_unit_test(merge_sizes_disagree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -284,7 +284,9 @@ static void test_shape_subgraph(void **state)
     assert_int_equal(fv_graph_size(g), 4); /* x, c, flat, fc */
     assert_int_equal(fv_graph_op(g, fv_graph_find(g, "flat")), FV_OP_FLATTEN);
     assert_int_equal(fv_graph_channels(g, fv_graph_find(g, "fc")), 10);
-    assert_int_equal(fv_graph_n_warnings(g), 1); /* the run-time target shape */
+    /* Concat(Unsqueeze(Gather(Shape))), [-1]) folds to 2 values, the batch
+     * size left to run time: a flatten for certain, with no warning */
+    assert_int_equal(fv_graph_n_warnings(g), 0);
     int64_t hw[2];
     fv_graph_input_size(g, hw);
     assert_int_equal(hw[0], 0); /* symbolic: --input supplies it */
@@ -303,6 +305,63 @@ static ob_model *unknown_model(void)
     conv(m, "c2", "b", "y", 3, 1, 1, NULL);
     ob_output(m, "y");
     return m;
+}
+
+/* Shape arithmetic folded at parse time: PyTorch's F.interpolate(size=...)
+ * exports Resize sizes as Concat(Slice(Shape(f), 0, 2), [32, 32]), and
+ * size = f.shape[2:] * 2 as Concat(Slice(Shape(f), 0, 2), Mul(Slice(Shape(f), 2, 4), 2)).
+ * Both double a 16x16 map: a linear resize by 2 after a 3x3 conv. */
+static void test_folded_sizes(void **state)
+{
+    (void)state;
+    for (int variant = 0; variant < 2; variant++) {
+        ob_model *m = ob_new(13);
+        ob_input(m, "x", 4, (int64_t[]){1, 4, 16, 16});
+        conv(m, "c", "x", "f", 3, 1, 1, NULL);
+        ob_node(m, "Shape", "shape", "f", "sh");
+        ob_init_ints(m, "zero", 1, (int64_t[]){0});
+        ob_init_ints(m, "two", 1, (int64_t[]){2});
+        ob_init_ints(m, "four", 1, (int64_t[]){4});
+        ob_node(m, "Slice", "nc", "sh,zero,two", "nc");
+        if (variant == 0) {
+            ob_init_ints(m, "hw", 2, (int64_t[]){32, 32});
+        } else {
+            ob_node(m, "Slice", "spatial", "sh,two,four", "hw_in");
+            ob_node(m, "Mul", "twice", "hw_in,two", "hw");
+        }
+        ob_node_t *cat = ob_node(m, "Concat", "sizes", "nc,hw", "sz");
+        ob_int(m, cat, "axis", 0);
+        ob_node_t *r = ob_node(m, "Resize", "up", "f,,,sz", "y");
+        ob_str(m, r, "mode", "linear");
+        ob_output(m, "y");
+        fv_graph *g = parse(m, NULL);
+        const fv_resize *rs = &fv_graph_params(g, fv_graph_find(g, "up"))->resize;
+        assert_int_equal(rs->scale_num[0], 2); /* 32 / 16 */
+        assert_int_equal(rs->scale_den[0], 1);
+        assert_int_equal(rs->scale_num[1], 2);
+        fv_trf *t = compute(g, NULL);
+        fv_rf rf = rf_of(g, t, "up");
+        /* half-pixel linear x2: each output reads 2 conv units (S = 1), RF 3 + 1 = 4, S = 1/2 */
+        assert_int_equal(rf.axis[0].size_max, 4);
+        assert_int_equal(rf.axis[0].stride.num, 1);
+        assert_int_equal(rf.axis[0].stride.den, 2);
+        assert_int_equal(rf.axis[0].map_size, 32);
+        fv_trf_free(t);
+        fv_graph_free(g);
+    }
+    /* A target shape fovea does not fold (ConstantOfShape): a flatten, with a warning. */
+    ob_model *m = ob_new(13);
+    ob_input(m, "x", 4, (int64_t[]){1, 4, 16, 16});
+    ob_init_ints(m, "len", 1, (int64_t[]){2});
+    ob_node(m, "ConstantOfShape", "zeros", "len", "target");
+    ob_node(m, "Reshape", "flat", "x,target", "y");
+    ob_output(m, "y");
+    fv_graph *g = parse(m, NULL);
+    assert_int_equal(fv_graph_op(g, fv_graph_find(g, "flat")), FV_OP_FLATTEN);
+    assert_int_equal(fv_graph_n_warnings(g), 1);
+    assert_string_equal(fv_graph_warning(g, 0), "node 1 'flat' (Reshape): the target shape is "
+                                                "computed at run time; fovea takes it as a flatten");
+    fv_graph_free(g);
 }
 
 static void test_unknown_op(void **state)
@@ -444,6 +503,7 @@ int main(void)
         cmocka_unit_test(test_conv_transpose), cmocka_unit_test(test_shape_subgraph),
         cmocka_unit_test(test_unknown_op),     cmocka_unit_test(test_weights),
         cmocka_unit_test(test_layer_names),    cmocka_unit_test(test_op_table_sorted),
+        cmocka_unit_test(test_folded_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

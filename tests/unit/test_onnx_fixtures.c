@@ -176,7 +176,8 @@ static void test_graph_only_weights(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        FIXTURE("resnet18"), FIXTURE("unet"),
+        FIXTURE("resnet18"),     FIXTURE("resnet50"), FIXTURE("vgg16"),
+        FIXTURE("mobilenet_v2"), FIXTURE("efficientnet_b0"), FIXTURE("unet"),
         cmocka_unit_test(test_graph_only_weights),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -427,6 +427,32 @@ static void test_instance_outputs(void **state)
     fv_graph_free(g);
 }
 
+/* Every prefix of every built-in network (cut every few bytes) parses or
+ * fails with a message and a position; none crashes or leaks (ASan build). */
+static void test_zoo_prefixes(void **state)
+{
+    size_t parsed = 0, failed = 0;
+    for (size_t k = 0; k < fv_zoo_size(); k++) {
+        const char *text = fv_zoo_text(k);
+        size_t len = strlen(text);
+        for (size_t cut = 0; cut < len; cut += 5) {
+            fv_graph *g = NULL;
+            fv_diag d;
+            fv_status st = fv_text_parse(text, cut, "<zoo prefix>", &g, &d);
+            if (st == FV_OK) {
+                assert_non_null(g);
+                parsed++;
+            } else {
+                assert_null(g);
+                assert_true(strlen(d.message) > 0);
+                failed++;
+            }
+            fv_graph_free(g);
+        }
+    }
+    assert_true(parsed > 0 && failed > 0);
+}
+
 /* Reads a whole file into a NUL-terminated buffer the caller frees. */
 static char *slurp(const char *path, size_t *len)
 {
@@ -581,6 +607,7 @@ int main(void)
         cmocka_unit_test(test_repeat_scope_names),
         cmocka_unit_test(test_for_loops),
         cmocka_unit_test(test_instance_outputs),
+        cmocka_unit_test(test_zoo_prefixes),
         cmocka_unit_test(test_golden_errors),
         cmocka_unit_test(test_doc_examples),
         cmocka_unit_test(test_bad_calls),

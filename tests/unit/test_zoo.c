@@ -182,6 +182,79 @@ static void test_inception_v2_v4_resnet(void **state)
     CHECK("inception_resnet_v2", 224, {"Conv2d_7b_1x1", 3039, 32, 1482}); /* s2: 3039/32/1482 */
 }
 
+/* Every endpoint of the TF-Slim Inceptions at 224 and at 321, from the
+ * table REFERENCE.md s2 takes its final endpoints from
+ * (google-research/receptive_field RECEPTIVE_FIELD_TABLE.md). At 321 the
+ * all-SAME inception_v2 pads differently (its stride-2 layers pad 1 more
+ * before at an odd size); the VALID stems of v3, v4 and Inception-ResNet
+ * give the same paddings at both sizes. */
+static void test_slim_inception_endpoints(void **state)
+{
+    (void)state;
+    CHECK("inception_v2", 224, {"Conv2d_1a_7x7", 7, 2, 2}, {"MaxPool_2a_3x3", 11, 4, 2},
+          {"Conv2d_2b_1x1", 11, 4, 2}, {"Conv2d_2c_3x3", 19, 4, 6}, {"MaxPool_3a_3x3", 27, 8, 6},
+          {"Mixed_3b", 59, 8, 22}, {"Mixed_3c", 91, 8, 38}, {"Mixed_4a", 123, 16, 46},
+          {"Mixed_4b", 187, 16, 78}, {"Mixed_4c", 251, 16, 110}, {"Mixed_4d", 315, 16, 142},
+          {"Mixed_4e", 379, 16, 174}, {"Mixed_5a", 443, 32, 190}, {"Mixed_5b", 571, 32, 254},
+          {"Mixed_5c", 699, 32, 318});
+    CHECK("inception_v2", 321, {"Conv2d_1a_7x7", 7, 2, 3}, {"MaxPool_2a_3x3", 11, 4, 5},
+          {"Conv2d_2b_1x1", 11, 4, 5}, {"Conv2d_2c_3x3", 19, 4, 9}, {"MaxPool_3a_3x3", 27, 8, 13},
+          {"Mixed_3b", 59, 8, 29}, {"Mixed_3c", 91, 8, 45}, {"Mixed_4a", 123, 16, 61},
+          {"Mixed_4b", 187, 16, 93}, {"Mixed_4c", 251, 16, 125}, {"Mixed_4d", 315, 16, 157},
+          {"Mixed_4e", 379, 16, 189}, {"Mixed_5a", 443, 32, 221}, {"Mixed_5b", 571, 32, 285},
+          {"Mixed_5c", 699, 32, 349});
+    CHECK("inception_v3", 321, {"Conv2d_1a_3x3", 3, 2, 0}, {"Conv2d_2b_3x3", 11, 2, 2},
+          {"MaxPool_5a_3x3", 31, 8, 2}, {"Mixed_5b", 63, 8, 18}, {"Mixed_6a", 159, 16, 58},
+          {"Mixed_6e", 927, 16, 442}, {"Mixed_7a", 1055, 32, 490}, {"Mixed_7c", 1311, 32, 618});
+    for (int64_t size = 224; size <= 321; size += 97) {
+        CHECK("inception_v4", size, {"Conv2d_1a_3x3", 3, 2, 0}, {"Conv2d_2a_3x3", 7, 2, 0},
+              {"Conv2d_2b_3x3", 11, 2, 2}, {"Mixed_3a", 15, 4, 2}, {"Mixed_4a", 47, 4, 14},
+              {"Mixed_5a", 55, 8, 14}, {"Mixed_5b", 87, 8, 30}, {"Mixed_5c", 119, 8, 46},
+              {"Mixed_5d", 151, 8, 62}, {"Mixed_5e", 183, 8, 78}, {"Mixed_6a", 215, 16, 86},
+              {"Mixed_6b", 407, 16, 182}, {"Mixed_6c", 599, 16, 278},
+              {"Mixed_6d", 791, 16, 374}, {"Mixed_6e", 983, 16, 470},
+              {"Mixed_6f", 1175, 16, 566}, {"Mixed_6g", 1367, 16, 662},
+              {"Mixed_6h", 1559, 16, 758}, {"Mixed_7a", 1687, 32, 806},
+              {"Mixed_7b", 1815, 32, 870}, {"Mixed_7c", 1943, 32, 934},
+              {"Mixed_7d", 2071, 32, 998});
+        /* TF-Slim's PreAuxLogits endpoint is the output of the 20 block17s. */
+        CHECK("inception_resnet_v2", size, {"Conv2d_1a_3x3", 3, 2, 0},
+              {"Conv2d_2a_3x3", 7, 2, 0}, {"Conv2d_2b_3x3", 11, 2, 2},
+              {"MaxPool_3a_3x3", 15, 4, 2}, {"Conv2d_3b_1x1", 15, 4, 2},
+              {"Conv2d_4a_3x3", 23, 4, 2}, {"MaxPool_5a_3x3", 31, 8, 2}, {"Mixed_5b", 63, 8, 18},
+              {"Mixed_6a", 415, 16, 186}, {"Repeat_1.block17_20", 2335, 16, 1146},
+              {"Mixed_7a", 2399, 32, 1162}, {"Conv2d_7b_1x1", 3039, 32, 1482});
+    }
+}
+
+/* The same table at 321: MobileNet v1 and the ResNets pad by the input
+ * size (SAME), AlexNet v2 and VGG-16 do not. */
+static void test_slim_endpoints_321(void **state)
+{
+    (void)state;
+    CHECK("mobilenet_v1", 321, {"Conv2d_0", 3, 2, 1}, {"Conv2d_1_pointwise", 7, 2, 3},
+          {"Conv2d_2_pointwise", 11, 4, 5}, {"Conv2d_3_pointwise", 19, 4, 9},
+          {"Conv2d_4_pointwise", 27, 8, 13}, {"Conv2d_5_pointwise", 43, 8, 21},
+          {"Conv2d_6_pointwise", 59, 16, 29}, {"Conv2d_7_pointwise", 91, 16, 45},
+          {"Conv2d_8_pointwise", 123, 16, 61}, {"Conv2d_9_pointwise", 155, 16, 77},
+          {"Conv2d_10_pointwise", 187, 16, 93}, {"Conv2d_11_pointwise", 219, 16, 109},
+          {"Conv2d_12_pointwise", 251, 32, 125}, {"Conv2d_13_pointwise", 315, 32, 157});
+    CHECK("resnet_v1_101", 224, {"block1", 35, 8, 15}, {"block2", 99, 16, 47},
+          {"block3", 835, 32, 415}, {"block4", 1027, 32, 511});
+    CHECK("resnet_v1_101", 321, {"block1", 35, 8, 17}, {"block2", 99, 16, 49},
+          {"block3", 835, 32, 417}, {"block4", 1027, 32, 513});
+    CHECK("resnet_v1_152", 224, {"block1", 35, 8, 15}, {"block2", 163, 16, 79},
+          {"block3", 1315, 32, 655}, {"block4", 1507, 32, 751});
+    CHECK("resnet_v1_152", 321, {"block1", 35, 8, 17}, {"block2", 163, 16, 81},
+          {"block3", 1315, 32, 657}, {"block4", 1507, 32, 753});
+    CHECK("resnet_v1_200", 224, {"block1", 35, 8, 15}, {"block2", 419, 16, 207},
+          {"block3", 1571, 32, 783}, {"block4", 1763, 32, 879});
+    CHECK("resnet_v1_200", 321, {"block1", 35, 8, 17}, {"block2", 419, 16, 209},
+          {"block3", 1571, 32, 785}, {"block4", 1763, 32, 881});
+    CHECK("alexnet_v2", 321, {"conv1", 11, 4, 0}, {"conv2", 51, 8, 16}, {"pool5", 195, 32, 64});
+    CHECK("vgg_16", 321, {"pool1", 6, 2, 2}, {"pool3", 44, 8, 18}, {"pool5", 212, 32, 90});
+}
+
 /* Accumulates one layer into an expected row by Araujo et al.'s recurrences
  * (REFERENCE.md s1): r += (k - 1) * j, P += p * j, j *= s. */
 static void grow(expect *e, int64_t k, int64_t s, int64_t p)
@@ -321,6 +394,72 @@ static void test_ssd300(void **state)
     CHECK("ssd300", 300, {"conv4_3", 92, 8, 42}, {"fc7", 420, 16, 202},
           {"conv6_2", 452, 32, 218}, {"conv7_2", 516, 64, 250}, {"conv8_2", 644, 64, 250},
           {"conv9_2", 772, 64, 250});
+    /* The prior boxes: steps 8..300 and min sizes 30..264 (REFERENCE.md s3),
+     * each head's first box a min x min square; the last two steps are not
+     * the layers' stride 64. */
+    static const double steps[6] = {8, 16, 32, 64, 100, 300};
+    static const double mins[6] = {30, 60, 111, 162, 213, 264};
+    static const int64_t strides[6] = {8, 16, 32, 64, 64, 64};
+    fv_graph *g = NULL;
+    fv_diag d;
+    fv_diag_init(&d);
+    assert_int_equal(fv_model_load("zoo:ssd300", &g, &d), FV_OK);
+    fv_trf *trf = NULL;
+    assert_int_equal(fv_trf_compute(g, NULL, &trf, &d), FV_OK);
+    assert_int_equal(fv_graph_n_heads(g), 6);
+    for (size_t k = 0; k < 6; k++) {
+        const fv_head *h = fv_graph_head(g, k);
+        assert_int_equal(h->kind, FV_HEAD_PRIORBOX);
+        assert_true(h->step[0] == steps[k] && h->step[1] == steps[k]);
+        assert_true(h->anchor_w[0] == mins[k] && h->anchor_h[0] == mins[k]);
+        fv_rf rf;
+        fv_trf_get(trf, h->node, &rf);
+        assert_int_equal(rf.axis[0].stride.num, strides[k]);
+    }
+    fv_trf_free(trf);
+    fv_graph_free(g);
+}
+
+/* FaceBoxes (REFERENCE.md s3, Zhang et al. 2017). RDCL by r += (k - 1) j:
+ * conv1 7x7/4 -> 7, pool1 3x3/2 -> 15, conv2 5x5/2 -> 47, pool2 3x3/2 ->
+ * 79 at stride 32; each Inception module's deepest path (1x1, 3x3, 3x3)
+ * adds 2 * 2 * 32 = 128: 207, 335, 463; conv3_2 3x3/2 -> 527 (stride 64),
+ * conv4_2 3x3/2 -> 655 (stride 128). Paddings by P += p j: conv1 3, pool1
+ * 3, conv2 3 + 2 * 8 = 19, pool2 19, each module + 2 * 32, conv3_2 + 32,
+ * conv4_2 + 64. Anchors {32, 64, 128} at stride 32, {256} at 64, {512} at
+ * 128; the paper densifies them to 21 boxes an Inception3 cell, which its
+ * loc conv predicts (84 = 4 x 21 channels), but the prototxt's PriorBox
+ * gives 3 and so does the zoo entry. */
+static void test_faceboxes(void **state)
+{
+    (void)state;
+    CHECK("faceboxes", 1024, {"conv1", 7, 4, 3}, {"pool1", 15, 8, 3}, {"conv2", 47, 16, 19},
+          {"pool2", 79, 32, 19}, {"inception_a1_concat", 207, 32, 83},
+          {"inception_a2_concat", 335, 32, 147}, {"inception_a3_concat", 463, 32, 211},
+          {"conv3_2", 527, 64, 243}, {"conv4_2", 655, 128, 307});
+    fv_graph *g = NULL;
+    fv_diag d;
+    fv_diag_init(&d);
+    assert_int_equal(fv_model_load("zoo:faceboxes", &g, &d), FV_OK);
+    fv_trf *trf = NULL;
+    assert_int_equal(fv_trf_compute(g, NULL, &trf, &d), FV_OK);
+    static const double sizes[3][3] = {{32, 64, 128}, {256}, {512}};
+    static const size_t counts[3] = {3, 1, 1};
+    assert_int_equal(fv_graph_n_heads(g), 3);
+    for (size_t k = 0; k < 3; k++) {
+        const fv_head *h = fv_graph_head(g, k);
+        fv_rf rf;
+        fv_trf_get(trf, h->node, &rf);
+        assert_int_equal(rf.axis[0].stride.num, (int64_t)32 << k);
+        assert_true(h->step[0] == (double)(32 << k));
+        assert_int_equal(h->n_anchors, counts[k]);
+        for (size_t i = 0; i < counts[k]; i++)
+            assert_true(h->anchor_w[i] == sizes[k][i] && h->anchor_h[i] == sizes[k][i]);
+    }
+    assert_int_equal(fv_graph_channels(g, fv_graph_find(g, "inception_a3_concat_mbox_loc")),
+                     4 * (4 * 4 + 2 * 2 + 1));
+    fv_trf_free(trf);
+    fv_graph_free(g);
 }
 
 /* Faster R-CNN's RPN conv on VGG-16 conv5_3: stride 16 (Ren et al. 2015),
@@ -374,11 +513,14 @@ int main(void)
         cmocka_unit_test(test_torchvision_resnet50),
         cmocka_unit_test(test_torchvision_vgg16),
         cmocka_unit_test(test_inception_v2_v4_resnet),
+        cmocka_unit_test(test_slim_inception_endpoints),
+        cmocka_unit_test(test_slim_endpoints_321),
         cmocka_unit_test(test_torchvision_mobilenet_v2),
         cmocka_unit_test(test_torchvision_densenet121),
         cmocka_unit_test(test_s3fd),
         cmocka_unit_test(test_s3fd_anchors),
         cmocka_unit_test(test_ssd300),
+        cmocka_unit_test(test_faceboxes),
         cmocka_unit_test(test_faster_rcnn),
         cmocka_unit_test(test_luo),
     };

@@ -1,0 +1,435 @@
+/* The ERF engine: per sample, fill the input window, run every node of the
+ * cone forward on its window, seed the chosen unit's gradient with 1, run
+ * backward-data only (no weight gradients) back to the input, and add the
+ * aggregated input gradient to the map. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "erf_private.h"
+
+struct fv_erf_result {
+    int32_t node;
+    int64_t unit[FV_AXES];
+    int64_t image[FV_AXES];
+    int64_t h, w, y0, x0;
+    double *map;
+    uint64_t memory;
+    uint64_t flops;
+};
+
+void fv_erf_options_init(fv_erf_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->weights = FV_ERF_UNIFORM;
+    o->samples = 1;
+    o->input = FV_ERF_NOISE;
+    o->aggregate = FV_ERF_ABS;
+    o->channel = -1;
+    for (int c = 0; c < 3; c++)
+        o->std[c] = 1.0;
+}
+
+/* ------------------------------------------------------------- checking */
+
+static int is_activation(fv_op op)
+{
+    return fv_act_supported(op) && op != FV_OP_IDENTITY && op != FV_OP_DROPOUT;
+}
+
+/* Refuses ops the engine has no kernel for, and stand-ins for other ops. */
+static fv_status check_node(const erf_engine *e, int32_t i, fv_diag *diag)
+{
+    const fv_graph *g = e->g;
+    fv_op op = fv_graph_op(g, i);
+    const char *why = fv_graph_inexact(g, i);
+    if (why)
+        return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED,
+                            "the ERF engine has no kernel for %s (read as %s for receptive "
+                            "fields only)",
+                            why, fv_op_name(op));
+    if (fv_graph_assumed_identity(g, i))
+        return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED,
+                            "the ERF engine cannot run an unknown operator assumed to be identity");
+    switch (op) {
+    case FV_OP_FLATTEN:
+    case FV_OP_FULLY_CONNECTED:
+    case FV_OP_INSTANCE_NORM:
+    case FV_OP_LRN:
+    case FV_OP_SOFTMAX:
+        return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED, "the ERF engine has no kernel for %s",
+                            fv_op_name(op));
+    case FV_OP_SCALE:
+        if (e->o->weights == FV_ERF_MODEL)
+            return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED,
+                                "the ERF engine has no weights for a scale layer");
+        break;
+    case FV_OP_RESIZE:
+        if (fv_graph_params(g, i)->resize.mode == FV_RESIZE_CUBIC)
+            return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED,
+                                "the ERF engine has no kernel for cubic resize");
+        break;
+    default:
+        break;
+    }
+    return FV_OK;
+}
+
+/* Channels of every active node: the graph's, else 1 at the input and at
+ * a conv (Luo's one-channel setup), else what flows through. */
+static fv_status settle_channels(erf_engine *e, fv_diag *diag)
+{
+    const fv_graph *g = e->g;
+    for (size_t k = 0; k < e->plan.n; k++) {
+        int32_t i = e->plan.order[k];
+        if (!e->plan.active[i])
+            continue;
+        fv_box *b = &e->plan.box[i];
+        fv_op op = fv_graph_op(g, i);
+        size_t n_in = fv_graph_n_inputs(g, i);
+        int64_t c0 = n_in ? e->plan.box[fv_graph_input(g, i, 0)].c : 1;
+        if (e->plan.maps[i].channels <= 0) {
+            if (op == FV_OP_INPUT || op == FV_OP_CONV || op == FV_OP_CONV_TRANSPOSE)
+                b->c = 1;
+            else if (op == FV_OP_CONCAT) {
+                b->c = 0;
+                for (size_t j = 0; j < n_in; j++)
+                    b->c += e->plan.box[fv_graph_input(g, i, j)].c;
+            } else if (op == FV_OP_DEPTH_TO_SPACE) {
+                int64_t bb = fv_graph_params(g, i)->block;
+                b->c = c0 / (bb * bb) > 0 ? c0 / (bb * bb) : 1;
+            } else if (op == FV_OP_SPACE_TO_DEPTH) {
+                b->c = c0 * fv_graph_params(g, i)->block * fv_graph_params(g, i)->block;
+            } else {
+                b->c = c0;
+            }
+        }
+        /* what the kernels rely on */
+        int ok = 1;
+        if (op == FV_OP_CONV || op == FV_OP_CONV_TRANSPOSE) {
+            int64_t G = fv_graph_params(g, i)->window.groups;
+            ok = c0 % G == 0 && b->c % G == 0;
+        } else if (op == FV_OP_CONCAT) {
+            int64_t sum = 0;
+            for (size_t j = 0; j < n_in; j++)
+                sum += e->plan.box[fv_graph_input(g, i, j)].c;
+            ok = sum == b->c;
+        } else if (op == FV_OP_DEPTH_TO_SPACE) {
+            int64_t bb = fv_graph_params(g, i)->block;
+            ok = c0 == b->c * bb * bb;
+        } else if (op == FV_OP_SPACE_TO_DEPTH) {
+            int64_t bb = fv_graph_params(g, i)->block;
+            ok = b->c == c0 * bb * bb;
+        } else if (fv_op_kind_of(op) == FV_KIND_MERGE) {
+            for (size_t j = 0; j < n_in; j++) {
+                int64_t cj = e->plan.box[fv_graph_input(g, i, j)].c;
+                ok &= cj == b->c || cj == 1;
+            }
+        } else if (op != FV_OP_INPUT) {
+            ok = c0 == b->c;
+        }
+        if (!ok && e->plan.maps[i].channels <= 0)
+            return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED,
+                                "the graph leaves its channels unknown, and with one channel "
+                                "per unknown the engine cannot run a %s; give channels (c=)",
+                                fv_op_name(op));
+        if (!ok)
+            return fv_diag_node(diag, g, i, FV_ERR_GRAPH,
+                                "its %lld channels do not fit its inputs' channels (%lld)",
+                                (long long)b->c, (long long)c0);
+    }
+    return FV_OK;
+}
+
+/* ------------------------------------------------------------ building */
+
+static fv_status build_node(erf_engine *e, int32_t i, fv_diag *diag)
+{
+    erf_node *n = &e->nodes[i];
+    fv_op op = fv_graph_op(e->g, i);
+    n->box = e->plan.box[i];
+    size_t size = fv_box_size(&n->box);
+    n->val = malloc(size * sizeof *n->val);
+    n->grad = malloc(size * sizeof *n->grad);
+    if (!n->val || !n->grad)
+        return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
+    fv_op_kind kind = fv_op_kind_of(op);
+    if (kind == FV_KIND_WINDOW || kind == FV_KIND_WINDOW_T)
+        fv_erf_plan_kwin(e->g, &e->plan, i, &n->kwin);
+    n->act = (fv_act){.op = op, .p = fv_graph_params(e->g, i)->pointwise};
+    if (op == FV_OP_IDENTITY || op == FV_OP_DROPOUT || op == FV_OP_SCALE ||
+        (e->o->linear && is_activation(op)))
+        n->identity = 1;
+    fv_status st = erf_weights_fill(e, i, 0, diag);
+    if (st == FV_OK && (op == FV_OP_CONV || op == FV_OP_CONV_TRANSPOSE)) {
+        fv_conv_weights cw = {n->w, n->bias, op == FV_OP_CONV_TRANSPOSE};
+        st = fv_conv_plan_create(&n->kwin, &cw, &e->nodes[fv_graph_input(e->g, i, 0)].box,
+                                 &n->box, &n->conv, diag);
+        if (st != FV_OK)
+            st = fv_diag_node(diag, e->g, i, st, "%s", "oneDNN cannot run this convolution");
+    }
+    return st;
+}
+
+static uint64_t estimate(const erf_engine *e)
+{
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < e->plan.n; i++) {
+        if (!e->plan.active[i])
+            continue;
+        uint64_t size = fv_box_size(&e->plan.box[i]) * sizeof(float);
+        bytes += 2 * size + 3 * (uint64_t)erf_weights_bytes(e, (int32_t)i);
+        fv_op op = fv_graph_op(e->g, (int32_t)i);
+        if (op == FV_OP_CONV || op == FV_OP_CONV_TRANSPOSE) /* reorders: in and out copies */
+            bytes += 2 * size +
+                     2 * fv_box_size(&e->plan.box[fv_graph_input(e->g, (int32_t)i, 0)]) * sizeof(float);
+    }
+    const fv_box *in = &e->plan.box[e->plan.input];
+    return bytes + (uint64_t)(in->h * in->w) * sizeof(double);
+}
+
+/* ------------------------------------------------------------- driver */
+
+/* The input size: the options', the graph's, else the chosen node's TRF
+ * size (the smallest image its centre unit sees whole when unpadded). */
+static fv_status input_size(const fv_graph *g, int32_t node, const fv_erf_options *o,
+                            int64_t hw[FV_AXES], fv_diag *diag)
+{
+    if (o->input_size[0] > 0 && o->input_size[1] > 0) {
+        hw[0] = o->input_size[0];
+        hw[1] = o->input_size[1];
+        return FV_OK;
+    }
+    fv_graph_input_size(g, hw);
+    if (hw[0] > 0 && hw[1] > 0)
+        return FV_OK;
+    fv_trf *trf;
+    fv_status st = fv_trf_compute(g, NULL, &trf, diag);
+    if (st != FV_OK)
+        return st;
+    fv_rf rf;
+    fv_trf_get(trf, node, &rf);
+    fv_trf_free(trf);
+    if (rf.whole_input)
+        return fv_diag_set(diag, FV_ERR_USAGE,
+                           "'%s' sees the whole input, which has no size: give one (--input)",
+                           fv_graph_name(g, node));
+    hw[0] = rf.axis[0].size_max;
+    hw[1] = rf.axis[1].size_max;
+    return FV_OK;
+}
+
+static void engine_free(erf_engine *e)
+{
+    if (e->nodes)
+        for (size_t i = 0; i < e->plan.n; i++) {
+            erf_node *n = &e->nodes[i];
+            free(n->val);
+            free(n->grad);
+            free(n->w);
+            free(n->bias);
+            free(n->scale);
+            free(n->shift);
+            free(n->slope);
+            fv_conv_plan_free(n->conv);
+        }
+    free(e->nodes);
+    free(e->merge_box);
+    free(e->merge_val);
+    free(e->merge_grad);
+    fv_erf_plan_free(&e->plan);
+}
+
+static fv_status check_options(const fv_graph *g, int32_t node, const fv_erf_options *o,
+                               fv_diag *diag)
+{
+    if (node < 0 || (size_t)node >= fv_graph_size(g))
+        return fv_diag_set(diag, FV_ERR_USAGE, "node %d does not exist", node);
+    if (o->samples < 1)
+        return fv_diag_set(diag, FV_ERR_USAGE, "samples must be at least 1");
+    if (o->input == FV_ERF_IMAGES && !o->images)
+        return fv_diag_set(diag, FV_ERR_USAGE, "image inputs need a folder");
+    if (o->input == FV_ERF_TENSOR && (!o->tensor || o->tensor_count < 1))
+        return fv_diag_set(diag, FV_ERR_USAGE, "tensor inputs need at least one image");
+    for (int c = 0; c < 3; c++)
+        if (!(o->std[c] != 0))
+            return fv_diag_set(diag, FV_ERR_USAGE, "std must not be 0");
+    return FV_OK;
+}
+
+static fv_status prepare(erf_engine *e, int32_t node, uint64_t *bytes, fv_diag *diag)
+{
+    const fv_erf_options *o = e->o;
+    fv_status st = input_size(e->g, node, o, e->image, diag);
+    if (st != FV_OK)
+        return st;
+    int64_t unit[FV_AXES];
+    fv_erf_plan probe;
+    if (!o->has_unit) { /* the centre unit needs the map size first */
+        int64_t zero[FV_AXES] = {0, 0};
+        st = fv_erf_plan_make(e->g, e->image, node, zero, 1, &probe, diag);
+        if (st != FV_OK)
+            return st;
+        for (int a = 0; a < FV_AXES; a++)
+            unit[a] = (probe.maps[node].size[a] - 1) / 2;
+        fv_erf_plan_free(&probe);
+    } else {
+        unit[0] = o->unit[0];
+        unit[1] = o->unit[1];
+    }
+    st = fv_erf_plan_make(e->g, e->image, node, unit, o->whole_maps, &e->plan, diag);
+    for (size_t i = 0; i < e->plan.n && st == FV_OK; i++)
+        if (e->plan.active[i])
+            st = check_node(e, (int32_t)i, diag);
+    if (st == FV_OK)
+        st = settle_channels(e, diag);
+    if (st != FV_OK)
+        return st;
+    const fv_box *t = &e->plan.box[node];
+    if (o->channel >= t->c)
+        return fv_diag_set(diag, FV_ERR_USAGE, "channel %lld: '%s' has %lld channels",
+                           (long long)o->channel, fv_graph_name(e->g, node), (long long)t->c);
+    size_t most = 1;
+    for (size_t i = 0; i < e->plan.n; i++)
+        if (e->plan.active[i] && fv_graph_n_inputs(e->g, (int32_t)i) > most)
+            most = fv_graph_n_inputs(e->g, (int32_t)i);
+    e->nodes = calloc(e->plan.n, sizeof *e->nodes);
+    e->merge_box = malloc(most * sizeof *e->merge_box);
+    e->merge_val = malloc(most * sizeof *e->merge_val);
+    e->merge_grad = malloc(most * sizeof *e->merge_grad);
+    if (!e->nodes || !e->merge_box || !e->merge_val || !e->merge_grad)
+        return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < e->plan.n; i++) /* weight counts need the boxes */
+        if (e->plan.active[i]) {
+            e->nodes[i].box = e->plan.box[i];
+            if (fv_op_kind_of(fv_graph_op(e->g, (int32_t)i)) == FV_KIND_WINDOW_T ||
+                fv_op_kind_of(fv_graph_op(e->g, (int32_t)i)) == FV_KIND_WINDOW)
+                fv_erf_plan_kwin(e->g, &e->plan, (int32_t)i, &e->nodes[i].kwin);
+        }
+    *bytes = estimate(e);
+    if (o->max_memory && *bytes > o->max_memory)
+        return fv_diag_set(diag, FV_ERR_LIMIT,
+                           "the ERF of '%s' needs about %.1f MiB, more than the limit of %.1f MiB",
+                           fv_graph_name(e->g, node), (double)*bytes / 1048576.0,
+                           (double)o->max_memory / 1048576.0);
+    for (size_t k = 0; k < e->plan.n && st == FV_OK; k++) {
+        int32_t i = e->plan.order[k];
+        if (e->plan.active[i])
+            st = build_node(e, i, diag);
+    }
+    return st;
+}
+
+/* Multiply-adds of the convolutions, forward plus backward data, times 2. */
+static uint64_t conv_flops(const erf_engine *e)
+{
+    uint64_t f = 0;
+    for (size_t i = 0; i < e->plan.n; i++) {
+        fv_op op = fv_graph_op(e->g, (int32_t)i);
+        if (!e->plan.active[i] || (op != FV_OP_CONV && op != FV_OP_CONV_TRANSPOSE))
+            continue;
+        const erf_node *n = &e->nodes[i];
+        const fv_box *in = &e->nodes[fv_graph_input(e->g, (int32_t)i, 0)].box;
+        /* a transposed conv does its multiply-adds per input pixel */
+        const fv_box *per = op == FV_OP_CONV ? &n->box : in;
+        f += 2 * 2 * (uint64_t)(per->h * per->w) * (uint64_t)n->n_w;
+    }
+    return f;
+}
+
+fv_status fv_erf_compute(const fv_graph *g, int32_t node, const fv_erf_options *options,
+                         fv_erf_result **result, fv_diag *diag)
+{
+    *result = NULL;
+    fv_erf_options defaults;
+    if (!options) {
+        fv_erf_options_init(&defaults);
+        options = &defaults;
+    }
+    fv_status st = check_options(g, node, options, diag);
+    if (st != FV_OK)
+        return st;
+    fv_kernels_set_threads(options->threads);
+    erf_engine e = {.g = g, .o = options};
+    erf_images images = {0};
+    uint64_t bytes = 0;
+    st = prepare(&e, node, &bytes, diag);
+    if (st == FV_OK && options->input == FV_ERF_IMAGES)
+        st = erf_images_list(options->images, &images, diag);
+    fv_erf_result *r = NULL;
+    if (st == FV_OK) {
+        const fv_box *in = &e.nodes[e.plan.input].box;
+        r = calloc(1, sizeof *r);
+        if (r)
+            r->map = calloc((size_t)(in->h * in->w), sizeof *r->map);
+        if (!r || !r->map)
+            st = fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
+        else
+            *r = (fv_erf_result){node, {e.plan.unit[0], e.plan.unit[1]}, {e.image[0], e.image[1]},
+                                 in->h, in->w, in->y0, in->x0, r->map, bytes, conv_flops(&e)};
+    }
+    for (int64_t s = 0; st == FV_OK && s < options->samples; s++) {
+        st = erf_run_sample(&e, &images, s, r->map, diag);
+        if (st == FV_OK && options->progress)
+            options->progress(options->progress_context, s + 1, options->samples);
+    }
+    if (st == FV_OK)
+        for (int64_t q = 0; q < r->h * r->w; q++)
+            r->map[q] /= (double)options->samples;
+    erf_images_free(&images);
+    engine_free(&e);
+    if (st != FV_OK) {
+        fv_erf_free(r);
+        return st;
+    }
+    *result = r;
+    return FV_OK;
+}
+
+void fv_erf_free(fv_erf_result *r)
+{
+    if (!r)
+        return;
+    free(r->map);
+    free(r);
+}
+
+const double *fv_erf_map(const fv_erf_result *r, int64_t *h, int64_t *w, int64_t *y0, int64_t *x0)
+{
+    if (h)
+        *h = r->h;
+    if (w)
+        *w = r->w;
+    if (y0)
+        *y0 = r->y0;
+    if (x0)
+        *x0 = r->x0;
+    return r->map;
+}
+
+void fv_erf_input_size(const fv_erf_result *r, int64_t hw[FV_AXES])
+{
+    hw[0] = r->image[0];
+    hw[1] = r->image[1];
+}
+
+void fv_erf_unit(const fv_erf_result *r, int64_t yx[FV_AXES])
+{
+    yx[0] = r->unit[0];
+    yx[1] = r->unit[1];
+}
+
+int32_t fv_erf_node(const fv_erf_result *r) { return r->node; }
+
+uint64_t fv_erf_memory(const fv_erf_result *r) { return r->memory; }
+
+uint64_t fv_erf_flops(const fv_erf_result *r) { return r->flops; }
+
+
+
+void fv_erf_full_map(const fv_erf_result *r, double *image)
+{
+    memset(image, 0, (size_t)(r->image[0] * r->image[1]) * sizeof *image);
+    for (int64_t y = 0; y < r->h; y++)
+        memcpy(image + (size_t)((r->y0 + y) * r->image[1] + r->x0), r->map + (size_t)(y * r->w),
+               (size_t)r->w * sizeof *image);
+}

@@ -1,0 +1,62 @@
+/* The ERF engine's state, shared by erf.c (the passes), erf_weights.c
+ * (where numbers come from) and erf_inputs.c (what each sample feeds). */
+#ifndef FV_ERF_PRIVATE_H
+#define FV_ERF_PRIVATE_H
+
+#include "erf_plan.h"
+
+/* One node of the cone, ready to run. */
+typedef struct erf_node {
+    fv_box box;
+    float *val, *grad;     /* box-sized forward values and input gradient */
+    fv_kwin kwin;          /* windowed ops */
+    fv_conv_plan *conv;    /* conv, conv_transpose */
+    float *w, *bias;       /* conv weights (ONNX layout) and bias, owned */
+    size_t n_w;
+    float *scale, *shift;  /* batch norm folded, owned; NULL = identity */
+    float *slope;          /* prelu, owned */
+    int64_t n_slope;
+    fv_act act;            /* pointwise activations */
+    int identity;          /* runs as a copy (--linear, dropout, unit batch norm) */
+} erf_node;
+
+typedef struct erf_engine {
+    const fv_graph *g;
+    const fv_erf_options *o;
+    fv_erf_plan plan;
+    erf_node *nodes;
+    int64_t image[FV_AXES];
+    fv_box *merge_box;     /* scratch for the inputs of a merge */
+    const float **merge_val;
+    float **merge_grad;
+} erf_engine;
+
+/* The input images of a folder, sorted by name. */
+typedef struct erf_images {
+    char **paths;
+    size_t n;
+} erf_images;
+
+/* Fills the weights of active node `i` (conv weights and bias, batch norm
+ * scale and shift, prelu slopes) from the chosen source; `draw` numbers the
+ * random draw (0, or the sample with redraw). */
+fv_status erf_weights_fill(erf_engine *e, int32_t i, uint64_t draw, fv_diag *diag);
+
+/* Bytes erf_weights_fill will allocate for node i. */
+size_t erf_weights_bytes(const erf_engine *e, int32_t i);
+
+
+fv_status erf_images_list(const char *dir, erf_images *images, fv_diag *diag);
+void erf_images_free(erf_images *images);
+
+/* Runs sample s through the cone and adds its aggregated input gradient
+ * to `map` (the input window, row-major). Redraws random weights first
+ * when asked. */
+fv_status erf_run_sample(erf_engine *e, const erf_images *images, int64_t s, double *map,
+                         fv_diag *diag);
+
+/* Fills the input node's window for `sample`. */
+fv_status erf_input_fill(const erf_engine *e, const erf_images *images, int64_t sample,
+                         float *x, fv_diag *diag);
+
+#endif

@@ -1,0 +1,26 @@
+/* Concatenation along channels: one input copied into its channel range. */
+#include "kernels.h"
+
+/* BODY sees i (index in in) and o (index in out) for every value of in
+ * that out's window holds. */
+#define CONCAT_WALK(BODY)                                                                      \
+    for (int64_t r = 0; r < out->h; r++)                                                       \
+        for (int64_t q = 0; q < out->w; q++) {                                                 \
+            size_t o = fv_at(out, first, r, q);                                                \
+            size_t i = fv_at(in, 0, r + out->y0 - in->y0, q + out->x0 - in->x0);               \
+            for (int64_t c = 0; c < in->c; c++, o++, i++) {                                    \
+                BODY;                                                                          \
+            }                                                                                  \
+        }
+
+void fv_concat_forward(const fv_box *in, const float *x, int64_t first, const fv_box *out,
+                       float *y)
+{
+    CONCAT_WALK(y[o] = x[i]);
+}
+
+void fv_concat_backward(const fv_box *in, float *dx, int64_t first, const fv_box *out,
+                        const float *dy)
+{
+    CONCAT_WALK(dx[i] += dy[o]);
+}

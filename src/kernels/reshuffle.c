@@ -1,0 +1,43 @@
+/* Depth to space (ONNX DCR order) and space to depth: pixels move between
+ * channels and a b x b block, nothing is computed. */
+#include "kernels.h"
+
+/* Calls BODY with o (index in the spatial side) and i (index in the deep
+ * side) for every pixel of the spatial side's window `sp`. */
+#define BLOCK_WALK(sp, deep, BODY)                                                             \
+    for (int64_t c = 0; c < (sp)->c; c++)                                                      \
+        for (int64_t yy = 0; yy < (sp)->h; yy++)                                               \
+            for (int64_t xx = 0; xx < (sp)->w; xx++) {                                         \
+                int64_t Y = (sp)->y0 + yy, X = (sp)->x0 + xx;                                  \
+                int64_t dc = ((Y % block) * block + X % block) * (sp)->c + c;                  \
+                int64_t dy_ = Y / block - (deep)->y0, dx_ = X / block - (deep)->x0;            \
+                if (dy_ < 0 || dy_ >= (deep)->h || dx_ < 0 || dx_ >= (deep)->w)                \
+                    continue;                                                                  \
+                size_t o = fv_at(sp, c, yy, xx);                                               \
+                size_t i = fv_at(deep, dc, dy_, dx_);                                          \
+                BODY;                                                                          \
+            }
+
+void fv_depth_to_space_forward(int64_t block, const fv_box *in, const float *x,
+                               const fv_box *out, float *y)
+{
+    BLOCK_WALK(out, in, y[o] = x[i]);
+}
+
+void fv_depth_to_space_backward(int64_t block, const fv_box *in, float *dx, const fv_box *out,
+                                const float *dy)
+{
+    BLOCK_WALK(out, in, dx[i] += dy[o]);
+}
+
+void fv_space_to_depth_forward(int64_t block, const fv_box *in, const float *x,
+                               const fv_box *out, float *y)
+{
+    BLOCK_WALK(in, out, y[i] = x[o]);
+}
+
+void fv_space_to_depth_backward(int64_t block, const fv_box *in, float *dx, const fv_box *out,
+                                const float *dy)
+{
+    BLOCK_WALK(in, out, dx[o] += dy[i]);
+}

@@ -1,0 +1,63 @@
+#!/bin/sh
+# fovea erf on the seed's examples (REFERENCE.md section 4): two stacked 3x3
+# all-ones convs give the path counts 1 2 3 2 1 / 2 4 6 4 2 / 3 6 9 6 3 ...;
+# ten 3x3 layers give sigma 2.5820 = sqrt(10 (3^2 - 1) / 12).
+FOVEA=$1
+. "$2/tests/cli/lib.inc"
+
+check "path-count grid" "1 2 3 2 1
+2 4 6 4 2
+3 6 9 6 3
+2 4 6 4 2
+1 2 3 2 1" "$("$FOVEA" erf -e "conv k=3; conv k=3" --weights uniform --print-grid)"
+
+# One channel of a two-channel layer: channel 1 of conv_2 reaches each of
+# the 3 input channels through both channels of conv_1, so the middle row of
+# the path counts, 3 6 9 6 3, is multiplied by 2 * 3 (and by 2 more when
+# both output channels are summed).
+check "one channel" "18 36 54 36 18" \
+  "$("$FOVEA" erf -e "input c=3; conv k=3 c=2; conv k=3 c=2" --channel 1 --print-grid | sed -n 3p)"
+
+check "sigma of ten 3x3 layers" "sigma                    2.5820,2.5820" \
+  "$("$FOVEA" erf -e "input size=64; repeat 10 { conv k=3 p=1 }" | grep '^sigma')"
+
+# The profiles: column sums of the 5x5 grid are 9 * (1 2 3 2 1).
+check "all channels" "36 72 108 72 36" \
+  "$("$FOVEA" erf -e "input c=3; conv k=3 c=2; conv k=3 c=2" --channel all --print-grid | sed -n 3p)"
+
+check "csv profiles" "axis,pixel,sum
+y,0,9
+y,1,18
+y,2,27
+y,3,18
+y,4,9" "$("$FOVEA" erf -e "conv k=3; conv k=3" --csv /dev/stdout --print-grid >/dev/null; \
+            "$FOVEA" erf -e "conv k=3; conv k=3" --csv /dev/stdout --format json | sed -n 1,6p)"
+
+status "png written" 0 "$FOVEA" erf -e "input size=32; conv k=3 p=1; relu; conv k=3 p=1" \
+  --weights random --samples 3 --png "${TMPDIR:-/tmp}/fovea_erf_$$.png" --log
+rm -f "${TMPDIR:-/tmp}/fovea_erf_$$.png"
+
+status "random weights redrawn per sample" 0 "$FOVEA" erf -e "input size=16; conv k=3 p=1 c=4; relu; conv k=3 p=1" \
+  --weights random --redraw --samples 3 --inputs normal --aggregate relu
+
+# Bad input: usage errors and engine refusals exit with status 2.
+status "unknown weights" 2 "$FOVEA" erf -e "conv k=3" --weights ones
+status "unit outside the map" 2 "$FOVEA" erf -e "input size=8; conv k=3" --unit 9,0
+status "channel outside the layer" 2 "$FOVEA" erf -e "conv k=3 c=2" --channel 2
+status "redraw without random" 2 "$FOVEA" erf -e "conv k=3" --redraw
+# 40 layers of 64 channels: the cone holds 40 windows of up to 81x81x64
+# floats, twice (values and gradients), far above 1 MiB.
+deep="input size=512 c=3; repeat 40 { conv k=3 p=1 c=64 }"
+status "memory limit" 2 "$FOVEA" erf -e "$deep" --max-memory 1M
+check "memory limit message" "error: the ERF of 'repeat0.39.conv_40' needs about 141.8 MiB, more than the limit of 1.0 MiB" \
+  "$("$FOVEA" erf -e "$deep" --max-memory 1M 2>&1)"
+check "no kernel" "<expr>:1:16: error: fully_connected_3: the ERF engine has no kernel for fully_connected" \
+  "$("$FOVEA" erf -e "conv k=3; gap; fc c=10" --input 8 2>&1 | head -1)"
+raw="${TMPDIR:-/tmp}/fovea_erf_$$.f32"
+printf 'ten bytes!' >"$raw" # not a whole number of 8x8 float32 images (256 bytes)
+status "raw inputs of the wrong size" 2 "$FOVEA" erf -e "input size=8; conv k=3" --inputs "$raw"
+rm -f "$raw"
+status "no such image folder" 2 "$FOVEA" erf -e "input size=8; conv k=3" --inputs /nonexistent
+status "model weights of a text model" 2 "$FOVEA" erf -e "conv k=3" --weights model
+
+finish

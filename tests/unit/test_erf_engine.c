@@ -1,0 +1,264 @@
+/* The ERF engine end to end: the seed's path-count grid, Luo et al.'s
+ * closed forms (REFERENCE.md section 4), and the cone against a run of
+ * every node on its whole map over random graphs. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "random_graph.h"
+
+static fv_graph *parse(const char *text)
+{
+    fv_graph *g = NULL;
+    fv_diag diag;
+    fv_diag_init(&diag);
+    if (fv_text_parse(text, strlen(text), "<test>", &g, &diag) != FV_OK)
+        fail_msg("%s: %s", text, diag.message);
+    return g;
+}
+
+static fv_erf_result *run(const fv_graph *g, const fv_erf_options *o)
+{
+    fv_erf_result *r = NULL;
+    fv_diag diag;
+    fv_diag_init(&diag);
+    if (fv_erf_compute(g, (int32_t)fv_graph_size(g) - 1, o, &r, &diag) != FV_OK)
+        fail_msg("fv_erf_compute: %s", diag.message);
+    return r;
+}
+
+/* REFERENCE.md section 4, the seed example: two 3x3 all-ones convs give
+ * the path counts 1 2 3 2 1 / 2 4 6 4 2 / 3 6 9 6 3 / ... */
+static void seed_grid(void **state)
+{
+    (void)state;
+    fv_graph *g = parse("conv k=3; conv k=3");
+    fv_erf_options o;
+    fv_erf_options_init(&o);
+    fv_erf_result *r = run(g, &o);
+    int64_t h, w, y0, x0;
+    const double *m = fv_erf_map(r, &h, &w, &y0, &x0);
+    assert_int_equal(h, 5);
+    assert_int_equal(w, 5);
+    static const double counts[5] = {1, 2, 3, 2, 1}; /* paths per axis: 3x3 * 3x3 */
+    for (int y = 0; y < 5; y++)
+        for (int x = 0; x < 5; x++)
+            assert_float_equal(m[y * 5 + x], counts[y] * counts[x], 0);
+    fv_erf_free(r);
+    fv_graph_free(g);
+}
+
+/* 1-D marginal (row sums) of the map, normalised to sum 1. */
+static double *marginal(const fv_erf_result *r, int axis, int64_t *n)
+{
+    int64_t h, w;
+    const double *m = fv_erf_map(r, &h, &w, NULL, NULL);
+    *n = axis == 0 ? h : w;
+    double *p = calloc((size_t)*n, sizeof *p), total = 0;
+    for (int64_t y = 0; y < h; y++)
+        for (int64_t x = 0; x < w; x++) {
+            p[axis == 0 ? y : x] += m[y * w + x];
+            total += m[y * w + x];
+        }
+    for (int64_t i = 0; i < *n; i++)
+        p[i] /= total;
+    return p;
+}
+
+static void moments(const double *p, int64_t n, double *mean, double *var)
+{
+    *mean = 0;
+    for (int64_t i = 0; i < n; i++)
+        *mean += (double)i * p[i];
+    *var = 0;
+    for (int64_t i = 0; i < n; i++)
+        *var += ((double)i - *mean) * ((double)i - *mean) * p[i];
+}
+
+static fv_erf_result *uniform_stack(int n, int k, const char *extra)
+{
+    char text[4096] = "";
+    for (int i = 0; i < n; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "conv k=%d%s%s", k, extra,
+                 i + 1 < n ? "; " : "");
+    fv_graph *g = parse(text);
+    fv_erf_options o;
+    fv_erf_options_init(&o);
+    fv_erf_result *r = run(g, &o);
+    fv_graph_free(g);
+    return r;
+}
+
+/* REFERENCE.md section 4 table: n 3x3 all-ones linear layers. */
+static void luo_table(void **state)
+{
+    (void)state;
+    static const struct {
+        int n;
+        int64_t trf;
+        double sigma, peak, mass2;
+    } rows[] = {
+        {5, 11, 1.8257, 0.209877, 0.9506},
+        {10, 21, 2.5820, 0.151620, 0.9698},
+        {20, 41, 3.6515, 0.108231, 0.9614},
+        {40, 81, 5.1640, 0.076893, 0.9587},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        fv_erf_result *r = uniform_stack(rows[i].n, 3, "");
+        int64_t n, h, w;
+        const double *m = fv_erf_map(r, &h, &w, NULL, NULL);
+        assert_int_equal(h, rows[i].trf);
+        double *p = marginal(r, 0, &n), *q = marginal(r, 1, &n), mean, var, peak = 0, mass2 = 0;
+        moments(p, n, &mean, &var);
+        for (int64_t j = 0; j < n; j++) {
+            peak = fmax(peak, p[j]);
+            if (fabs((double)j - mean) <= 2 * sqrt(var))
+                mass2 += p[j];
+        }
+        assert_float_equal(sqrt(var), rows[i].sigma, 1e-4);
+        assert_float_equal(peak, rows[i].peak, 1e-6);
+        assert_float_equal(mass2, rows[i].mass2, 1e-4);
+        /* the 2-D map is the outer product of the 1-D ones */
+        double total = 0;
+        for (int64_t j = 0; j < h * w; j++)
+            total += m[j];
+        for (int64_t y = 0; y < h; y++)
+            for (int64_t x = 0; x < w; x++)
+                assert_float_equal(m[y * w + x] / total, p[y] * q[x], 1e-6 * p[y] * q[x] + 1e-300);
+        free(p);
+        free(q);
+        fv_erf_free(r);
+    }
+}
+
+/* REFERENCE.md section 4: k = 2, n = 10 has variance 2.5 and peak
+ * 252/1024 (C(10,5)/2^10); k = 5, n = 10 has variance 20 = n (k^2-1)/12. */
+static void other_kernels(void **state)
+{
+    (void)state;
+    int64_t n;
+    double mean, var;
+    fv_erf_result *r = uniform_stack(10, 2, "");
+    double *p = marginal(r, 1, &n), peak = 0;
+    moments(p, n, &mean, &var);
+    for (int64_t j = 0; j < n; j++)
+        peak = fmax(peak, p[j]);
+    assert_float_equal(var, 2.5, 1e-9);
+    assert_float_equal(peak, 252.0 / 1024.0, 1e-9);
+    free(p);
+    fv_erf_free(r);
+    r = uniform_stack(10, 5, "");
+    p = marginal(r, 0, &n);
+    moments(p, n, &mean, &var);
+    assert_float_equal(var, 20.0, 1e-9);
+    free(p);
+    fv_erf_free(r);
+}
+
+/* REFERENCE.md section 4: sigma^2 = sum_l (d_l J_l)^2 Var(w_l), J_l the
+ * product of earlier strides; Var of an all-ones kernel of width k is
+ * (k^2 - 1)/12. Here 3x3 s2, 3x3 d2, 5x5, 3x3 d3:
+ * (1*1)^2 2/3 + (2*2)^2 2/3 + (1*2)^2 2 + (3*2)^2 2/3 = 2/3 + 32/3 + 8 + 24 = 43.33... */
+static void strided_dilated(void **state)
+{
+    (void)state;
+    fv_graph *g = parse("conv k=3 s=2; conv k=3 d=2; conv k=5; conv k=3 d=3");
+    fv_erf_options o;
+    fv_erf_options_init(&o);
+    fv_erf_result *r = run(g, &o);
+    int64_t n;
+    double mean, var, *p = marginal(r, 0, &n);
+    moments(p, n, &mean, &var);
+    assert_float_equal(var, 2.0 / 3 + 16 * 2.0 / 3 + 4 * 2.0 + 36 * 2.0 / 3, 1e-9);
+    free(p);
+    fv_erf_free(r);
+    fv_graph_free(g);
+}
+
+/* The cone equals a run of every node on its whole map: random graphs of
+ * tests/support/random_graph.c, random weights, normal noise, signed map. */
+static int compare(const fv_graph *g, int32_t node, const int64_t *unit, double *worst)
+{
+    fv_erf_options o;
+    fv_erf_options_init(&o);
+    o.weights = FV_ERF_RANDOM;
+    o.input = FV_ERF_NORMAL;
+    o.aggregate = FV_ERF_SIGNED;
+    o.seed = 5;
+    if (unit) {
+        o.has_unit = 1;
+        o.unit[0] = unit[0];
+        o.unit[1] = unit[1];
+    }
+    fv_erf_result *cone = NULL, *whole = NULL;
+    fv_diag diag;
+    fv_diag_init(&diag);
+    fv_status st = fv_erf_compute(g, node, &o, &cone, &diag);
+    if (st == FV_ERR_UNSUPPORTED)
+        return 0;
+    if (st != FV_OK)
+        fail_msg("cone: %s", diag.message);
+    o.whole_maps = 1;
+    if (fv_erf_compute(g, node, &o, &whole, &diag) != FV_OK)
+        fail_msg("whole maps: %s", diag.message);
+    int64_t hw[2];
+    fv_erf_input_size(cone, hw);
+    size_t n = (size_t)(hw[0] * hw[1]);
+    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b), top = 0, diff = 0;
+    fv_erf_full_map(cone, a);
+    fv_erf_full_map(whole, b);
+    for (size_t i = 0; i < n; i++) {
+        top = fmax(top, fabs(b[i]));
+        diff = fmax(diff, fabs(a[i] - b[i]));
+    }
+    if (diff > 1e-5 * top + 1e-30)
+        fail_msg("node '%s': cone and whole maps differ by %g (largest value %g)",
+                 fv_graph_name(g, node), diff, top);
+    *worst = fmax(*worst, top > 0 ? diff / top : 0);
+    free(a);
+    free(b);
+    fv_erf_free(cone);
+    fv_erf_free(whole);
+    return 1;
+}
+
+static void cone_equals_whole(void **state)
+{
+    (void)state;
+    int checked = 0;
+    double worst = 0;
+    for (uint64_t seed = 1; seed <= 120; seed++) {
+        int64_t hw[2];
+        fv_graph *g = rg_generate(seed, hw);
+        assert_non_null(g);
+        fv_graph_set_input_size(g, hw);
+        /* the last node the engine can run, its centre and a corner unit */
+        for (int32_t node = (int32_t)fv_graph_size(g) - 1; node > 0; node--) {
+            int64_t corner[2] = {0, 0};
+            if (compare(g, node, NULL, &worst)) {
+                compare(g, node, corner, &worst);
+                checked++;
+                break;
+            }
+        }
+        fv_graph_free(g);
+    }
+    print_message("cone = whole maps on %d random graphs; largest relative difference %.3g\n",
+                  checked, worst);
+    assert_true(checked > 90);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(seed_grid),       cmocka_unit_test(luo_table),
+        cmocka_unit_test(other_kernels),   cmocka_unit_test(strided_dilated),
+        cmocka_unit_test(cone_equals_whole),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,423 @@
+/* The ERF kernels: the oneDNN convolutions against their plain twin, and
+ * every kernel's backward pass against its forward pass by the adjoint
+ * identity <v, J u> = <J^T v, u>, with J u by central finite differences
+ * (exact for the linear kernels, to O(eps^2) for the others). Windows are
+ * cropped, offset and partly outside the map, as the cone makes them. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "analyses/erf_random.h"
+#include "kernels/kernels.h"
+
+static uint64_t counter;
+
+static void fill(float *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i] = (float)fv_noise_normal(7, counter++);
+}
+
+/* One kernel under test: forward x -> y and backward dy -> dx at x. */
+typedef struct op_case {
+    void (*fwd)(const struct op_case *c, const float *x, float *y);
+    void (*bwd)(const struct op_case *c, const float *x, float *dx, const float *dy);
+    fv_box in, out;
+    fv_kwin k;
+    fv_conv_weights cw;
+    fv_act act;
+    fv_resize resize;
+    int64_t start[2], step[2], pad_end[2], block;
+    int include_pad, is_max;
+} op_case;
+
+static double dot(const float *a, const float *b, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += (double)a[i] * b[i];
+    return s;
+}
+
+/* How to pick the point x where the Jacobian is taken. */
+enum { LINEAR, SMOOTH, PIECEWISE };
+
+/* Values 0.1 apart in random order: no two within reach of a perturbation,
+ * so max pooling picks the same maximum at x +- eps u. */
+static void spread(float *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i] = 0.1f * (float)i - 0.05f * (float)n;
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)(fv_noise_uniform(11, counter++) * (double)i);
+        float t = v[i - 1];
+        v[i - 1] = v[j];
+        v[j] = t;
+    }
+}
+
+/* <v, (f(x + eps u) - f(x - eps u)) / 2 eps> against <J^T v, u>. For a
+ * linear kernel eps = 1 makes the difference exact; piecewise kernels
+ * (max, kinks) get x whose pieces the perturbation does not leave. */
+static void check_adjoint(const op_case *c, int kind, double tol)
+{
+    size_t ni = fv_box_size(&c->in), no = fv_box_size(&c->out);
+    float *x = malloc(ni * sizeof *x), *u = malloc(ni * sizeof *u), *xp = malloc(ni * sizeof *xp),
+          *xm = malloc(ni * sizeof *xm), *yp = malloc(no * sizeof *yp),
+          *ym = malloc(no * sizeof *ym), *v = malloc(no * sizeof *v),
+          *dx = calloc(ni, sizeof *dx);
+    fill(x, ni);
+    fill(u, ni);
+    fill(v, no);
+    if (kind == PIECEWISE)
+        spread(x, ni);
+    for (size_t i = 0; i < ni && kind == SMOOTH; i++) /* off the kinks at 0 and +-3 */
+        if (fabsf(x[i]) < 0.05f || fabsf(fabsf(x[i]) - 3) < 0.05f)
+            x[i] += 0.2f;
+    const float eps = kind == LINEAR ? 1.0f : kind == PIECEWISE ? 1e-2f : 1e-3f;
+    for (size_t i = 0; i < ni; i++) {
+        xp[i] = x[i] + eps * u[i];
+        xm[i] = x[i] - eps * u[i];
+    }
+    c->fwd(c, xp, yp);
+    c->fwd(c, xm, ym);
+    double lhs = (dot(v, yp, no) - dot(v, ym, no)) / (2.0 * eps);
+    c->bwd(c, x, dx, v);
+    double rhs = dot(dx, u, ni);
+    double scale = fabs(lhs) + fabs(rhs) + 1e-6;
+    if (fabs(lhs - rhs) > tol * scale)
+        fail_msg("<v, J u> = %.9g but <J^T v, u> = %.9g", lhs, rhs);
+    free(x), free(u), free(xp), free(xm), free(yp), free(ym), free(v), free(dx);
+}
+
+/* ------------------------------------------------------------ conv */
+
+static void conv_fwd_ref(const op_case *c, const float *x, float *y)
+{
+    fv_conv_forward_ref(&c->k, &c->cw, &c->in, x, &c->out, y);
+}
+
+static void conv_bwd_ref(const op_case *c, const float *x, float *dx, const float *dy)
+{
+    (void)x;
+    fv_conv_backward_data_ref(&c->k, &c->cw, &c->in, dx, &c->out, dy);
+}
+
+/* Builds the windows of a conv case: output window oy0..+oh of an out map
+ * made by the conv from an in_map x in_map input, input window the part it
+ * reads grown by `extra` (another consumer) and clipped to the map. */
+static void conv_case(op_case *c, int transposed, int64_t cin, int64_t cout, int64_t k, int64_t s,
+                      int64_t d, int64_t p, int64_t g, int64_t in_map, int64_t o0, int64_t on,
+                      int64_t extra)
+{
+    memset(c, 0, sizeof *c);
+    int64_t ext = (k - 1) * d + 1;
+    int64_t out_map = transposed ? (in_map - 1) * s - 2 * p + ext : (in_map + 2 * p - ext) / s + 1;
+    for (int a = 0; a < 2; a++) {
+        c->k.k[a] = k, c->k.s[a] = s, c->k.d[a] = d, c->k.pad[a] = p;
+    }
+    c->k.groups = g;
+    int64_t lo, hi;
+    if (!transposed) {
+        lo = o0 * s - p, hi = (o0 + on - 1) * s - p + ext - 1;
+    } else {
+        lo = (int64_t)ceil((double)(o0 + p - ext + 1) / (double)s);
+        hi = (int64_t)floor((double)(o0 + on - 1 + p) / (double)s);
+    }
+    lo -= extra, hi += extra;
+    if (lo < 0)
+        lo = 0;
+    if (hi > in_map - 1)
+        hi = in_map - 1;
+    c->in = (fv_box){cin, hi - lo + 1, hi - lo + 1, lo, lo, in_map, in_map};
+    c->out = (fv_box){cout, on, on, o0, o0, out_map, out_map};
+    size_t nw = (size_t)(cout * (cin / g) * k * k);
+    float *w = malloc(nw * sizeof *w), *b = malloc((size_t)cout * sizeof *b);
+    fill(w, nw);
+    fill(b, (size_t)cout);
+    c->cw = (fv_conv_weights){w, b, transposed};
+    c->fwd = conv_fwd_ref;
+    c->bwd = conv_bwd_ref;
+}
+
+static void conv_case_free(op_case *c)
+{
+    free((void *)c->cw.w);
+    free((void *)c->cw.bias);
+}
+
+/* oneDNN and the twin agree, forward and backward (float rounding only). */
+static void check_onednn(op_case *c)
+{
+    fv_conv_plan *plan;
+    fv_diag diag;
+    fv_diag_init(&diag);
+    if (fv_conv_plan_create(&c->k, &c->cw, &c->in, &c->out, &plan, &diag) != FV_OK)
+        fail_msg("plan: %s", diag.message);
+    size_t ni = fv_box_size(&c->in), no = fv_box_size(&c->out);
+    float *x = malloc(ni * sizeof *x), *y1 = malloc(no * sizeof *y1), *y2 = malloc(no * sizeof *y2),
+          *dy = malloc(no * sizeof *dy), *dx1 = malloc(ni * sizeof *dx1), *dx2 = malloc(ni * sizeof *dx2);
+    fill(x, ni);
+    fill(dy, no);
+    fill(dx1, ni); /* backward accumulates: start from the same non-zero values */
+    memcpy(dx2, dx1, ni * sizeof *dx1);
+    fv_conv_forward(plan, x, y1);
+    fv_conv_forward_ref(&c->k, &c->cw, &c->in, x, &c->out, y2);
+    fv_conv_backward_data(plan, dx1, dy);
+    fv_conv_backward_data_ref(&c->k, &c->cw, &c->in, dx2, &c->out, dy);
+    double worst = 0;
+    for (size_t i = 0; i < no; i++)
+        worst = fmax(worst, fabs(y1[i] - y2[i]) / (1 + fabs(y2[i])));
+    for (size_t i = 0; i < ni; i++)
+        worst = fmax(worst, fabs(dx1[i] - dx2[i]) / (1 + fabs(dx2[i])));
+    if (worst > 1e-4)
+        fail_msg("oneDNN and the reference differ by %g", worst);
+    fv_conv_plan_free(plan);
+    free(x), free(y1), free(y2), free(dy), free(dx1), free(dx2);
+}
+
+static void conv_geometries(void **state)
+{
+    (void)state;
+    /* transposed, cin, cout, k, s, d, p, groups, in map, out window start, size, extra */
+    static const int64_t cases[][12] = {
+        {0, 3, 4, 3, 1, 1, 1, 1, 9, 2, 4, 0},   /* plain, padded */
+        {0, 3, 4, 3, 1, 1, 1, 1, 9, 0, 3, 2},   /* window at the border, input cropped */
+        {0, 4, 6, 3, 2, 1, 1, 2, 13, 1, 4, 1},  /* strided, grouped */
+        {0, 6, 6, 3, 1, 2, 2, 6, 12, 3, 5, 3},  /* dilated depthwise */
+        {0, 2, 3, 1, 2, 1, 0, 1, 10, 1, 3, 2},  /* 1x1 stride 2 with a wider input window */
+        {0, 3, 2, 7, 2, 1, 3, 1, 16, 0, 8, 0},  /* 7x7 stem */
+        {1, 4, 3, 4, 2, 1, 1, 1, 6, 2, 5, 0},   /* transposed */
+        {1, 4, 4, 3, 2, 1, 1, 2, 6, 0, 6, 1},   /* transposed, grouped, cropped */
+        {1, 2, 2, 1, 2, 1, 0, 1, 6, 1, 4, 0},   /* transposed with gaps (twin path) */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const int64_t *q = cases[i];
+        op_case c;
+        conv_case(&c, (int)q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9], q[10], q[11]);
+        check_onednn(&c);
+        c.cw.bias = NULL; /* the adjoint identity holds for the linear part */
+        check_adjoint(&c, LINEAR, 1e-5);
+        c.cw.bias = malloc(sizeof(float)); /* conv_case_free frees it */
+        conv_case_free(&c);
+    }
+}
+
+/* ---------------------------------------------------- the other kernels */
+
+static void max_fwd(const op_case *c, const float *x, float *y) { fv_max_pool_forward(&c->k, &c->in, x, &c->out, y); }
+static void max_bwd(const op_case *c, const float *x, float *dx, const float *dy) { fv_max_pool_backward(&c->k, &c->in, x, dx, &c->out, dy); }
+static void avg_fwd(const op_case *c, const float *x, float *y) { fv_avg_pool_forward(&c->k, c->pad_end, c->include_pad, &c->in, x, &c->out, y); }
+static void avg_bwd(const op_case *c, const float *x, float *dx, const float *dy) { (void)x; fv_avg_pool_backward(&c->k, c->pad_end, c->include_pad, &c->in, dx, &c->out, dy); }
+static void act_fwd(const op_case *c, const float *x, float *y) { fv_act_forward(&c->act, &c->in, x, &c->out, y); }
+static void act_bwd(const op_case *c, const float *x, float *dx, const float *dy) { fv_act_backward(&c->act, &c->in, x, dx, &c->out, dy); }
+static void shift_fwd(const op_case *c, const float *x, float *y) { fv_shift_forward(c->start, c->step, &c->in, x, &c->out, y); }
+static void shift_bwd(const op_case *c, const float *x, float *dx, const float *dy) { (void)x; fv_shift_backward(c->start, c->step, &c->in, dx, &c->out, dy); }
+static void resize_fwd(const op_case *c, const float *x, float *y) { fv_resize_forward(&c->resize, &c->in, x, &c->out, y); }
+static void resize_bwd(const op_case *c, const float *x, float *dx, const float *dy) { (void)x; fv_resize_backward(&c->resize, &c->in, dx, &c->out, dy); }
+static void d2s_fwd(const op_case *c, const float *x, float *y) { fv_depth_to_space_forward(c->block, &c->in, x, &c->out, y); }
+static void d2s_bwd(const op_case *c, const float *x, float *dx, const float *dy) { (void)x; fv_depth_to_space_backward(c->block, &c->in, dx, &c->out, dy); }
+static void s2d_fwd(const op_case *c, const float *x, float *y) { fv_space_to_depth_forward(c->block, &c->in, x, &c->out, y); }
+static void s2d_bwd(const op_case *c, const float *x, float *dx, const float *dy) { (void)x; fv_space_to_depth_backward(c->block, &c->in, dx, &c->out, dy); }
+static void gp_fwd(const op_case *c, const float *x, float *y) { fv_global_pool_forward(c->is_max, &c->in, x, y); }
+static void gp_bwd(const op_case *c, const float *x, float *dx, const float *dy) { fv_global_pool_backward(c->is_max, &c->in, x, dx, dy); }
+
+static void pools(void **state)
+{
+    (void)state;
+    op_case c = {0};
+    /* 3x3 s2 p1 max pool, output window 1..3 of a 5x5 map from 10x10 */
+    for (int a = 0; a < 2; a++)
+        c.k.k[a] = 3, c.k.s[a] = 2, c.k.d[a] = 1, c.k.pad[a] = 1, c.pad_end[a] = 1;
+    c.in = (fv_box){3, 8, 8, 1, 1, 10, 10};
+    c.out = (fv_box){3, 3, 3, 1, 1, 5, 5};
+    c.fwd = max_fwd, c.bwd = max_bwd;
+    check_adjoint(&c, PIECEWISE, 1e-4);
+    /* the border window reads padding: output 0 of a window at the origin */
+    c.in = (fv_box){2, 5, 5, 0, 0, 10, 10};
+    c.out = (fv_box){2, 2, 2, 0, 0, 5, 5};
+    check_adjoint(&c, PIECEWISE, 1e-4);
+    c.fwd = avg_fwd, c.bwd = avg_bwd;
+    for (c.include_pad = 0; c.include_pad <= 1; c.include_pad++)
+        check_adjoint(&c, LINEAR, 1e-5);
+    c.in = (fv_box){4, 5, 6, 0, 0, 5, 6};
+    c.out = (fv_box){4, 1, 1, 0, 0, 1, 1};
+    c.fwd = gp_fwd, c.bwd = gp_bwd;
+    for (c.is_max = 0; c.is_max <= 1; c.is_max++)
+        check_adjoint(&c, c.is_max ? PIECEWISE : LINEAR, 1e-4);
+}
+
+/* Average pool divisors by hand: the corner output of a 3x3 p1 pool on a
+ * 4x4 map of ones covers 4 map pixels of its 9 (ONNX/PyTorch semantics). */
+static void avg_divisor(void **state)
+{
+    (void)state;
+    op_case c = {0};
+    for (int a = 0; a < 2; a++)
+        c.k.k[a] = 3, c.k.s[a] = 1, c.k.d[a] = 1, c.k.pad[a] = 1, c.pad_end[a] = 1;
+    c.in = (fv_box){1, 4, 4, 0, 0, 4, 4};
+    c.out = (fv_box){1, 1, 1, 0, 0, 4, 4};
+    float x[16], y;
+    for (int i = 0; i < 16; i++)
+        x[i] = 1;
+    fv_avg_pool_forward(&c.k, c.pad_end, 0, &c.in, x, &c.out, &y);
+    assert_float_equal(y, 1.0, 1e-6); /* 4 / 4 */
+    fv_avg_pool_forward(&c.k, c.pad_end, 1, &c.in, x, &c.out, &y);
+    assert_float_equal(y, 4.0 / 9.0, 1e-6); /* 4 / 9 */
+}
+
+/* Max pool ties: the gradient goes to the first maximum (PyTorch). */
+static void max_ties(void **state)
+{
+    (void)state;
+    op_case c = {0};
+    for (int a = 0; a < 2; a++)
+        c.k.k[a] = 2, c.k.s[a] = 2, c.k.d[a] = 1;
+    c.in = (fv_box){1, 2, 2, 0, 0, 2, 2};
+    c.out = (fv_box){1, 1, 1, 0, 0, 1, 1};
+    float x[4] = {1, 3, 3, 2}, dx[4] = {0}, dy = 1;
+    fv_max_pool_backward(&c.k, &c.in, x, dx, &c.out, &dy);
+    assert_float_equal(dx[1], 1, 0);
+    assert_float_equal(dx[2], 0, 0);
+}
+
+static void activations(void **state)
+{
+    (void)state;
+    static const fv_op ops[] = {FV_OP_RELU, FV_OP_RELU6, FV_OP_LEAKY_RELU, FV_OP_PRELU,
+                                FV_OP_ELU, FV_OP_SIGMOID, FV_OP_TANH, FV_OP_SILU,
+                                FV_OP_HARD_SWISH, FV_OP_HARD_SIGMOID, FV_OP_MISH, FV_OP_GELU,
+                                FV_OP_SOFTPLUS, FV_OP_IDENTITY};
+    float slopes[3] = {0.1f, -0.2f, 0.3f};
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+        fv_layer l;
+        fv_layer_init(&l, ops[i]);
+        op_case c = {0};
+        c.act = (fv_act){.op = ops[i], .p = l.params.pointwise};
+        if (ops[i] == FV_OP_PRELU)
+            c.act.slope = slopes, c.act.n_slope = 3;
+        c.in = (fv_box){3, 6, 6, 2, 2, 9, 9};
+        c.out = (fv_box){3, 4, 3, 3, 4, 9, 9};
+        c.fwd = act_fwd, c.bwd = act_bwd;
+        check_adjoint(&c, SMOOTH, 2e-3);
+    }
+}
+
+static void resampling(void **state)
+{
+    (void)state;
+    op_case c = {0};
+    /* pad by 2 (start -2), slice with step 2 (start 1) */
+    c.fwd = shift_fwd, c.bwd = shift_bwd;
+    c.start[0] = c.start[1] = -2;
+    c.step[0] = c.step[1] = 1;
+    c.in = (fv_box){2, 4, 4, 0, 0, 6, 6};
+    c.out = (fv_box){2, 5, 5, 0, 0, 10, 10};
+    check_adjoint(&c, LINEAR, 1e-5);
+    c.start[0] = c.start[1] = 1;
+    c.step[0] = c.step[1] = 2;
+    c.in = (fv_box){2, 6, 6, 2, 2, 10, 10};
+    c.out = (fv_box){2, 2, 2, 1, 1, 5, 5};
+    check_adjoint(&c, LINEAR, 1e-5);
+    /* resize x2, nearest and linear (half-pixel, aligned corners) */
+    c.fwd = resize_fwd, c.bwd = resize_bwd;
+    for (int mode = 0; mode < 3; mode++) {
+        c.resize = (fv_resize){{2, 2}, {1, 1}, mode ? FV_RESIZE_LINEAR : FV_RESIZE_NEAREST, mode == 2};
+        c.in = (fv_box){2, 5, 5, 0, 0, 5, 5};
+        c.out = (fv_box){2, 4, 3, 3, 5, 10, 10};
+        check_adjoint(&c, LINEAR, 1e-5);
+    }
+    c.block = 2;
+    c.fwd = d2s_fwd, c.bwd = d2s_bwd;
+    c.in = (fv_box){8, 3, 3, 1, 1, 5, 5};
+    c.out = (fv_box){2, 5, 4, 3, 2, 10, 10};
+    check_adjoint(&c, LINEAR, 1e-5);
+    c.fwd = s2d_fwd, c.bwd = s2d_bwd;
+    c.in = (fv_box){2, 6, 6, 2, 2, 10, 10};
+    c.out = (fv_box){8, 3, 3, 1, 1, 5, 5};
+    check_adjoint(&c, LINEAR, 1e-5);
+}
+
+/* Merges with SE-style broadcast, and concat, through the adjoint identity
+ * on the concatenated inputs. */
+static fv_box mboxes[3];
+
+static void merge_split(const op_case *c, const float *x, const float **xs)
+{
+    size_t at = 0;
+    for (int k = 0; k < 3; k++) {
+        xs[k] = x + at;
+        at += fv_box_size(&mboxes[k]);
+    }
+    (void)c;
+}
+
+static void merge_fwd(const op_case *c, const float *x, float *y)
+{
+    const float *xs[3];
+    merge_split(c, x, xs);
+    fv_merge_forward(c->act.op, 3, mboxes, xs, &c->out, y);
+}
+
+static void merge_bwd(const op_case *c, const float *x, float *dx, const float *dy)
+{
+    const float *xs[3];
+    merge_split(c, x, xs);
+    float *dxs[3] = {dx, dx + fv_box_size(&mboxes[0]),
+                     dx + fv_box_size(&mboxes[0]) + fv_box_size(&mboxes[1])};
+    fv_merge_backward(c->act.op, 3, mboxes, xs, dxs, &c->out, dy);
+}
+
+static void concat_fwd(const op_case *c, const float *x, float *y)
+{
+    fv_concat_forward(&mboxes[0], x, 0, &c->out, y);
+    fv_concat_forward(&mboxes[1], x + fv_box_size(&mboxes[0]), mboxes[0].c, &c->out, y);
+}
+
+static void concat_bwd(const op_case *c, const float *x, float *dx, const float *dy)
+{
+    (void)x;
+    fv_concat_backward(&mboxes[0], dx, 0, &c->out, dy);
+    fv_concat_backward(&mboxes[1], dx + fv_box_size(&mboxes[0]), mboxes[0].c, &c->out, dy);
+}
+
+static void merges(void **state)
+{
+    (void)state;
+    op_case c = {0};
+    c.out = (fv_box){4, 3, 3, 2, 2, 8, 8};
+    mboxes[0] = (fv_box){4, 5, 5, 1, 1, 8, 8};
+    mboxes[1] = (fv_box){4, 1, 1, 0, 0, 1, 1}; /* SE: one value per channel */
+    mboxes[2] = (fv_box){1, 3, 4, 2, 1, 8, 8}; /* one channel over four */
+    size_t total = fv_box_size(&mboxes[0]) + fv_box_size(&mboxes[1]) + fv_box_size(&mboxes[2]);
+    c.in = (fv_box){1, 1, (int64_t)total, 0, 0, 1, (int64_t)total};
+    c.fwd = merge_fwd, c.bwd = merge_bwd;
+    static const fv_op ops[] = {FV_OP_ADD, FV_OP_MUL, FV_OP_MAX};
+    for (size_t i = 0; i < 3; i++) {
+        c.act.op = ops[i];
+        check_adjoint(&c, ops[i] == FV_OP_MAX ? PIECEWISE : SMOOTH, 1e-3);
+    }
+    mboxes[0] = (fv_box){2, 4, 4, 1, 1, 8, 8};
+    mboxes[1] = (fv_box){3, 3, 3, 2, 2, 8, 8};
+    c.out = (fv_box){5, 2, 3, 2, 2, 8, 8};
+    total = fv_box_size(&mboxes[0]) + fv_box_size(&mboxes[1]);
+    c.in = (fv_box){1, 1, (int64_t)total, 0, 0, 1, (int64_t)total};
+    c.fwd = concat_fwd, c.bwd = concat_bwd;
+    check_adjoint(&c, LINEAR, 1e-5);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(conv_geometries), cmocka_unit_test(pools),
+        cmocka_unit_test(avg_divisor),     cmocka_unit_test(max_ties),
+        cmocka_unit_test(activations),     cmocka_unit_test(resampling),
+        cmocka_unit_test(merges),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
