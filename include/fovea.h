@@ -956,6 +956,8 @@ typedef struct fv_html_options {
     size_t n_erf_nodes;
     const fv_erf_options *erf; /**< how to compute them; NULL: uniform weights, linear,
                                     one sample, at most 2 GiB each */
+    int erf_anchors;           /**< draw each detection layer's ERF (random weights,
+                                    linear) on the anchors chart */
 } fv_html_options;
 
 /**

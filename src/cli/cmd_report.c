@@ -25,6 +25,8 @@ static const char help[] =
     "                     layer3); each costs a forward and backward pass of its cone\n"
     "  --erf-weights KIND uniform (default), random (He-normal) or model (the ONNX\n"
     "                     file's weights; activations are then kept)\n"
+    "  --erf-anchors      draw each detection layer's ERF (random weights, no\n"
+    "                     activations) on the anchors chart\n"
     "  --unknown=identity treat operators fovea does not know as identity\n"
     "  -h, --help         this text\n";
 
@@ -58,13 +60,14 @@ int cmd_report(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"erf", required_argument, NULL, 'E'},
         {"erf-weights", required_argument, NULL, 'W'},
+        {"erf-anchors", no_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     cli_model_args args = {.format = FV_FORMAT_TABLE};
     const char *model;
     const char *output = NULL, *erf_layers = NULL;
-    int erf_weights = -1;
+    int erf_weights = -1, erf_anchors = 0;
     int c, rc;
     opterr = 0;
     optind = 1;
@@ -74,6 +77,8 @@ int cmd_report(int argc, char **argv)
                 return rc;
         } else if (c == 'o') {
             output = optarg;
+        } else if (c == 'A') {
+            erf_anchors = 1;
         } else if (c == 'E') {
             erf_layers = optarg;
         } else if (c == 'W') {
@@ -103,7 +108,7 @@ int cmd_report(int argc, char **argv)
     if ((rc = cli_load_trf(model, &args, &graph, &trf)) != CLI_OK)
         return rc;
     int32_t nodes[16];
-    fv_html_options html = {.erf_nodes = nodes};
+    fv_html_options html = {.erf_nodes = nodes, .erf_anchors = erf_anchors};
     fv_erf_options erf;
     fv_erf_options_init(&erf);
     erf.weights = erf_weights < 0 ? FV_ERF_UNIFORM : (fv_erf_weights)erf_weights;

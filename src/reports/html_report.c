@@ -236,7 +236,7 @@ fv_status fv_report_html_ex(const fv_graph *g, const fv_trf *t, const fv_html_op
     if ((st = write_charts(out, g, t, &s, diag)) == FV_OK &&
         (st = fv_html_erf(out, g, t, options, diag)) == FV_OK &&
         (st = fv_html_check(out, g, t, diag)) == FV_OK &&
-        (st = fv_html_anchors(out, g, t, diag)) == FV_OK)
+        (st = fv_html_anchors(out, g, t, options && options->erf_anchors, diag)) == FV_OK)
         st = write_table(out, g, t, diag);
     if (st != FV_OK)
         return st;

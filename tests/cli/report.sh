@@ -65,6 +65,11 @@ status "--erf-weights unknown" 2 "$FOVEA" report zoo:seed --erf conv3 --erf-weig
 status "report with a refused ERF" 0 "$FOVEA" report -e "input size=16; conv k=3; resize f=3/2 mode=cubic; conv k=3" --erf conv_3 -o "$tmp/cubic.html"
 check "refused ERF said on the page" 1 "$(count 'No ERF: resize_2: the ERF engine has no kernel for cubic resize' "$tmp/cubic.html")"
 
+# --erf-anchors: the ERF of each head's layer (one head here) drawn on the
+# anchors chart as a dashed 2-sigma ellipse.
+"$FOVEA" report -e "input size=32; a: conv k=3 p=1; b: conv k=3 s=2 p=1; head on=b kind=yolo anchors=6x6,10x10" --erf-anchors -o "$tmp/heads.html"
+check "ERF ellipse on the anchors chart" 1 "$(count '<ellipse' "$tmp/heads.html")"
+
 status "report without -o" 2 "$FOVEA" report zoo:seed
 check "report without -o: message" "fovea report: error: give the page's file with -o FILE.html ('-' for stdout)" \
   "$("$FOVEA" report zoo:seed 2>&1)"
