@@ -958,6 +958,26 @@ typedef enum fv_ceil_rule {
                             layer pads on some axis (Caffe's PoolingLayer) */
 } fv_ceil_rule;
 
+/* ------------------------------------------------- the report with ERFs */
+
+/** What the HTML report adds beyond the TRF. Zero it for the defaults (no ERF). */
+typedef struct fv_html_options {
+    const int32_t *erf_nodes;  /**< layers whose ERF heatmaps the page shows (their centre unit) */
+    size_t n_erf_nodes;
+    const fv_erf_options *erf; /**< how to compute them; NULL: uniform weights, linear,
+                                    one sample, at most 2 GiB each */
+    int erf_anchors;           /**< draw each detection layer's ERF (random weights,
+                                    linear) on the anchors chart */
+} fv_html_options;
+
+/**
+ * fv_report_html with options. An ERF that cannot be computed (an op the
+ * engine has no kernel for, the memory limit) is said on the page instead
+ * of failing it.
+ */
+fv_status fv_report_html_ex(const fv_graph *graph, const fv_trf *trf,
+                            const fv_html_options *options, FILE *out, fv_diag *diag);
+
 #ifdef __cplusplus
 }
 #endif

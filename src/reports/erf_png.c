@@ -3,9 +3,11 @@
  * TRF box and the 1- and 2-sigma ellipses around the centre of mass. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <stb_image_write.h>
 
+#include "erf_png.h"
 #include "graph_private.h"
 
 /* matplotlib's viridis at 16 evenly spaced points; interpolated linearly. */
@@ -18,7 +20,7 @@ static const unsigned char viridis[16][3] = {
 
 static void colour(double t, unsigned char *px)
 {
-    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    t = !(t > 0) ? 0 : t > 1 ? 1 : t; /* NaN as 0 */
     double f = t * 15;
     int i = (int)f;
     if (i > 14)
@@ -50,15 +52,18 @@ static void ellipse(unsigned char *img, int64_t H, int64_t W, double cy, double 
     }
 }
 
-fv_status fv_report_erf_png(const fv_erf_result *r, const fv_erf_metrics *m, const char *path,
-                            int log_scale, fv_diag *diag)
+/* Draws the heatmap of the image region `box` (top, left, height, width in
+ * input pixels) into a new RGB image (*img, H x W, the caller frees). */
+static fv_status heatmap(const fv_erf_result *r, const fv_erf_metrics *m, int log_scale,
+                         const int64_t box[4], unsigned char **out, int64_t *out_h,
+                         int64_t *out_w, fv_diag *diag)
 {
     int64_t hw[2];
     fv_erf_input_size(r, hw);
-    int64_t s = 1, big = hw[0] > hw[1] ? hw[0] : hw[1];
+    int64_t s = 1, big = box[2] > box[3] ? box[2] : box[3];
     while (big * s < 256)
         s++;
-    int64_t H = hw[0] * s, W = hw[1] * s;
+    int64_t H = box[2] * s, W = box[3] * s, oy = box[0] * s, ox = box[1] * s;
     if (H > 32768 || W > 32768)
         return fv_diag_set(diag, FV_ERR_LIMIT, "a %lldx%lld heatmap is too large for a PNG",
                            (long long)H, (long long)W);
@@ -72,10 +77,11 @@ fv_status fv_report_erf_png(const fv_erf_result *r, const fv_erf_metrics *m, con
     fv_erf_full_map(r, map);
     double top = 0;
     for (int64_t i = 0; i < hw[0] * hw[1]; i++)
-        top = fmax(top, fabs(map[i]));
+        if (isfinite(map[i]))
+            top = fmax(top, fabs(map[i]));
     for (int64_t y = 0; y < H; y++)
         for (int64_t x = 0; x < W; x++) {
-            double v = top > 0 ? fabs(map[(y / s) * hw[1] + x / s]) / top : 0;
+            double v = top > 0 ? fabs(map[(box[0] + y / s) * hw[1] + box[1] + x / s]) / top : 0;
             if (log_scale)
                 v = log10(1 + 1000 * v) / 3;
             colour(v, img + (y * W + x) * 3);
@@ -83,8 +89,8 @@ fv_status fv_report_erf_png(const fv_erf_result *r, const fv_erf_metrics *m, con
     static const unsigned char white[3] = {255, 255, 255}, red[3] = {230, 30, 30},
                                orange[3] = {250, 150, 30};
     /* TRF box: the outline of its pixels */
-    int64_t t0 = m->trf_first[0] * s, t1 = (m->trf_last[0] + 1) * s - 1;
-    int64_t l0 = m->trf_first[1] * s, l1 = (m->trf_last[1] + 1) * s - 1;
+    int64_t t0 = m->trf_first[0] * s - oy, t1 = (m->trf_last[0] + 1) * s - 1 - oy;
+    int64_t l0 = m->trf_first[1] * s - ox, l1 = (m->trf_last[1] + 1) * s - 1 - ox;
     for (int64_t x = l0; x <= l1; x++) {
         put(img, H, W, t0, x, white);
         put(img, H, W, t1, x, white);
@@ -93,13 +99,79 @@ fv_status fv_report_erf_png(const fv_erf_result *r, const fv_erf_metrics *m, con
         put(img, H, W, y, l0, white);
         put(img, H, W, y, l1, white);
     }
-    double cy = (m->centre[0] + 0.5) * (double)s - 0.5, cx = (m->centre[1] + 0.5) * (double)s - 0.5;
+    double cy = (m->centre[0] + 0.5) * (double)s - 0.5 - (double)oy;
+    double cx = (m->centre[1] + 0.5) * (double)s - 0.5 - (double)ox;
     ellipse(img, H, W, cy, cx, m->sigma[0] * (double)s, m->sigma[1] * (double)s, red);
     ellipse(img, H, W, cy, cx, 2 * m->sigma[0] * (double)s, 2 * m->sigma[1] * (double)s, orange);
-    int ok = stbi_write_png(path, (int)W, (int)H, 3, img, (int)(W * 3));
     free(map);
+    *out = img;
+    *out_h = H;
+    *out_w = W;
+    return FV_OK;
+}
+
+fv_status fv_report_erf_png(const fv_erf_result *r, const fv_erf_metrics *m, const char *path,
+                            int log_scale, fv_diag *diag)
+{
+    unsigned char *img;
+    int64_t H, W, hw[2];
+    fv_erf_input_size(r, hw);
+    const int64_t box[4] = {0, 0, hw[0], hw[1]};
+    fv_status st = heatmap(r, m, log_scale, box, &img, &H, &W, diag);
+    if (st != FV_OK)
+        return st;
+    int ok = stbi_write_png(path, (int)W, (int)H, 3, img, (int)(W * 3));
     free(img);
     if (!ok)
         return fv_diag_set(diag, FV_ERR_IO, "cannot write the PNG '%s'", path);
+    return FV_OK;
+}
+
+/* A growing byte buffer for stbi_write_png_to_func. */
+typedef struct png_buffer {
+    unsigned char *data;
+    size_t len, cap;
+    int failed;
+} png_buffer;
+
+static void append(void *context, void *data, int size)
+{
+    png_buffer *b = context;
+    if (b->failed || size <= 0)
+        return;
+    if (b->len + (size_t)size > b->cap) {
+        size_t cap = (b->len + (size_t)size) * 2;
+        unsigned char *grown = realloc(b->data, cap);
+        if (!grown) {
+            b->failed = 1;
+            return;
+        }
+        b->data = grown;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, (size_t)size);
+    b->len += (size_t)size;
+}
+
+fv_status fv_erf_png_data(const fv_erf_result *r, const fv_erf_metrics *m, int log_scale,
+                          const int64_t box[4], unsigned char **png, size_t *len, int64_t hw[2],
+                          fv_diag *diag)
+{
+    unsigned char *img;
+    int64_t H, W;
+    fv_status st = heatmap(r, m, log_scale, box, &img, &H, &W, diag);
+    if (st != FV_OK)
+        return st;
+    png_buffer b = {0};
+    int ok = stbi_write_png_to_func(append, &b, (int)W, (int)H, 3, img, (int)(W * 3));
+    free(img);
+    if (!ok || b.failed) {
+        free(b.data);
+        return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory encoding a PNG heatmap");
+    }
+    *png = b.data;
+    *len = b.len;
+    hw[0] = H;
+    hw[1] = W;
     return FV_OK;
 }

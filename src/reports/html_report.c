@@ -184,7 +184,8 @@ static fv_status write_table(FILE *out, const fv_graph *g, const fv_trf *t, fv_d
     return FV_OK;
 }
 
-static void write_head(FILE *out, const fv_graph *g, const summary *s)
+static void write_head(FILE *out, const fv_graph *g, const summary *s,
+                       const fv_html_options *options)
 {
     const char *model = fv_graph_source(g)[0] ? fv_graph_source(g) : "network";
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -206,6 +207,8 @@ static void write_head(FILE *out, const fv_graph *g, const summary *s)
     fputs("<nav><a href=\"#summary\">Summary</a><a href=\"#rf\">RF along the network</a>"
           "<a href=\"#diagram\">What one unit sees</a>",
           out);
+    if (options && options->n_erf_nodes)
+        fputs("<a href=\"#erf\">Effective RF</a>", out);
     fputs("<a href=\"#checks\">Design checks</a>", out);
     if (s->in && fv_graph_n_heads(g) > 0)
         fputs("<a href=\"#anchors\">Anchors</a>", out);
@@ -214,6 +217,12 @@ static void write_head(FILE *out, const fv_graph *g, const summary *s)
 
 fv_status fv_report_html(const fv_graph *g, const fv_trf *t, FILE *out, fv_diag *diag)
 {
+    return fv_report_html_ex(g, t, NULL, out, diag);
+}
+
+fv_status fv_report_html_ex(const fv_graph *g, const fv_trf *t, const fv_html_options *options,
+                            FILE *out, fv_diag *diag)
+{
     fv_outline o;
     fv_status st = fv_outline_build(g, &o, diag);
     if (st != FV_OK)
@@ -221,12 +230,13 @@ fv_status fv_report_html(const fv_graph *g, const fv_trf *t, FILE *out, fv_diag 
     summary s;
     summarise(g, t, &o, &s);
     fv_outline_free(&o);
-    write_head(out, g, &s);
+    write_head(out, g, &s, options);
     write_summary(out, g, t, &s);
     write_warnings(out, g);
     if ((st = write_charts(out, g, t, &s, diag)) == FV_OK &&
+        (st = fv_html_erf(out, g, t, options, diag)) == FV_OK &&
         (st = fv_html_check(out, g, t, diag)) == FV_OK &&
-        (st = fv_html_anchors(out, g, t, diag)) == FV_OK)
+        (st = fv_html_anchors(out, g, t, options && options->erf_anchors, diag)) == FV_OK)
         st = write_table(out, g, t, diag);
     if (st != FV_OK)
         return st;

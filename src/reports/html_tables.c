@@ -1,5 +1,7 @@
 /* The report's tables: any styled grid as HTML, and the sections of the
  * design checks and the anchor analysis (markup.h). Every cell is escaped. */
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cells.h"
@@ -133,7 +135,35 @@ fv_status fv_html_check(FILE *out, const fv_graph *g, const fv_trf *t, fv_diag *
     return st;
 }
 
-fv_status fv_html_anchors(FILE *out, const fv_graph *g, const fv_trf *t, fv_diag *diag)
+/* The ERF of each head's layer at its centre unit, the anchors chart's cell:
+ * random He-normal weights without activations, since path counts overflow
+ * float32 deep in a detector. A head whose ERF fails keeps mass 0. */
+static fv_erf_metrics *head_erfs(const fv_graph *g, const fv_trf *t)
+{
+    size_t n = fv_graph_n_heads(g);
+    fv_erf_metrics *m = calloc(n, sizeof *m);
+    const fv_feature_map *in = fv_trf_map(t, fv_graph_input_node(g));
+    fv_erf_options options;
+    fv_erf_options_init(&options);
+    options.weights = FV_ERF_RANDOM;
+    options.linear = 1;
+    options.max_memory = (uint64_t)2 << 30;
+    options.input_size[0] = in->size[0];
+    options.input_size[1] = in->size[1];
+    for (size_t k = 0; m && k < n; k++) {
+        fv_diag diag;
+        fv_diag_init(&diag);
+        fv_erf_result *r = NULL;
+        if (fv_erf_compute(g, fv_graph_head(g, k)->node, &options, &r, &diag) != FV_OK ||
+            fv_erf_metrics_compute(g, r, &m[k], &diag) != FV_OK)
+            m[k].mass = 0;
+        fv_erf_free(r);
+    }
+    return m;
+}
+
+fv_status fv_html_anchors(FILE *out, const fv_graph *g, const fv_trf *t, int with_erf,
+                          fv_diag *diag)
 {
     fv_anchors_options options = {.input = {0, 0}};
     input_size(g, t, options.input);
@@ -150,7 +180,14 @@ fv_status fv_html_anchors(FILE *out, const fv_graph *g, const fv_trf *t, fv_diag
           "against RF centres, sizes against the RF and S3FD's 4 &times; stride, tiling "
           "density, scale coverage.</p>\n<figure>\n",
           out);
-    if ((st = fv_svg_anchors(g, t, 0, out, diag)) == FV_OK) {
+    fv_erf_metrics *erf = with_erf ? head_erfs(g, t) : NULL;
+    if (erf)
+        fputs("<figcaption>Dashed green: the 2-sigma ellipse of each layer's effective RF at "
+              "that cell (random He-normal weights, activations removed, one sample).</figcaption>\n",
+              out);
+    st = fv_svg_anchors(g, t, erf, 0, out, diag);
+    free(erf);
+    if (st == FV_OK) {
         fputs("</figure>\n", out);
         fv_grid grid;
         if ((st = fv_anchors_grid(g, a, &grid, diag)) == FV_OK) {

@@ -76,8 +76,10 @@ fv_status fv_svg_rf_chart(const fv_graph *g, const fv_trf *t, int standalone, FI
 fv_status fv_svg_diagram_check(const fv_graph *g, const fv_trf *t, int32_t node, fv_diag *diag);
 fv_status fv_svg_diagram(const fv_graph *g, const fv_trf *t, int32_t node, int standalone,
                          FILE *out, fv_diag *diag);
-fv_status fv_svg_anchors(const fv_graph *g, const fv_trf *t, int standalone, FILE *out,
-                         fv_diag *diag);
+/* `erf`: NULL, or per head the ERF metrics of its layer's centre unit (mass
+ * 0 when unknown), drawn as the 2-sigma ellipse around the centre of mass. */
+fv_status fv_svg_anchors(const fv_graph *g, const fv_trf *t, const fv_erf_metrics *erf,
+                         int standalone, FILE *out, fv_diag *diag);
 
 /* Writes `n` bytes as a data: URI of type `mime`, base64-encoded (data_uri.c). */
 void fv_write_data_uri(FILE *out, const char *mime, const unsigned char *data, size_t n);
@@ -95,7 +97,12 @@ fv_status fv_html_check(FILE *out, const fv_graph *g, const fv_trf *t, fv_diag *
 
 /* The anchor analysis (fovea anchors) of a model with detection heads: the
  * anchors chart, the per-layer table and the findings; nothing without heads. */
-fv_status fv_html_anchors(FILE *out, const fv_graph *g, const fv_trf *t, fv_diag *diag);
+fv_status fv_html_anchors(FILE *out, const fv_graph *g, const fv_trf *t, int with_erf,
+                          fv_diag *diag);
+
+/* ERF heatmaps of the chosen layers (html_erf.c); nothing when none are chosen. */
+fv_status fv_html_erf(FILE *out, const fv_graph *g, const fv_trf *t,
+                      const fv_html_options *options, fv_diag *diag);
 
 /* The HTML report's stylesheet (html_style.c). */
 extern const char fv_html_css[];

@@ -43,8 +43,8 @@ static fv_status view_of(const fv_trf *t, const fv_head *h, const fv_feature_map
     return FV_OK;
 }
 
-fv_status fv_svg_anchors(const fv_graph *g, const fv_trf *t, int standalone, FILE *out,
-                         fv_diag *diag)
+fv_status fv_svg_anchors(const fv_graph *g, const fv_trf *t, const fv_erf_metrics *erf,
+                         int standalone, FILE *out, fv_diag *diag)
 {
     int32_t input = fv_graph_input_node(g);
     const fv_feature_map *in = fv_trf_map(t, input);
@@ -94,6 +94,11 @@ fv_status fv_svg_anchors(const fv_graph *g, const fv_trf *t, int standalone, FIL
     fv_svg_rect(out, PAD + 320, 38, 14, 10, "fill=\"none\" stroke=\"" FV_COLOR_SIDE "\" "
                 "stroke-width=\"1.5\"");
     fv_svg_text(out, PAD + 340, 47, "", "its anchors");
+    if (erf) {
+        fv_svg_line(out, PAD + 440, 43, PAD + 462, 43, "stroke=\"" FV_COLOR_GOOD "\" "
+                    "stroke-width=\"2\" stroke-dasharray=\"5 3\"");
+        fv_svg_text(out, PAD + 468, 47, "", "ERF 2-sigma ellipse");
+    }
     for (size_t k = 0; k < n; k++) {
         const fv_head *h = fv_graph_head(g, k);
         const head_view *v = &views[k];
@@ -124,6 +129,12 @@ fv_status fv_svg_anchors(const fv_graph *g, const fv_trf *t, int standalone, FIL
         }
         fv_svg_circle(out, PX(v->centre[1]), PY(v->centre[0]), 2.5, "fill=\"" FV_COLOR_BAD "\"",
                       NULL);
+        if (erf && erf[k].mass > 0 && isfinite(erf[k].sigma[0]) && isfinite(erf[k].sigma[1]))
+            fprintf(out,
+                    "<ellipse cx=\"%.1f\" cy=\"%.1f\" rx=\"%.1f\" ry=\"%.1f\" fill=\"none\" "
+                    "stroke=\"" FV_COLOR_GOOD "\" stroke-width=\"2\" stroke-dasharray=\"5 3\"/>\n",
+                    PX(erf[k].centre[1] + 0.5), PY(erf[k].centre[0] + 0.5),
+                    2 * erf[k].sigma[1] * scale, 2 * erf[k].sigma[0] * scale);
 #undef PX
 #undef PY
         double lx = (double)(k % COLS) * PANEL + PAD;

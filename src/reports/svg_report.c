@@ -23,7 +23,7 @@ fv_status fv_report_svg(const fv_graph *graph, const fv_trf *trf, fv_chart chart
     case FV_CHART_DIAGRAM:
         return fv_svg_diagram(graph, trf, node, 1, out, diag);
     case FV_CHART_ANCHORS:
-        return fv_svg_anchors(graph, trf, 1, out, diag);
+        return fv_svg_anchors(graph, trf, NULL, 1, out, diag);
     default:
         return fv_diag_set(diag, FV_ERR_USAGE, "no chart numbered %d", (int)chart);
     }

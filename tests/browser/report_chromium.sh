@@ -46,7 +46,7 @@ page() {
 # branches, and the red of the image-size line, the top unit and its RF.
 MAIN=1f6fb4 SIDE=e8780c RED=c62828
 
-page resnet50 zoo:resnet50 --input 224
+page resnet50 zoo:resnet50 --input 224 --erf maxpool
 # In the section of every layer, one table row per node plus the header row;
 # `fovea rf --format csv` has one line per node plus its header.
 sed -n '/<section id="layers"/,$p' "$tmp/resnet50.dom" >"$tmp/layers.dom"
@@ -54,6 +54,9 @@ check "resnet50: table rows" "$("$FOVEA" rf zoo:resnet50 --input 224 --format cs
   "$(count '<tr' "$tmp/layers.dom")"
 # The RF chart and the unit diagram (no heads, so no anchors chart).
 check "resnet50: charts in the DOM" 2 "$(count '<svg' "$tmp/resnet50.dom")"
+# The ERF heatmap of --erf maxpool: a PNG inside the page, which the
+# Content-Security-Policy allows (img-src data:) and the browser decoded.
+check "resnet50: ERF image in the DOM" 1 "$(count '<img[^>]*src="data:image/png;base64,' "$tmp/resnet50.dom")"
 set -- $("$PROBE" "$tmp/resnet50.png" $MAIN $SIDE $RED) # width height main side red
 check "resnet50: screenshot size" "1280 2000" "$1 $2"
 # Lower bounds well below what the charts draw (12000, 65 and 2500 pixels

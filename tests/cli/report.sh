@@ -51,6 +51,25 @@ check "hostile name: escaped in table, charts and tooltips" yes \
 status "report with an assumed op" 0 "$FOVEA" report "$2/tests/errors/onnx/unknown_op.onnx" --unknown=identity -o "$tmp/unknown.html"
 check "load warnings listed" 1 "$(count "<li>node 1 &#39;warp&#39; (GridSample): unknown operator, assumed to be identity</li>" "$tmp/unknown.html")"
 
+# --erf: the seed's conv3 with uniform weights and no activations. Its ERF
+# is a sum of independent taps (REFERENCE.md s4): sigma^2 = sum (d_l J_l)^2
+# Var(w_l) = (1 + 4 + 1) * (3^2 - 1)/12 = 4 for dilations 1, 2, 1, so sigma 2
+# pixels on each axis, inside the 9-pixel TRF; the heatmap is a PNG in the page.
+status "report with an ERF" 0 "$FOVEA" report zoo:seed --erf conv3 -o "$tmp/erf.html"
+check "ERF numbers" 1 "$(count 'TRF 9 &times; 9 px; ERF &sigma; 2.0 &times; 2.0 px' "$tmp/erf.html")"
+check "ERF heatmap inside the page" 1 "$(count '<img width="[0-9]*" height="[0-9]*" alt="ERF of conv3" src="data:image/png;base64,' "$tmp/erf.html")"
+status "--erf with an unknown layer" 2 "$FOVEA" report zoo:seed --erf nope -o "$tmp/x.html"
+status "--erf-weights without --erf" 2 "$FOVEA" report zoo:seed --erf-weights random -o "$tmp/x.html"
+status "--erf-weights unknown" 2 "$FOVEA" report zoo:seed --erf conv3 --erf-weights ones -o "$tmp/x.html"
+# An op the ERF engine refuses is said on the page; the page is still written.
+status "report with a refused ERF" 0 "$FOVEA" report -e "input size=16; conv k=3; resize f=3/2 mode=cubic; conv k=3" --erf conv_3 -o "$tmp/cubic.html"
+check "refused ERF said on the page" 1 "$(count 'No ERF: resize_2: the ERF engine has no kernel for cubic resize' "$tmp/cubic.html")"
+
+# --erf-anchors: the ERF of each head's layer (one head here) drawn on the
+# anchors chart as a dashed 2-sigma ellipse.
+"$FOVEA" report -e "input size=32; a: conv k=3 p=1; b: conv k=3 s=2 p=1; head on=b kind=yolo anchors=6x6,10x10" --erf-anchors -o "$tmp/heads.html"
+check "ERF ellipse on the anchors chart" 1 "$(count '<ellipse' "$tmp/heads.html")"
+
 status "report without -o" 2 "$FOVEA" report zoo:seed
 check "report without -o: message" "fovea report: error: give the page's file with -o FILE.html ('-' for stdout)" \
   "$("$FOVEA" report zoo:seed 2>&1)"
