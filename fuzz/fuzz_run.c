@@ -107,9 +107,13 @@ static void analyse(const fv_graph *graph, FILE *sink)
     (void)fv_graph_infer_shapes(graph, hw, maps, &diag);
     free(maps);
 
+    /* The TRF at the size the file declares, where the frontend resolved
+     * size-dependent layers (Caffe's Crop); the fixed size otherwise. */
+    int64_t declared[FV_AXES];
+    fv_graph_input_size(graph, declared);
     fv_trf *trf = NULL;
     fv_diag_init(&diag);
-    if (fv_trf_compute(graph, hw, &trf, &diag) == FV_OK) {
+    if (fv_trf_compute(graph, declared[0] > 0 && declared[1] > 0 ? NULL : hw, &trf, &diag) == FV_OK) {
         read_trf(graph, trf);
         if (sink && n <= FUZZ_REPORT_MAX_NODES) {
             (void)fv_report_rf(graph, trf, NULL, 0, FV_FORMAT_JSON, sink, &diag);

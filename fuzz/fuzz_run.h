@@ -19,7 +19,8 @@ typedef enum fv_fuzz_format {
 fv_fuzz_format fv_fuzz_format_from_name(const char *name);
 
 /* Parses `data` as `format`; when that succeeds, checks the graph, infers
- * shapes for a fixed input, computes the TRF, reads every node's RF and the
+ * shapes for a fixed input, computes the TRF (at the file's declared input
+ * size when it has one), reads every node's RF and the
  * centre unit's exact box, writes the JSON report to nowhere, and frees
  * everything. Crashes, leaks and sanitizer reports are the only failures. */
 void fv_fuzz_run(fv_fuzz_format format, const uint8_t *data, size_t size);
