@@ -71,7 +71,7 @@ def torch_worker(args):
     print(json.dumps({"times": times, "cpu": cpu}))
 
 
-def run_child(cmd):
+def run_child(cmd, env=None):
     """Runs cmd; returns its stdout, wall seconds, CPU seconds (user + system,
     all threads) and peak RSS in MiB, of that process alone. GNU time
     measures them: a child forked from this (large) Python process would
@@ -79,7 +79,7 @@ def run_child(cmd):
     with tempfile.NamedTemporaryFile("r") as log:
         t0 = time.perf_counter()
         p = subprocess.run(["/usr/bin/time", "-o", log.name, "-f", "%U %S %M"] + cmd,
-                           stdout=subprocess.PIPE)
+                           stdout=subprocess.PIPE, env=env)
         seconds = time.perf_counter() - t0
         if p.returncode != 0:
             sys.exit("failed: %s" % " ".join(cmd))
@@ -103,6 +103,9 @@ def main():
     ap.add_argument("--samples", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--size", type=int, default=1024)
+    ap.add_argument("--omp-wait", choices=["passive", "active", "default"], default="passive",
+                    help="OMP_WAIT_POLICY of both sides (both use libgomp); idle threads that"
+                         " spin steal a shared machine's cores")
     ap.add_argument("--no-float64", action="store_true",
                     help="skip the float64 PyTorch reference that both float32 maps are held to")
     ap.add_argument("--torch-worker", action="store_true", help=argparse.SUPPRESS)
@@ -125,10 +128,14 @@ def main():
     rng = np.random.default_rng(20261128)
     rng.standard_normal((args.samples, 3, s, s), dtype=np.float32).astype("<f4").tofile(inputs)
 
+    env = dict(os.environ)
+    env.pop("OMP_WAIT_POLICY", None)
+    if args.omp_wait != "default":
+        env["OMP_WAIT_POLICY"] = args.omp_wait.upper()
     torch_map = os.path.join(tmp, "torch.f64")
     worker = [sys.executable, os.path.abspath(__file__), "--torch-worker", "--inputs", inputs,
               "--samples", str(args.samples), "--threads", str(args.threads), "--size", str(s)]
-    out, torch_wall, torch_cpu_total, torch_rss = run_child(worker + ["--out", torch_map])
+    out, torch_wall, torch_cpu_total, torch_rss = run_child(worker + ["--out", torch_map], env)
     torch_log = json.loads(out.strip().splitlines()[-1])
     torch_times, torch_cpus = torch_log["times"], torch_log["cpu"]
 
@@ -137,9 +144,9 @@ def main():
     base = [args.fovea, "erf", onnx_path, "--weights", "model", "--inputs", inputs, "--input",
             str(s), "--aggregate", "relu", "--unit", unit, "--threads", str(args.threads),
             "--format", "json"]
-    out1, fovea_one, fovea_one_cpu, _ = run_child(base + ["--samples", "1"])
+    out1, fovea_one, fovea_one_cpu, _ = run_child(base + ["--samples", "1"], env)
     out, fovea_wall, fovea_cpu_total, fovea_rss = run_child(
-        base + ["--samples", str(args.samples), "--map", fovea_map])
+        base + ["--samples", str(args.samples), "--map", fovea_map], env)
     info = json.loads(out)
     n1 = max(1, args.samples - 1)
     per_sample = (fovea_wall - fovea_one) / n1 if args.samples > 1 else fovea_wall
@@ -153,14 +160,14 @@ def main():
     ref = None
     if not args.no_float64:
         ref_map = os.path.join(tmp, "torch64.f64")
-        run_child(worker + ["--out", ref_map, "--float64"])
+        run_child(worker + ["--out", ref_map, "--float64"], env)
         ref = np.fromfile(ref_map, dtype="<f8")
     def steady(v):  # the first image pays for allocation and warm-up
         return sum(v[1:]) / (len(v) - 1) if len(v) > 1 else v[0]
     torch_per, torch_cpu = steady(torch_times), steady(torch_cpus)
     flops = info["conv_flops_per_sample"]
-    print("RepLKNet protocol, torchvision ResNet-50 to layer3, %dx%d, %d images, %d threads"
-          % (s, s, args.samples, args.threads))
+    print("RepLKNet protocol, torchvision ResNet-50 to layer3, %dx%d, %d images, %d threads,"
+          " OMP_WAIT_POLICY %s" % (s, s, args.samples, args.threads, args.omp_wait))
     print("  PyTorch %s: %.3f s per image wall, %.3f CPU-s (first image %.3f s), process %.1f s"
           " wall / %.1f CPU-s, peak RSS %.0f MiB"
           % (torch.__version__, torch_per, torch_cpu, torch_times[0], torch_wall, torch_cpu_total,

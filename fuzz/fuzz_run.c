@@ -74,12 +74,28 @@ static void read_trf(const fv_graph *graph, const fv_trf *trf)
     }
 }
 
+/* Touches every anchor of every detection head, so that the sanitizers
+ * see any array shorter than n_anchors. */
+static double read_heads(const fv_graph *graph)
+{
+    double sum = 0;
+    for (size_t k = 0; k < fv_graph_n_heads(graph); k++) {
+        const fv_head *h = fv_graph_head(graph, k);
+        for (size_t a = 0; a < h->n_anchors; a++)
+            sum += h->anchor_w[a] + h->anchor_h[a];
+        sum += h->step[0] + h->step[1] + h->offset + (double)h->node;
+    }
+    return sum;
+}
+
 static void analyse(const fv_graph *graph, FILE *sink)
 {
     fv_diag diag;
     fv_diag_init(&diag);
     for (size_t k = 0; k < fv_graph_n_warnings(graph); k++)
         (void)strlen(fv_graph_warning(graph, k));
+    if (sink)
+        fprintf(sink, "%g\n", read_heads(graph));
     if (fv_graph_check(graph, &diag) != FV_OK)
         return;
     const int64_t hw[FV_AXES] = {FUZZ_INPUT, FUZZ_INPUT};
@@ -95,8 +111,15 @@ static void analyse(const fv_graph *graph, FILE *sink)
     fv_diag_init(&diag);
     if (fv_trf_compute(graph, hw, &trf, &diag) == FV_OK) {
         read_trf(graph, trf);
-        if (sink && n <= FUZZ_REPORT_MAX_NODES)
+        if (sink && n <= FUZZ_REPORT_MAX_NODES) {
             (void)fv_report_rf(graph, trf, NULL, 0, FV_FORMAT_JSON, sink, &diag);
+            /* The last node's middle unit, as `fovea rf --unit` prints it. */
+            const fv_feature_map *map = fv_trf_map(trf, (int32_t)n - 1);
+            fv_diag_init(&diag);
+            if (map)
+                (void)fv_report_unit(graph, trf, (int32_t)n - 1, (map->size[0] - 1) / 2,
+                                     (map->size[1] - 1) / 2, FV_FORMAT_TABLE, sink, &diag);
+        }
     }
     fv_trf_free(trf);
 }

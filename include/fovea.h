@@ -568,6 +568,7 @@ typedef enum fv_rule {
     FV_RULE_SCALE_GAP,      /**< object sizes between two layers' anchors that no anchor matches */
     FV_RULE_SCALE_OVERLAP,  /**< two layers' anchor ranges overlap */
     FV_RULE_OBJECTS,        /**< an asked-for object range the detection layers cannot serve */
+    FV_RULE_ANCHOR_ERF,     /**< S3FD: anchors far from the effective RF of their layer */
     FV_RULE_COUNT
 } fv_rule;
 
@@ -667,6 +668,12 @@ typedef struct fv_anchors_options {
     size_t n_heads;
     double objects_min;     /**< > 0: plan anchors for objects of this size ... */
     double objects_max;     /**< ... up to this one (pixels of the input) */
+    /** Non-NULL: the ERF of each predicting unit (the centre unit of its
+     * map) through fv_erf_compute with these options. */
+    const struct fv_erf_options *erf;
+    /** Non-zero: compute it on a copy of the graph with one channel per
+     * layer, Luo's setting for uniform weights (path counts, fast). */
+    int erf_one_channel;
 } fv_anchors_options;
 
 /** One detection layer: its grid, its RF and its anchors, checked. */
@@ -686,6 +693,9 @@ typedef struct fv_anchor_layer {
     double side_max;              /**< largest anchor side */
     double density_min;           /**< smallest scale / step over the anchors */
     double suggested;             /**< S3FD's anchor = 4 x stride */
+    double erf_size;              /**< ERF: diameter of the disc holding half its mass
+                                       (the FWHM of a Gaussian); 0 when not computed */
+    double erf_sigma[FV_AXES];    /**< ERF standard deviation per axis; 0 when not computed */
 } fv_anchor_layer;
 
 /** A suggested anchor for --objects: which layer should carry it. */

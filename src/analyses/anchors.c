@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anchor_erf.h"
 #include "findings.h"
 #include "graph_private.h"
 
@@ -443,7 +444,7 @@ fv_status fv_anchors_run(const fv_graph *g, const fv_anchors_options *options, f
                          fv_diag *diag)
 {
     *out = NULL;
-    fv_anchors_options none = {{0, 0}, NULL, 0, 0, 0};
+    fv_anchors_options none = {.input = {0, 0}};
     if (!options)
         options = &none;
     const fv_head *heads = options->heads;
@@ -490,6 +491,8 @@ fv_status fv_anchors_run(const fv_graph *g, const fv_anchors_options *options, f
         if (!check_step(r, g, &r->layers[k]) || !check_centre(r, g, &r->layers[k]) ||
             !check_size(r, g, &r->layers[k]) || !check_density(r, g, &r->layers[k]))
             st = fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
+    if (st == FV_OK && options->erf && n)
+        st = fv_anchor_erf(g, options, r->input, r->layers, n, &r->findings, diag);
     if (st == FV_OK && check_scales(r, g) != FV_OK)
         st = fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
     if (st == FV_OK && options->objects_max > 0) {

@@ -402,6 +402,48 @@ static fv_status add_range(fv_check *c, const fv_graph *g)
     return FV_OK;
 }
 
+/* The smallest and largest centre offset of `other` against `base` along
+ * an axis, over the units of one common period of their RF maps (a
+ * transposed conv or a resize makes the offset alternate between units).
+ * Units that see nothing are skipped. */
+static void offset_range(const fv_trf *t, int32_t base, int32_t other, int a, double *lo,
+                         double *hi)
+{
+    fv_rf rb, ro;
+    fv_trf_get(t, base, &rb);
+    fv_trf_get(t, other, &ro);
+    int64_t pb = rb.axis[a].period, po = ro.axis[a].period, x = pb, y = po;
+    while (y) {
+        int64_t r = x % y;
+        x = y;
+        y = r;
+    }
+    int64_t span = pb / x * po;
+    if (span > 4096)
+        span = 4096; /* real networks repeat within a few units */
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (int64_t u = 0; u < span; u++) {
+        fv_interval ib, io;
+        if (fv_trf_unit(t, base, a, u, &ib, NULL) != FV_OK ||
+            fv_trf_unit(t, other, a, u, &io, NULL) != FV_OK || ib.empty || io.empty)
+            continue;
+        double d = (double)(io.first + io.last - ib.first - ib.last) / 2;
+        *lo = fmin(*lo, d);
+        *hi = fmax(*hi, d);
+    }
+    if (*lo > *hi)
+        *lo = *hi = 0;
+}
+
+static void fmt_offset(char *buf, size_t size, double lo, double hi)
+{
+    if (lo == hi)
+        snprintf(buf, size, "%g px", lo);
+    else
+        snprintf(buf, size, "%g to %g px (by unit)", lo, hi);
+}
+
 static fv_status add_misaligned(fv_check *c, const fv_graph *g, const fv_trf *t)
 {
     for (size_t k = 0; k < c->n_layers; k++) {
@@ -417,15 +459,27 @@ static fv_status add_misaligned(fv_check *c, const fv_graph *g, const fv_trf *t)
                                         (int32_t)k);
         if (!f)
             return FV_ERR_NOMEM;
-        double dy = rat(rf.offset[0]), dx = rat(rf.offset[1]);
-        fv_finding_what(f, "branches '%s' and '%s' are not aligned: the centre of unit 0 "
-                           "differs by %g px (y) and %g px (x)",
-                        fv_graph_name(g, base), fv_graph_name(g, rf.diverging), dy, dx);
-        fv_finding_number(f, "offset_y", dy);
-        fv_finding_number(f, "offset_x", dx);
-        fv_finding_advice(f, "the merge mixes features centred on different pixels: change the "
-                             "padding of '%s' by the offset so both branches share centres",
-                          fv_graph_name(g, rf.diverging));
+        double lo[FV_AXES], hi[FV_AXES];
+        char text[FV_AXES][64];
+        for (int a = 0; a < FV_AXES; a++) {
+            offset_range(t, base, rf.diverging, a, &lo[a], &hi[a]);
+            fmt_offset(text[a], sizeof text[a], lo[a], hi[a]);
+        }
+        fv_finding_what(f, "branches '%s' and '%s' are not aligned: the second is centred %s "
+                           "(y) and %s (x) from the first",
+                        fv_graph_name(g, base), fv_graph_name(g, rf.diverging), text[0], text[1]);
+        fv_finding_number(f, "offset_y_min", lo[0]);
+        fv_finding_number(f, "offset_y_max", hi[0]);
+        fv_finding_number(f, "offset_x_min", lo[1]);
+        fv_finding_number(f, "offset_x_max", hi[1]);
+        if (lo[0] == hi[0] && lo[1] == hi[1])
+            fv_finding_advice(f, "the merge mixes features centred on different pixels: change "
+                                 "the padding of '%s' by the offset so both branches share centres",
+                              fv_graph_name(g, rf.diverging));
+        else
+            fv_finding_advice(f, "the offset alternates between units (an upsampling branch "
+                                 "gives neighbouring units one centre), so no padding aligns "
+                                 "it; 'fovea rf --unit' shows each unit's box");
     }
     return FV_OK;
 }

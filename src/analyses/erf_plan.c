@@ -34,8 +34,9 @@ static void resize_reads(const fv_resize *r, int a, int64_t lo, int64_t hi, int6
         *rlo = floor_div(lo * (in_n - 1), m);
         *rhi = floor_div(hi * (in_n - 1), m) + 1;
     } else { /* (o + 1/2) den / num - 1/2 = ((2o + 1) den - num) / 2num, clamped at 0 */
-        *rlo = floor_div((2 * lo + 1) * den - num, 2 * num);
-        *rhi = floor_div((2 * hi + 1) * den - num, 2 * num) + 1;
+        int64_t plo = (2 * lo + 1) * den - num, phi = (2 * hi + 1) * den - num;
+        *rlo = floor_div(plo > 0 ? plo : 0, 2 * num);
+        *rhi = floor_div(phi > 0 ? phi : 0, 2 * num) + 1;
     }
     (void)in_n;
 }
@@ -125,11 +126,11 @@ fv_status fv_erf_plan_make(const fv_graph *g, const int64_t hw[FV_AXES], int32_t
     const fv_feature_map *tm = &plan->maps[target];
     for (int a = 0; a < FV_AXES; a++) {
         if (unit[a] < 0 || unit[a] >= tm->size[a]) {
+            fv_diag_set(diag, FV_ERR_USAGE, "unit (%lld, %lld) lies outside the %lldx%lld map of '%s'",
+                        (long long)unit[0], (long long)unit[1], (long long)tm->size[0],
+                        (long long)tm->size[1], fv_graph_name(g, target));
             fv_erf_plan_free(plan);
-            return fv_diag_set(diag, FV_ERR_USAGE,
-                               "unit (%lld, %lld) lies outside the %lldx%lld map of '%s'",
-                               (long long)unit[0], (long long)unit[1], (long long)tm->size[0],
-                               (long long)tm->size[1], fv_graph_name(g, target));
+            return FV_ERR_USAGE;
         }
         plan->unit[a] = unit[a];
     }

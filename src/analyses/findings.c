@@ -31,6 +31,7 @@ static const char *const rule_names[] = {
     [FV_RULE_SCALE_GAP] = "scale_gap",
     [FV_RULE_SCALE_OVERLAP] = "scale_overlap",
     [FV_RULE_OBJECTS] = "objects",
+    [FV_RULE_ANCHOR_ERF] = "anchor_erf",
 };
 static_assert(sizeof rule_names / sizeof rule_names[0] == FV_RULE_COUNT,
               "rule_names needs one row per fv_rule");

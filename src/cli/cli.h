@@ -48,6 +48,9 @@ int cli_model_option(const char *command, int c, char **argv, cli_model_args *ar
 int cli_model_operand(const char *command, int argc, char **argv, const cli_model_args *args,
                       const char **model);
 
+/* uniform, random or model. Returns 0 when unknown. */
+int cli_parse_erf_weights(const char *text, fv_erf_weights *weights);
+
 /* table, json, csv, md or markdown. Returns 0 when unknown. */
 int cli_parse_format(const char *text, fv_format *format);
 

@@ -126,3 +126,17 @@ int cli_model_operand(const char *command, int argc, char **argv, const cli_mode
         return cli_usage_error(command, "unexpected argument '%s'", argv[optind + 1]);
     return CLI_OK;
 }
+
+int cli_parse_erf_weights(const char *text, fv_erf_weights *weights)
+{
+    static const struct {
+        const char *name;
+        fv_erf_weights weights;
+    } kinds[] = {{"uniform", FV_ERF_UNIFORM}, {"random", FV_ERF_RANDOM}, {"model", FV_ERF_MODEL}};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        if (strcmp(text, kinds[k].name) == 0) {
+            *weights = kinds[k].weights;
+            return 1;
+        }
+    return 0;
+}

@@ -30,6 +30,11 @@ static const char help[] =
     "  --offset F         cell centre in cells, 0..1 (default 0.5)\n"
     "  --objects MIN-MAX  plan anchors for objects MIN..MAX pixels: which layer\n"
     "                     should carry which anchor\n"
+    "  --erf-weights KIND the ERF of each predicting unit, against which S3FD sizes\n"
+    "                     anchors: uniform (default: all-ones weights, one channel,\n"
+    "                     activations removed, fast), random (He-normal, the real\n"
+    "                     channels, ReLUs kept), model (the file's weights), or none\n"
+    "  --erf-samples N    noise samples the ERF averages (default 1)\n"
     "  --input HxW        input size (default: the model's own)\n"
     "  --strict           exit with status 1 when a warning is found\n"
     "  --format FORMAT    table (default), json, markdown (md), or csv (layers only)\n"
@@ -121,12 +126,18 @@ int cmd_anchors(int argc, char **argv)
         {"offset", required_argument, NULL, 'o'},  {"objects", required_argument, NULL, 'O'},
         {"strict", no_argument, NULL, 's'},        {"help", no_argument, NULL, 'h'},
         {"color", optional_argument, NULL, 'C'},
+        {"erf-weights", required_argument, NULL, 'w'},
+        {"erf-samples", required_argument, NULL, 'n'},
         {NULL, 0, NULL, 0},
     };
     static layer_spec specs[MAX_LAYERS];
     size_t n_specs = 0;
     cli_model_args args = {.format = FV_FORMAT_TABLE};
-    fv_anchors_options aopt = {{0, 0}, NULL, 0, 0, 0};
+    fv_anchors_options aopt = {{0, 0}, NULL, 0, 0, 0, NULL, 0};
+    fv_erf_options erf;
+    fv_erf_options_init(&erf);
+    int use_erf = 1;
+    long long samples;
     const char *model;
     int strict = 0, c, rc;
     cli_color color = CLI_COLOR_AUTO;
@@ -182,6 +193,20 @@ int cmd_anchors(int argc, char **argv)
             if (cli_parse_color("anchors", optarg, &color) != CLI_OK)
                 return CLI_BAD_INPUT;
             break;
+        case 'w':
+            use_erf = strcmp(optarg, "none") != 0;
+            if (use_erf && !cli_parse_erf_weights(optarg, &erf.weights))
+                return cli_usage_error("anchors", "--erf-weights is uniform, random, model or "
+                                       "none, not '%s'", optarg);
+            break;
+        case 'n':
+            errno = 0;
+            samples = strtoll(optarg, &end, 10);
+            if (end == optarg || *end || errno || samples < 1 || samples > 100000)
+                return cli_usage_error("anchors", "--erf-samples wants a count from 1 to "
+                                       "100000, not '%s'", optarg);
+            erf.samples = samples;
+            break;
         case 'h':
             fputs(help, stdout);
             return CLI_OK;
@@ -189,6 +214,16 @@ int cmd_anchors(int argc, char **argv)
     }
     if ((rc = cli_model_operand("anchors", argc, argv, &args, &model)) != CLI_OK)
         return rc;
+
+    /* Luo's uniform setting is linear and one-channel (path counts); random
+     * and model weights are an untrained or trained network as it runs. */
+    erf.linear = erf.weights == FV_ERF_UNIFORM;
+    /* With real channels a deep head's cone can take gigabytes; past this
+     * the layer's ERF is skipped with a note instead. */
+    erf.max_memory = (uint64_t)2 << 30;
+    args.load.keep_weights = use_erf && erf.weights == FV_ERF_MODEL;
+    aopt.erf = use_erf ? &erf : NULL;
+    aopt.erf_one_channel = erf.weights == FV_ERF_UNIFORM;
 
     fv_graph *graph;
     if ((rc = cli_load_ex(model, args.expr, &args.load, &graph)) != CLI_OK)

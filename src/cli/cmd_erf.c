@@ -253,13 +253,7 @@ int cmd_erf(int argc, char **argv)
                 return cli_usage_error("erf", "--channel is all or a channel number, not '%s'", optarg);
             break;
         case 'w':
-            if (strcmp(optarg, "uniform") == 0)
-                o.weights = FV_ERF_UNIFORM;
-            else if (strcmp(optarg, "random") == 0)
-                o.weights = FV_ERF_RANDOM;
-            else if (strcmp(optarg, "model") == 0)
-                o.weights = FV_ERF_MODEL;
-            else
+            if (!cli_parse_erf_weights(optarg, &o.weights))
                 return cli_usage_error("erf", "--weights is uniform, random or model, not '%s'", optarg);
             break;
         case 's':

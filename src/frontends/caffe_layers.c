@@ -189,8 +189,13 @@ static fv_status concat(cf_build *b, cf_layer *l)
                               "are supported",
                               (long long)axis);
     int64_t c = 0;
-    for (size_t i = 0; i < l->n_bottoms && c >= 0; i++)
-        c = l->bottoms[i].channels > 0 ? c + l->bottoms[i].channels : -1;
+    for (size_t i = 0; i < l->n_bottoms && c >= 0; i++) {
+        if (l->bottoms[i].channels <= 0)
+            c = -1;
+        else if (__builtin_add_overflow(c, l->bottoms[i].channels, &c) || c > FV_MAX_CHANNELS)
+            return cf_layer_error(b, l, FV_ERR_LIMIT, "Concat layer '%s' has more than %lld channels",
+                                  l->name, (long long)FV_MAX_CHANNELS);
+    }
     l->channels = c > 0 ? c : 0;
     return FV_OK;
 }
@@ -324,6 +329,8 @@ static fv_status relu(cf_build *b, cf_layer *l)
     if (st == FV_OK && f)
         st = cf_num(b, f, &slope);
     fv_layer_init(&l->layer, slope != 0 ? FV_OP_LEAKY_RELU : FV_OP_RELU);
+    if (slope != 0)
+        l->layer.params.pointwise.alpha = slope; /* for the ERF engine */
     return st;
 }
 

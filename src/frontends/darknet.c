@@ -142,8 +142,14 @@ static fv_status route(dn_build *b, const dn_section *s, dn_layer *l)
     int64_t c = 0;
     for (size_t i = 0; i < n && st == FV_OK; i++) {
         st = layer_ref(b, s, "layers", idx[i], l, &l->inputs[i]);
-        if (st == FV_OK)
-            c = c >= 0 && b->channels[l->inputs[i]] > 0 ? c + b->channels[l->inputs[i]] : -1;
+        int64_t ci = st == FV_OK ? b->channels[l->inputs[i]] : 0;
+        if (st != FV_OK || c < 0)
+            continue;
+        if (ci <= 0)
+            c = -1;
+        else if (__builtin_add_overflow(c, ci, &c) || c > FV_MAX_CHANNELS)
+            st = dn_section_error(b->cfg, s, b->diag, FV_ERR_LIMIT, "more than %lld channels",
+                                  (long long)FV_MAX_CHANNELS);
     }
     free(idx);
     if (st != FV_OK ||

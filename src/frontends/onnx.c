@@ -9,6 +9,9 @@
 #include "fv_limits.h"
 #include "onnx_private.h"
 
+/* Nesting of protobuf messages (subgraphs in attributes), as in C++ protobuf. */
+#define ONNX_MAX_NESTING 100
+
 fv_status onnx_fail(onnx_ctx *c, fv_status status, const char *fmt, ...)
 {
     fv_diag *d = c->diag;
@@ -371,6 +374,11 @@ fv_status fv_onnx_parse(const void *data, size_t len, const char *file,
                   .rank = 4, .diag = diag};
     if (len == 0)
         return onnx_fail(&c, FV_ERR_SYNTAX, "the file is empty; an ONNX model is a protobuf ModelProto");
+    /* protobuf-c recurses without a limit; C++ protobuf stops at 100 levels. */
+    if (onnx_nests_deeper(&onnx__model_proto__descriptor, data, len, ONNX_MAX_NESTING))
+        return onnx_fail(&c, FV_ERR_LIMIT,
+                         "not a usable ONNX model: its messages nest deeper than %d levels",
+                         ONNX_MAX_NESTING);
     onnx_arena *arena = onnx_arena_create();
     if (!arena)
         return onnx_fail(&c, FV_ERR_NOMEM, "out of memory");

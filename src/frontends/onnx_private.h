@@ -195,6 +195,11 @@ void onnx_arena_free(onnx_arena *a);
  * of `arena`, which holds `model` (freed with the graph, or here on failure). */
 fv_status onnx_keep_weights(onnx_ctx *c, Onnx__ModelProto *model, onnx_arena *arena);
 
+/* Non-zero when messages in `data` (a serialised `desc`) nest more than
+ * `limit` levels deep (onnx_nesting.c). */
+int onnx_nests_deeper(const ProtobufCMessageDescriptor *desc, const void *data, size_t len,
+                      int limit);
+
 /* For the tests: non-zero when the operator table is in bsearch order. */
 int onnx_op_table_sorted(void);
 #endif

@@ -127,8 +127,13 @@ fv_status onnx_op_window(onnx_ctx *c, fv_op op, const onnx_inputs *in)
         if (w->groups < 1 || w->groups > FV_MAX_CHANNELS)
             return onnx_fail(c, FV_ERR_SEMANTIC, "group %lld is not a positive channel count",
                              (long long)w->groups);
-        if (wn == (int)nsp + 2 && wdims[0] > 0 && wdims[1] > 0)
-            layer.channels = op == FV_OP_CONV ? wdims[0] : wdims[1] * w->groups;
+        /* The weight's dims come from the file: the product may not fit. */
+        if (wn == (int)nsp + 2 && wdims[0] > 0 && wdims[1] > 0) {
+            if (op == FV_OP_CONV)
+                layer.channels = wdims[0];
+            else if (__builtin_mul_overflow(wdims[1], w->groups, &layer.channels))
+                layer.channels = 0;
+        }
         if (layer.channels > FV_MAX_CHANNELS || layer.channels % w->groups != 0)
             layer.channels = 0; /* fv_graph_check would reject; the weight is not ours to judge */
     } else {

@@ -137,6 +137,12 @@ static fv_status resample_axis(const fv_graph *g, int32_t i, int a, int64_t n, f
 /* Is this input's map a broadcast 1x1 from a global op? */
 static int is_vector(const fv_feature_map *m) { return m->size[0] == 1 && m->size[1] == 1; }
 
+static fv_status channel_limit(const fv_graph *g, int32_t i, fv_diag *diag)
+{
+    return fv_diag_node(diag, g, i, FV_ERR_LIMIT, "channel count exceeds %lld",
+                        (long long)FV_MAX_CHANNELS);
+}
+
 static fv_status merge_shape(const fv_graph *g, int32_t i, const fv_feature_map *maps,
                              fv_feature_map *m, fv_diag *diag)
 {
@@ -147,7 +153,11 @@ static fv_status merge_shape(const fv_graph *g, int32_t i, const fv_feature_map 
     int channels_known = 1;
     for (uint32_t k = 0; k < node->n_inputs; k++) {
         const fv_feature_map *x = &maps[in[k]];
-        channels += x->channels;
+        /* Concats of concats double the channels at every level. */
+        if (node->op == FV_OP_CONCAT &&
+            (__builtin_add_overflow(channels, x->channels, &channels) ||
+             channels > FV_MAX_CHANNELS))
+            return channel_limit(g, i, diag);
         channels_known &= x->channels > 0;
         if (is_vector(x))
             continue;
@@ -217,8 +227,10 @@ static fv_status node_shape(const fv_graph *g, int32_t i, const int64_t hw[FV_AX
         c = c % (node->params.block * node->params.block) == 0
                 ? c / (node->params.block * node->params.block)
                 : 0;
-    else if (node->op == FV_OP_SPACE_TO_DEPTH)
-        c = c * node->params.block * node->params.block;
+    else if (node->op == FV_OP_SPACE_TO_DEPTH &&
+             (__builtin_mul_overflow(c, node->params.block * node->params.block, &c) ||
+              c > FV_MAX_CHANNELS))
+        return channel_limit(g, i, diag);
     m->channels = node->channels > 0 ? node->channels : c;
     return FV_OK;
 }

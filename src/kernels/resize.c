@@ -2,34 +2,33 @@
  * PyTorch's nearest); linear interpolates between the two pixels around
  * the source coordinate, half-pixel (o + 1/2) * den / num - 1/2 clamped
  * at 0 as PyTorch does, or o * (in - 1) / (out - 1) with aligned corners. */
-#include <math.h>
-
 #include "kernels.h"
 
-/* Source pixels i0, i1 and the weight of i1 for output o along an axis. */
+static int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+/* Source pixels i0, i1 and the weight of i1 for output o along an axis.
+ * The source coordinate is the exact fraction p / q, so that the pixels
+ * read are exactly those the cone planner gives this output. */
 static void source(const fv_resize *r, int a, int64_t o, int64_t in_n, int64_t out_n, int64_t *i0,
                    int64_t *i1, float *t)
 {
-    int64_t num = r->scale_num[a], den = r->scale_den[a];
+    int64_t num = r->scale_num[a], den = r->scale_den[a], p, q;
     if (r->mode == FV_RESIZE_NEAREST) {
-        *i0 = *i1 = o * den / num;
-        if (*i0 > in_n - 1)
-            *i0 = *i1 = in_n - 1;
-        *t = 0;
-        return;
+        p = o * den, q = num;
+    } else if (r->align_corners) {
+        p = o * (in_n - 1), q = out_n > 1 ? out_n - 1 : 1;
+    } else { /* (o + 1/2) den / num - 1/2 */
+        p = (2 * o + 1) * den - num, q = 2 * num;
     }
-    double x;
-    if (r->align_corners)
-        x = out_n > 1 ? (double)o * (double)(in_n - 1) / (double)(out_n - 1) : 0.0;
-    else
-        x = ((double)o + 0.5) * (double)den / (double)num - 0.5;
-    if (x < 0)
-        x = 0;
-    *i0 = (int64_t)floor(x);
-    if (*i0 > in_n - 1)
+    if (p < 0)
+        p = 0;
+    *i0 = floor_div(p, q);
+    *t = r->mode == FV_RESIZE_NEAREST ? 0.0f : (float)((double)(p - *i0 * q) / (double)q);
+    if (*i0 > in_n - 1) {
         *i0 = in_n - 1;
-    *i1 = *i0 + 1 < in_n ? *i0 + 1 : *i0;
-    *t = (float)(x - (double)*i0);
+        *t = 0;
+    }
+    *i1 = r->mode != FV_RESIZE_NEAREST && *i0 + 1 < in_n ? *i0 + 1 : *i0;
 }
 
 #define RESIZE_WALK(BODY)                                                                      \

@@ -9,10 +9,10 @@
 #include "graph_private.h"
 
 enum { A_LAYER, A_KIND, A_PRED, A_MAP, A_STRIDE, A_STEP, A_TRF, A_ANCHORS, A_ASPECTS, A_DENSITY,
-       A_CENTRE, A_SUGGEST, N_A };
+       A_CENTRE, A_SUGGEST, A_ERF, N_A };
 static const char *const headers[N_A] = {
     "layer", "head", "predictor", "map", "stride", "step", "trf", "anchors", "aspects",
-    "density", "centre err", "4 x stride"};
+    "density", "centre err", "4 x stride", "erf"};
 
 /* Distinct values, in order, as "a,b,c" cut to fit a cell. */
 static void distinct_list(char *buf, size_t size, const double *v, size_t n)
@@ -65,12 +65,18 @@ static void layer_row(const fv_graph *g, const fv_anchor_layer *l, char row[][FV
     snprintf(row[A_DENSITY], FV_CELL, "%.3g", l->density_min);
     fv_fmt_num_pair(row[A_CENTRE], FV_CELL, l->centre_error[0], l->centre_error[1]);
     snprintf(row[A_SUGGEST], FV_CELL, "%.4g", l->suggested);
+    if (l->erf_size > 0)
+        snprintf(row[A_ERF], FV_CELL, "%.4g", l->erf_size);
 }
 
 fv_status fv_anchors_grid(const fv_graph *g, const fv_anchors *r, fv_grid *grid, fv_diag *diag)
 {
     size_t n = fv_anchors_n_layers(r);
-    fv_status st = fv_grid_init_header(grid, n + 1, headers, N_A, diag);
+    /* The ERF column only when some layer has an ERF (it is the last). */
+    int erf = 0;
+    for (size_t k = 0; k < n; k++)
+        erf |= fv_anchors_layer(r, k)->erf_size > 0;
+    fv_status st = fv_grid_init_header(grid, n + 1, headers, erf ? N_A : N_A - 1, diag);
     if (st != FV_OK)
         return st;
     for (size_t k = 0; k < n; k++) {
@@ -167,6 +173,11 @@ static cJSON *layer_json(const fv_graph *g, const fv_anchor_layer *l)
     cJSON_AddNumberToObject(o, "scale_max", l->scale_max);
     cJSON_AddNumberToObject(o, "density_min", l->density_min);
     cJSON_AddNumberToObject(o, "suggested", l->suggested);
+    if (l->erf_size > 0) {
+        cJSON *erf = cJSON_AddObjectToObject(o, "erf");
+        cJSON_AddNumberToObject(erf, "size", l->erf_size);
+        cJSON_AddItemToObject(erf, "sigma", pair(l->erf_sigma[0], l->erf_sigma[1]));
+    }
     return o;
 }
 

@@ -174,7 +174,7 @@ static void s3fd_table1(void **state)
         heads[k] = (fv_head){.kind = FV_HEAD_PRIORBOX, .node = fv_graph_find(g, layers[k]),
                              .n_anchors = 1, .anchor_w = &anchors[k], .anchor_h = &anchors[k],
                              .offset = 0.5};
-    fv_anchors_options o = {{0, 0}, heads, 6, 16, 512};
+    fv_anchors_options o = {.heads = heads, .n_heads = 6, .objects_min = 16, .objects_max = 512};
     fv_anchors *r = run(g, &o);
     for (size_t k = 0; k < 6; k++) {
         const fv_anchor_layer *l = fv_anchors_layer(r, k);
@@ -240,7 +240,7 @@ static void gap_and_oversize(void **state)
         {.kind = FV_HEAD_PRIORBOX, .node = 1, .n_anchors = 1, .anchor_w = &a16, .anchor_h = &a16, .offset = 0.5},
         {.kind = FV_HEAD_PRIORBOX, .node = 2, .n_anchors = 1, .anchor_w = &a128, .anchor_h = &a128, .offset = 0.5},
     };
-    fv_anchors_options o = {{0, 0}, heads, 2, 0, 0};
+    fv_anchors_options o = {.heads = heads, .n_heads = 2};
     fv_anchors *r = run(g, &o);
     const fv_finding *gap = first(g, r, FV_RULE_SCALE_GAP, "c2");
     assert_true(finding_number(gap, "previous_max") == 16 && finding_number(gap, "next_min") == 128);
@@ -260,7 +260,7 @@ static void backbone_plan(void **state)
 {
     (void)state;
     fv_graph *g = load("zoo:resnet50");
-    fv_anchors_options o = {{0, 0}, NULL, 0, 16, 512};
+    fv_anchors_options o = {.objects_min = 16, .objects_max = 512};
     fv_anchors *r = run(g, &o);
     assert_int_equal(fv_anchors_n_layers(r), 0);
     static const char *const ends[5] = {"layer1", "layer2", "layer3", "layer4", "layer4"};
@@ -275,6 +275,69 @@ static void backbone_plan(void **state)
     }
     assert_int_equal(fv_anchors_plan(r, 5)->node, -1);
     assert_int_equal(count(g, r, FV_RULE_OBJECTS, NULL), 1);
+    fv_anchors_free(r);
+    fv_graph_free(g);
+}
+
+/* The ERF column: five 3x3 convs with all-ones weights and no activations
+ * give Luo's ERF, per axis the distribution of a sum of 5 uniform variables
+ * on {0, 1, 2}: sigma sqrt(5 (3^2 - 1) / 12) = 1.8257 (REFERENCE.md s4).
+ * In a chain every channel carries the same map, so the one-channel copy and
+ * the real 8 channels agree. Anchors of 30 px are over twice the ERF. */
+static void erf_of_a_chain(void **state)
+{
+    (void)state;
+    fv_graph *g = NULL;
+    fv_diag d;
+    fv_diag_init(&d);
+    const char *text = "input size=32 c=3\nrepeat 5 { conv k=3 p=1 c=8 }\nlast: identity\n";
+    assert_int_equal(fv_text_parse(text, strlen(text), "<test>", &g, &d), FV_OK);
+    for (int one = 0; one < 2; one++) {
+        double sizes[2] = {4, 30};
+        fv_head heads[2];
+        for (int k = 0; k < 2; k++)
+            heads[k] = (fv_head){.kind = FV_HEAD_PRIORBOX, .node = fv_graph_find(g, "last"),
+                                 .n_anchors = 1, .anchor_w = &sizes[k], .anchor_h = &sizes[k],
+                                 .offset = 0.5};
+        fv_erf_options erf;
+        fv_erf_options_init(&erf);
+        erf.linear = 1;
+        fv_anchors_options o = {.heads = heads, .n_heads = 2, .erf = &erf, .erf_one_channel = one};
+        fv_anchors *r = run(g, &o);
+        for (size_t k = 0; k < 2; k++) {
+            const fv_anchor_layer *l = fv_anchors_layer(r, k);
+            assert_true(fabs(l->erf_sigma[0] - 1.8257) < 1e-4 && fabs(l->erf_sigma[1] - 1.8257) < 1e-4);
+            /* half the mass lies within a few pixels of the centre, inside the 11 px TRF */
+            assert_true(l->erf_size > 2 && l->erf_size < 11);
+        }
+        /* 4 px sits within a factor 2 of the ERF; 30 px does not */
+        assert_int_equal(count(g, r, FV_RULE_ANCHOR_ERF, NULL), 1);
+        const fv_finding *f = first(g, r, FV_RULE_ANCHOR_ERF, "last");
+        assert_true(finding_number(f, "scale_min") == 30);
+        fv_anchors_free(r);
+    }
+    fv_graph_free(g);
+}
+
+/* S3FD's anchors (4 x stride) against the ERF of its own prediction units,
+ * uniform and one-channel: within the factor 2 of S3FD's rule on all six
+ * layers, so no anchor_erf finding. */
+static void s3fd_anchors_near_erf(void **state)
+{
+    (void)state;
+    fv_graph *g = load("zoo:s3fd");
+    fv_erf_options erf;
+    fv_erf_options_init(&erf);
+    erf.linear = 1;
+    fv_anchors_options o = {.erf = &erf, .erf_one_channel = 1};
+    fv_anchors *r = run(g, &o);
+    for (size_t k = 0; k < fv_anchors_n_layers(r); k++) {
+        const fv_anchor_layer *l = fv_anchors_layer(r, k);
+        assert_true(l->erf_size > l->scale_max / 2 && l->erf_size < 2 * l->scale_min);
+        /* the ERF lies well inside the TRF */
+        assert_true(l->erf_size < (double)l->trf[0]);
+    }
+    assert_int_equal(count(g, r, FV_RULE_ANCHOR_ERF, NULL), 0);
     fv_anchors_free(r);
     fv_graph_free(g);
 }
@@ -299,6 +362,7 @@ int main(void)
         cmocka_unit_test(yolov3_heads), cmocka_unit_test(s3fd_table1),
         cmocka_unit_test(gap_and_oversize), cmocka_unit_test(no_heads),
         cmocka_unit_test(backbone_plan),    cmocka_unit_test(s3fd_zoo_heads),
+        cmocka_unit_test(erf_of_a_chain),   cmocka_unit_test(s3fd_anchors_near_erf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

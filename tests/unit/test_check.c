@@ -171,7 +171,8 @@ static void misaligned_merge(void **state)
     const fv_finding *f = nth(c, FV_RULE_MISALIGNED, 0, &n);
     assert_int_equal(n, 1);
     assert_string_equal(fv_graph_name(g, f->node), "sum");
-    assert_true(finding_number(f, "offset_y") == 0.5 && finding_number(f, "offset_x") == 0.5);
+    assert_true(finding_number(f, "offset_y_min") == 0.5 && finding_number(f, "offset_y_max") == 0.5);
+    assert_true(finding_number(f, "offset_x_min") == 0.5 && finding_number(f, "offset_x_max") == 0.5);
     assert_non_null(strstr(f->what, "'a' and 'b'"));
     fv_check_free(c);
     fv_graph_free(g);
@@ -283,6 +284,65 @@ static void merge_sizes_disagree(void **state)
     fv_graph_free(g);
 }
 
+/* The same checks through the ONNX frontend, on torchvision's own exports
+ * (graph-only fixtures in tests/data/onnx). ResNet-50 gives rfa_toolbox's
+ * (96, 427) as the zoo does (REFERENCE.md s6). EfficientNet-B0: rfa_toolbox's
+ * test pins (299, 299), (851, 851) with SE branches filtered, its own
+ * minimum-RF term; fovea's border_rf is that 299 and its range starts one
+ * past it (a layer whose minimum RF is 299 is a border layer at 299). */
+static void onnx_exports(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file;
+        int64_t border_rf, lower, upper;
+    } cases[] = {
+        {"tests/data/onnx/resnet50.onnx", 75, 96, 427},
+        {"tests/data/onnx/efficientnet_b0.onnx", 299, 300, 851},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", FOVEA_SOURCE_DIR, cases[k].file);
+        fv_graph *g = load(path);
+        fv_check *c = run(g, 224);
+        fv_input_range r;
+        assert_true(fv_check_range(c, 0, &r));
+        assert_int_equal(r.border_rf, cases[k].border_rf);
+        assert_int_equal(r.lower, cases[k].lower);
+        assert_int_equal(r.upper, cases[k].upper);
+        fv_check_free(c);
+        fv_graph_free(g);
+    }
+}
+
+/* A U-Net exported by PyTorch (tests/data/onnx/unet.onnx): the 2x2/2
+ * transposed conv gives fine units 2j and 2j+1 the centre of coarse unit j,
+ * while the skip branch's centres step one fine stride (2 px) per unit, so
+ * the skip sits 1 px before or after the upsampled branch by parity. The
+ * PyTorch oracle in unet.json: unit 47 of up2 sees rows 78..109 (centre
+ * 93.5), of enc2 rows 88..101 (94.5): +1; unit 46 of enc2 is centred 2 px
+ * earlier, 92.5, against the same 93.5: -1. */
+static void unet_skip_offsets(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/data/onnx/unet.onnx", FOVEA_SOURCE_DIR);
+    fv_graph *g = load(path);
+    fv_check *c = run(g, 192);
+    const fv_finding *f = NULL;
+    for (size_t k = 0; k < fv_check_n_findings(c); k++) {
+        const fv_finding *x = fv_check_finding(c, k);
+        if (x->rule == FV_RULE_MISALIGNED && strcmp(fv_graph_name(g, x->node), "/Concat") == 0)
+            f = x;
+    }
+    assert_non_null(f);
+    assert_non_null(strstr(f->what, "'/up2/ConvTranspose' and '/enc2/enc2.5/Relu'"));
+    assert_true(finding_number(f, "offset_y_min") == -1 && finding_number(f, "offset_y_max") == 1);
+    assert_true(finding_number(f, "offset_x_min") == -1 && finding_number(f, "offset_x_max") == 1);
+    fv_check_free(c);
+    fv_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -291,7 +351,8 @@ int main(void)
         cmocka_unit_test(map_shrinks_to_zero), cmocka_unit_test(edge_loss),
         cmocka_unit_test(same_shift),         cmocka_unit_test(sorted_by_severity),
         cmocka_unit_test(chain_range),        cmocka_unit_test(findings_capped),
-        cmocka_unit_test(merge_sizes_disagree),
+        cmocka_unit_test(merge_sizes_disagree), cmocka_unit_test(onnx_exports),
+        cmocka_unit_test(unet_skip_offsets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -340,6 +340,46 @@ static uint8_t *make_too_many_inputs(size_t *len)
     return pack_free(m, len);
 }
 
+/* Prepends the varint v before buf[*at]. */
+static void prepend_varint(uint8_t *buf, size_t *at, uint64_t v)
+{
+    uint8_t tmp[10];
+    size_t n = 0;
+    do {
+        tmp[n++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+    *at -= n;
+    memcpy(buf + *at, tmp, n);
+}
+
+/* Subgraphs nested `levels` times (graph -> node -> attribute -> graph ...,
+ * three message levels each), written by hand innermost first from the back
+ * of the buffer. protobuf-c recurses once per message level with no limit:
+ * 100,000 levels (1.2 MB) overflowed the stack before the depth check. */
+static uint8_t *nested_graphs(size_t levels, size_t *len)
+{
+    /* AttributeProto.g = 6, NodeProto.attribute = 5, GraphProto.node = 1 */
+    static const uint8_t fields[] = {6, 5, 1};
+    size_t cap = 16 * (3 * levels + 4);
+    uint8_t *buf = malloc(cap);
+    size_t at = cap;
+    for (size_t k = 0; k < 3 * levels; k++) {
+        prepend_varint(buf, &at, cap - at);
+        prepend_varint(buf, &at, (uint64_t)fields[k % 3] << 3 | 2);
+    }
+    prepend_varint(buf, &at, cap - at);
+    prepend_varint(buf, &at, 7 << 3 | 2); /* ModelProto.graph */
+    prepend_varint(buf, &at, 7);          /* ir_version = 7 */
+    prepend_varint(buf, &at, 1 << 3 | 0);
+    uint8_t *out = copy_bytes((const char *)buf + at, cap - at, len);
+    free(buf);
+    return out;
+}
+
+/* 40 levels: 121 message levels, past the limit of 100. */
+static uint8_t *make_deep_nesting(size_t *len) { return nested_graphs(40, len); }
+
 static const struct {
     const char *name;
     uint8_t *(*make)(size_t *len);
@@ -379,6 +419,7 @@ static const struct {
     {"dilation_too_big", make_dilation_too_big},
     {"self_cycle", make_self_cycle},
     {"too_many_inputs", make_too_many_inputs},
+    {"deep_nesting", make_deep_nesting},
 };
 
 static uint8_t *slurp(const char *path, size_t *len)
@@ -462,6 +503,21 @@ static void test_golden(void **state)
     }
 }
 
+/* The megabyte version of deep_nesting: refused, not a stack overflow. */
+static void test_deep_nesting_megabyte(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *buf = nested_graphs(100000, &len);
+    assert_true(len > 1000000);
+    fv_graph *g = NULL;
+    fv_diag d;
+    fv_diag_init(&d);
+    assert_int_equal(fv_onnx_parse(buf, len, "deep.onnx", NULL, &g, &d), FV_ERR_LIMIT);
+    assert_null(g);
+    free(buf);
+}
+
 /* Every prefix of a valid model, and every single-byte corruption of it,
  * gives OK or an error: never a crash (run under ASan by scripts/test). */
 static void test_prefixes_and_flips(void **state)
@@ -496,6 +552,7 @@ static void test_prefixes_and_flips(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_golden),
-                                       cmocka_unit_test(test_prefixes_and_flips)};
+                                       cmocka_unit_test(test_prefixes_and_flips),
+                                       cmocka_unit_test(test_deep_nesting_megabyte)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -177,7 +177,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         FIXTURE("resnet18"),     FIXTURE("resnet50"), FIXTURE("vgg16"),
-        FIXTURE("mobilenet_v2"), FIXTURE("efficientnet_b0"), FIXTURE("unet"),
+        FIXTURE("mobilenet_v2"), FIXTURE("efficientnet_b0"), FIXTURE("fcn_resnet50"),
+        FIXTURE("inception_v3"), FIXTURE("unet"),
         cmocka_unit_test(test_graph_only_weights),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
