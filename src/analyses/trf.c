@@ -250,6 +250,20 @@ static fv_status op_map_error(fv_trf *t, int32_t node, int a, fv_rf_op_err err, 
                         axis_name[a]);
 }
 
+/* Unites h into the accumulator in scratch slot 2; the first map becomes it. */
+static fv_rf_err accumulate(fv_rf_map *acc, const fv_rf_map *h, fv_rf_scratch *s, int first)
+{
+    if (!first)
+        return fv_rf_map_unite(acc, h, s, 2);
+    fv_rf_err err = fv_rf_scratch_reserve(s, (size_t)h->period);
+    if (err != FV_RF_OK)
+        return err;
+    *acc = (fv_rf_map){h->period, h->advance, 1, fv_rf_scratch_lo(s, 2), fv_rf_scratch_hi(s, 2)};
+    memcpy(acc->lo, h->lo, (size_t)h->period * sizeof *h->lo);
+    memcpy(acc->hi, h->hi, (size_t)h->period * sizeof *h->hi);
+    return FV_RF_OK;
+}
+
 /* The reach of a node that does not read the broadcast operand itself: the
  * union over its spatial inputs of (input reach after op map). Reach maps
  * have advance 0, so their union never meets unequal strides. */
@@ -265,15 +279,8 @@ static fv_status inherit_reach(fv_trf *t, int32_t node, int a, const fv_rf_map *
             continue;
         fv_rf_map in = axis_map(t, &x->reach[a]), h = in;
         fv_rf_err err = identity ? FV_RF_OK : fv_rf_map_compose(op, &in, s, 1, &h);
-        if (err == FV_RF_OK && !any) {
-            err = fv_rf_scratch_reserve(s, (size_t)h.period);
-            acc = (fv_rf_map){h.period, h.advance, 1, fv_rf_scratch_lo(s, 2),
-                              fv_rf_scratch_hi(s, 2)};
-            memcpy(acc.lo, h.lo, (size_t)h.period * sizeof *h.lo);
-            memcpy(acc.hi, h.hi, (size_t)h.period * sizeof *h.hi);
-        } else if (err == FV_RF_OK) {
-            err = fv_rf_map_unite(&acc, &h, s, 2);
-        }
+        if (err == FV_RF_OK)
+            err = accumulate(&acc, &h, s, !any);
         if (err != FV_RF_OK)
             return map_error(t, node, a, err, diag);
         any = 1;
@@ -340,16 +347,8 @@ static fv_status spatial_node(fv_trf *t, int32_t node, const int32_t *spatial, s
                 h = in;
             else
                 err = fv_rf_map_compose(&op, &in, s, 1, &h);
-            if (err == FV_RF_OK && k == 0) {
-                /* The first input becomes the accumulator in slot 2. */
-                err = fv_rf_scratch_reserve(s, (size_t)h.period);
-                acc = (fv_rf_map){h.period, h.advance, 1, fv_rf_scratch_lo(s, 2),
-                                  fv_rf_scratch_hi(s, 2)};
-                memcpy(acc.lo, h.lo, (size_t)h.period * sizeof *h.lo);
-                memcpy(acc.hi, h.hi, (size_t)h.period * sizeof *h.hi);
-            } else if (err == FV_RF_OK) {
-                err = fv_rf_map_unite(&acc, &h, s, 2);
-            }
+            if (err == FV_RF_OK)
+                err = accumulate(&acc, &h, s, k == 0);
             if (err != FV_RF_OK)
                 return map_error(t, node, a, err, diag);
         }
