@@ -2,6 +2,7 @@
  * cone forward on its window, seed the chosen unit's gradient with 1, run
  * backward-data only (no weight gradients) back to the input, and add the
  * aggregated input gradient to the map. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -336,6 +337,24 @@ static uint64_t conv_flops(const erf_engine *e)
     return f;
 }
 
+/* The kernels work in float32: a map with an infinity or a NaN is no
+ * answer, and saying so beats printing it. All-ones weights count paths,
+ * which outgrow float32 in deep, wide networks. */
+static fv_status check_finite(const fv_graph *g, int32_t node, const fv_erf_options *o,
+                              const fv_erf_result *r, fv_diag *diag)
+{
+    for (int64_t q = 0; q < r->h * r->w; q++)
+        if (!isfinite(r->map[q]))
+            return fv_diag_set(diag, FV_ERR_LIMIT,
+                               "the gradient of '%s' leaves the float32 range%s",
+                               fv_graph_name(g, node),
+                               o->weights == FV_ERF_UNIFORM
+                                   ? ": uniform weights count paths, and this network has more "
+                                     "than float32 holds; use random weights"
+                                   : "");
+    return FV_OK;
+}
+
 fv_status fv_erf_compute(const fv_graph *g, int32_t node, const fv_erf_options *options,
                          fv_erf_result **result, fv_diag *diag)
 {
@@ -375,6 +394,8 @@ fv_status fv_erf_compute(const fv_graph *g, int32_t node, const fv_erf_options *
     if (st == FV_OK)
         for (int64_t q = 0; q < r->h * r->w; q++)
             r->map[q] /= (double)options->samples;
+    if (st == FV_OK)
+        st = check_finite(g, node, options, r, diag);
     erf_images_free(&images);
     engine_free(&e);
     if (st != FV_OK) {

@@ -59,5 +59,8 @@ status "raw inputs of the wrong size" 2 "$FOVEA" erf -e "input size=8; conv k=3"
 rm -f "$raw"
 status "no such image folder" 2 "$FOVEA" erf -e "input size=8; conv k=3" --inputs /nonexistent
 status "model weights of a text model" 2 "$FOVEA" erf -e "conv k=3" --weights model
+# Twelve 3x3 convs of 512 channels: (512 x 9)^12 ~ 1e44 paths per pixel,
+# past float32's 3.4e38, so uniform weights cannot count them.
+status "path counts past float32" 2 "$FOVEA" erf -e "input size=32 c=64; repeat 12 { conv k=3 p=1 c=512 }" --weights uniform
 
 finish
