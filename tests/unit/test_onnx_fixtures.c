@@ -178,7 +178,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         FIXTURE("resnet18"),     FIXTURE("resnet50"), FIXTURE("vgg16"),
         FIXTURE("mobilenet_v2"), FIXTURE("efficientnet_b0"), FIXTURE("fcn_resnet50"),
-        FIXTURE("inception_v3"), FIXTURE("unet"),
+        FIXTURE("inception_v3"), FIXTURE("densenet121"), FIXTURE("unet"),
         cmocka_unit_test(test_graph_only_weights),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
