@@ -65,49 +65,48 @@ static fv_status spread(const fv_erf_result *r, fv_erf_metrics *m, fv_diag *diag
     return FV_OK;
 }
 
-static double pixel(const double *img, int64_t h, int64_t w, int64_t y, int64_t x)
-{
-    return y >= 0 && y < h && x >= 0 && x < w ? img[y * w + x] : 0.0;
-}
-
 /* RepLKNet (erf/analyze_erf.py): over the full image, x -> log10(x + 1)
  * divided by its max; for i = 1 .. h/2 - 1 the square of side 2i + 1
- * centred on (h/2, w/2); the first whose sum exceeds t of the total. */
+ * centred on (h/2, w/2); the first whose sum exceeds t of the total.
+ * Outside the cone every value is 0 and stays 0, so only the cone's pixels
+ * are visited: each adds to the ring max(|dy|, |dx|) it lies on, and the
+ * squares' sums are the rings' running totals. The image itself is never
+ * allocated, whatever its size. */
 static fv_status area_ratio(const fv_erf_result *r, fv_erf_metrics *m, fv_diag *diag)
 {
-    int64_t hw[FV_AXES];
+    int64_t hw[FV_AXES], wh, ww, y0, x0;
     fv_erf_input_size(r, hw);
-    int64_t h = hw[0], w = hw[1];
-    double *img = malloc((size_t)(h * w) * sizeof *img);
-    if (!img)
-        return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
-    fv_erf_full_map(r, img);
-    double top = 0, total = 0;
-    for (int64_t i = 0; i < h * w; i++) {
-        img[i] = log10(fabs(img[i]) + 1);
-        top = fmax(top, img[i]);
-    }
-    for (int64_t i = 0; i < h * w; i++) {
-        img[i] = top > 0 ? img[i] / top : 0;
-        total += img[i];
-    }
+    const double *map = fv_erf_map(r, &wh, &ww, &y0, &x0);
+    int64_t h = hw[0], w = hw[1], cy = h / 2, cx = w / 2;
     for (int q = 0; q < 4; q++) {
         m->square_side[q] = 0;
         m->area_ratio[q] = 0;
     }
-    /* the sum of each square grows ring by ring */
-    int64_t cy = h / 2, cx = w / 2;
+    double top = 0;
+    for (int64_t i = 0; i < wh * ww; i++)
+        top = fmax(top, log10(fabs(map[i]) + 1));
+    if (top <= 0)
+        return FV_OK;
+    /* The rings the window touches: from its nearest to its farthest pixel. */
+    int64_t dy_max = llabs(y0 - cy) > llabs(y0 + wh - 1 - cy) ? llabs(y0 - cy) : llabs(y0 + wh - 1 - cy);
+    int64_t dx_max = llabs(x0 - cx) > llabs(x0 + ww - 1 - cx) ? llabs(x0 - cx) : llabs(x0 + ww - 1 - cx);
+    int64_t dy_min = cy < y0 ? y0 - cy : cy > y0 + wh - 1 ? cy - (y0 + wh - 1) : 0;
+    int64_t dx_min = cx < x0 ? x0 - cx : cx > x0 + ww - 1 ? cx - (x0 + ww - 1) : 0;
+    int64_t lo = dy_min > dx_min ? dy_min : dx_min, hi = dy_max > dx_max ? dy_max : dx_max;
+    double *ring_sum = calloc((size_t)(hi - lo + 1), sizeof *ring_sum);
+    if (!ring_sum)
+        return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
+    double total = 0;
+    for (int64_t y = 0; y < wh; y++)
+        for (int64_t x = 0; x < ww; x++) {
+            double v = log10(fabs(map[y * ww + x]) + 1) / top;
+            int64_t dy = llabs(y0 + y - cy), dx = llabs(x0 + x - cx);
+            ring_sum[(dy > dx ? dy : dx) - lo] += v;
+            total += v;
+        }
     double sum = 0;
-    for (int64_t i = 0; i < h / 2 && total > 0; i++) {
-        for (int64_t x = cx - i; x <= cx + i; x++) { /* top and bottom rows */
-            sum += pixel(img, h, w, cy - i, x);
-            if (i > 0)
-                sum += pixel(img, h, w, cy + i, x);
-        }
-        for (int64_t y = cy - i + 1; y <= cy + i - 1; y++) { /* left and right columns */
-            sum += pixel(img, h, w, y, cx - i);
-            sum += pixel(img, h, w, y, cx + i);
-        }
+    for (int64_t i = lo; i <= hi && i < h / 2; i++) {
+        sum += ring_sum[i - lo];
         if (i == 0)
             continue;
         for (int q = 0; q < 4; q++)
@@ -116,7 +115,7 @@ static fv_status area_ratio(const fv_erf_result *r, fv_erf_metrics *m, fv_diag *
                 m->area_ratio[q] = (double)(2 * i + 1) / (double)h * (double)(2 * i + 1) / (double)w;
             }
     }
-    free(img);
+    free(ring_sum);
     return FV_OK;
 }
 

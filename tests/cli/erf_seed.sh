@@ -21,6 +21,11 @@ check "one channel" "18 36 54 36 18" \
 check "sigma of ten 3x3 layers" "sigma                    2.5820,2.5820" \
   "$("$FOVEA" erf -e "input size=64; repeat 10 { conv k=3 p=1 }" | grep '^sigma')"
 
+# A 100000x100000 image: only the 5x5 cone is ever held, metrics included.
+# Two uniform 3x3 layers: variance 2 (3^2 - 1) / 12 = 4/3 (REFERENCE.md s4).
+check "cone of a huge image" "sigma                    1.1547,1.1547" \
+  "$("$FOVEA" erf -e "input size=100000; conv k=3; conv k=3" --weights uniform | grep '^sigma')"
+
 # The profiles: column sums of the 5x5 grid are 9 * (1 2 3 2 1).
 check "all channels" "36 72 108 72 36" \
   "$("$FOVEA" erf -e "input c=3; conv k=3 c=2; conv k=3 c=2" --channel all --print-grid | sed -n 3p)"
