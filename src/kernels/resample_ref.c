@@ -42,11 +42,38 @@ void fv_shift_backward_ref(const int64_t start[FV_AXES], const int64_t step[FV_A
 
 /* -------------------------------------------------------------- resize */
 
+/* Keys' cubic convolution kernel with a = -0.75 (PyTorch's bicubic, ONNX's
+ * default cubic_coeff_a) at distance d. */
+static double keys(double d)
+{
+    const double a = -0.75;
+    d = fabs(d);
+    if (d <= 1)
+        return (a + 2) * d * d * d - (a + 3) * d * d + 1;
+    if (d < 2)
+        return a * d * d * d - 5 * a * d * d + 8 * a * d - 4 * a;
+    return 0;
+}
+
+/* Cubic: pixels floor(src) - 1 .. floor(src) + 2, indices clamped to the
+ * map, each weighted by the kernel at its distance from src. */
+static double cubic_weight(double src, int64_t n_in, int64_t i)
+{
+    double lo = floor(src), w = 0;
+    for (int j = -1; j <= 2; j++) {
+        int64_t at = (int64_t)lo + j;
+        at = at < 0 ? 0 : at > n_in - 1 ? n_in - 1 : at;
+        if (at == i)
+            w += keys(src - (lo + j));
+    }
+    return w;
+}
+
 /* Weight of input pixel i in output pixel o along axis a (n_in, n_out:
  * the map sizes). Nearest: i = floor(o / scale). Linear: the source
  * coordinate (o + 1/2) / scale - 1/2 clamped at 0 (or o (n_in - 1) /
  * (n_out - 1) with aligned corners) split between floor and floor + 1,
- * both clamped to the last pixel. */
+ * both clamped to the last pixel. Cubic: the same coordinate, unclamped. */
 static double resize_weight(const fv_resize *r, int a, int64_t n_in, int64_t n_out, int64_t o,
                             int64_t i)
 {
@@ -61,7 +88,10 @@ static double resize_weight(const fv_resize *r, int a, int64_t n_in, int64_t n_o
     if (r->align_corners)
         src = n_out > 1 ? (double)o * (double)(n_in - 1) / (double)(n_out - 1) : 0.0;
     else
-        src = fmax(((double)o + 0.5) / scale - 0.5, 0.0);
+        src = ((double)o + 0.5) / scale - 0.5;
+    if (r->mode == FV_RESIZE_CUBIC)
+        return cubic_weight(src, n_in, i);
+    src = fmax(src, 0.0);
     double lo = floor(src), t = src - lo;
     int64_t i0 = (int64_t)lo, i1 = i0 + 1;
     if (i0 > n_in - 1)

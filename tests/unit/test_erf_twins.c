@@ -3,8 +3,10 @@
  * padding or not, strides, dilations, asymmetric padding, ceil mode,
  * count_include_pad, every resize mode, broadcasts. Forward outputs and
  * accumulated backward gradients must agree to 1e-6 of the largest
- * magnitude of the twin's tensor (the kernels sum in float, the twins in
- * double; 1e-6 is a few float roundings). Max ties are forced by
+ * magnitude of the twin's tensor and of the tensor it was computed from
+ * (x forward, dy backward: cubic weights cancel, so an output can be far
+ * smaller than its terms). The kernels sum in float, the twins in double;
+ * 1e-6 is a few float roundings. Max ties are forced by
  * quantised inputs: the first maximum must win in both. */
 #include <math.h>
 #include <setjmp.h>
@@ -36,11 +38,14 @@ static float *values(size_t n, int ties)
     return v;
 }
 
-static void agree(const char *what, const float *got, const float *want, size_t n)
+static void agree(const char *what, const float *got, const float *want, size_t n,
+                  const float *from, size_t n_from)
 {
     double scale = 0, worst = 0;
     for (size_t i = 0; i < n; i++)
         scale = fmax(scale, fabs(want[i]));
+    for (size_t i = 0; i < n_from; i++)
+        scale = fmax(scale, fabs(from[i]));
     for (size_t i = 0; i < n; i++) {
         if (isnan(got[i]) || isnan(want[i]))
             fail_msg("%s: NaN at %zu (a read outside the input window)", what, i);
@@ -73,10 +78,10 @@ static void compare(const char *what, const twin_case *t)
     memcpy(dx2, dx1, ni * sizeof *dx1); /* backward accumulates onto the same values */
     t->fwd(t, 0, x, y1);
     t->fwd(t, 1, x, y2);
-    agree(what, y1, y2, no);
+    agree(what, y1, y2, no, x, ni);
     t->bwd(t, 0, x, dx1, dy);
     t->bwd(t, 1, x, dx2, dy);
-    agree(what, dx1, dx2, ni);
+    agree(what, dx1, dx2, ni, dy, no);
     free(x), free(dy), free(dx1), free(dx2), free(y1), free(y2);
 }
 
@@ -440,9 +445,13 @@ static void resize_reads(const fv_resize *r, int a, int64_t map, int64_t n, int6
         double src = r->mode == FV_RESIZE_NEAREST ? (double)o / scale
                      : r->align_corners
                          ? (n > 1 ? (double)o * (double)(map - 1) / (double)(n - 1) : 0)
-                         : fmax(((double)o + 0.5) / scale - 0.5, 0);
+                     : r->mode == FV_RESIZE_CUBIC ? ((double)o + 0.5) / scale - 0.5
+                                                  : fmax(((double)o + 0.5) / scale - 0.5, 0);
         int64_t i0 = (int64_t)floor(src), i1 = r->mode == FV_RESIZE_NEAREST ? i0 : i0 + 1;
-        i0 = i0 > map - 1 ? map - 1 : i0;
+        if (r->mode == FV_RESIZE_CUBIC && src != floor(src))
+            i0 -= 1, i1 += 1;
+        i0 = i0 < 0 ? 0 : i0 > map - 1 ? map - 1 : i0;
+        i1 = i1 < 0 ? 0 : i1;
         i1 = i1 > map - 1 ? map - 1 : i1;
         *lo = i0 < *lo ? i0 : *lo;
         *hi = i1 > *hi ? i1 : *hi;
@@ -453,9 +462,9 @@ static void resize_case(twin_case *t)
 {
     static const int64_t scales[][2] = {{2, 1}, {3, 1}, {1, 2}, {3, 2}, {2, 3}, {1, 1}};
     memset(t, 0, sizeof *t);
-    int mode = (int)pick(0, 2);
-    t->resize.mode = mode ? FV_RESIZE_LINEAR : FV_RESIZE_NEAREST;
-    t->resize.align_corners = mode == 2;
+    int mode = (int)pick(0, 4); /* nearest, linear, linear aligned, cubic, cubic aligned */
+    t->resize.mode = mode == 0 ? FV_RESIZE_NEAREST : mode < 3 ? FV_RESIZE_LINEAR : FV_RESIZE_CUBIC;
+    t->resize.align_corners = mode == 2 || mode == 4;
     for (int a = 0; a < FV_AXES; a++) {
         const int64_t *s = scales[pick(0, 5)];
         t->resize.scale_num[a] = s[0], t->resize.scale_den[a] = s[1];
