@@ -64,11 +64,6 @@ static fv_status check_node(const erf_engine *e, int32_t i, fv_diag *diag)
             return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED,
                                 "the ERF engine has no weights for a scale layer");
         break;
-    case FV_OP_RESIZE:
-        if (fv_graph_params(g, i)->resize.mode == FV_RESIZE_CUBIC)
-            return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED,
-                                "the ERF engine has no kernel for cubic resize");
-        break;
     default:
         break;
     }

@@ -33,10 +33,16 @@ static void resize_reads(const fv_resize *r, int a, int64_t lo, int64_t hi, int6
         int64_t m = out_n > 1 ? out_n - 1 : 1;
         *rlo = floor_div(lo * (in_n - 1), m);
         *rhi = floor_div(hi * (in_n - 1), m) + 1;
-    } else { /* (o + 1/2) den / num - 1/2 = ((2o + 1) den - num) / 2num, clamped at 0 */
+    } else { /* (o + 1/2) den / num - 1/2 = ((2o + 1) den - num) / 2num, clamped at
+              * 0 for linear; cubic leaves it unclamped and clamps the pixels */
         int64_t plo = (2 * lo + 1) * den - num, phi = (2 * hi + 1) * den - num;
-        *rlo = floor_div(plo > 0 ? plo : 0, 2 * num);
-        *rhi = floor_div(phi > 0 ? phi : 0, 2 * num) + 1;
+        int clamp = r->mode != FV_RESIZE_CUBIC;
+        *rlo = floor_div(clamp && plo < 0 ? 0 : plo, 2 * num);
+        *rhi = floor_div(clamp && phi < 0 ? 0 : phi, 2 * num) + 1;
+    }
+    if (r->mode == FV_RESIZE_CUBIC) { /* floor - 1 .. floor + 2 */
+        *rlo -= 1;
+        *rhi += 1;
     }
     (void)in_n;
 }

@@ -151,12 +151,18 @@ void fv_shift_forward(const int64_t start[FV_AXES], const int64_t step[FV_AXES],
 void fv_shift_backward(const int64_t start[FV_AXES], const int64_t step[FV_AXES],
                        const fv_box *in, float *dx, const fv_box *out, const float *dy);
 
-/* Resize, nearest (source floor(o * den / num)) or linear (half-pixel or
- * aligned corners, source clamped to the map as PyTorch does). */
+/* Resize, nearest (source floor(o * den / num)), linear (half-pixel or
+ * aligned corners, source clamped to the map as PyTorch does) or cubic. */
 void fv_resize_forward(const fv_resize *r, const fv_box *in, const float *x, const fv_box *out,
                        float *y);
 void fv_resize_backward(const fv_resize *r, const fv_box *in, float *dx, const fv_box *out,
                         const float *dy);
+/* Cubic resize (Keys, a = -0.75, indices clamped to the map); the two
+ * above hand cubic resizes to these. */
+void fv_resize_cubic_forward(const fv_resize *r, const fv_box *in, const float *x,
+                             const fv_box *out, float *y);
+void fv_resize_cubic_backward(const fv_resize *r, const fv_box *in, float *dx, const fv_box *out,
+                              const float *dy);
 
 /* Depth to space (ONNX DCR order: out channel c, offset (by, bx) reads
  * in channel (by * b + bx) * C + c) and its inverse, space to depth. */

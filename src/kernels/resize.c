@@ -53,12 +53,20 @@ static void source(const fv_resize *r, int a, int64_t o, int64_t in_n, int64_t o
 void fv_resize_forward(const fv_resize *r, const fv_box *in, const float *x, const fv_box *out,
                        float *y)
 {
+    if (r->mode == FV_RESIZE_CUBIC) {
+        fv_resize_cubic_forward(r, in, x, out, y);
+        return;
+    }
     RESIZE_WALK(y[o] = w00 * x[i00] + w01 * x[i01] + w10 * x[i10] + w11 * x[i11]);
 }
 
 void fv_resize_backward(const fv_resize *r, const fv_box *in, float *dx, const fv_box *out,
                         const float *dy)
 {
+    if (r->mode == FV_RESIZE_CUBIC) {
+        fv_resize_cubic_backward(r, in, dx, out, dy);
+        return;
+    }
     RESIZE_WALK({
         dx[i00] += w00 * dy[o];
         dx[i01] += w01 * dy[o];

@@ -325,10 +325,11 @@ static void resampling(void **state)
     c.in = (fv_box){2, 6, 6, 2, 2, 10, 10};
     c.out = (fv_box){2, 2, 2, 1, 1, 5, 5};
     check_adjoint(&c, LINEAR, 1e-5);
-    /* resize x2, nearest and linear (half-pixel, aligned corners) */
+    /* resize x2, nearest, linear and cubic (half-pixel, aligned corners) */
     c.fwd = resize_fwd, c.bwd = resize_bwd;
-    for (int mode = 0; mode < 3; mode++) {
-        c.resize = (fv_resize){{2, 2}, {1, 1}, mode ? FV_RESIZE_LINEAR : FV_RESIZE_NEAREST, mode == 2};
+    for (int mode = 0; mode < 5; mode++) {
+        fv_resize_mode m = mode == 0 ? FV_RESIZE_NEAREST : mode < 3 ? FV_RESIZE_LINEAR : FV_RESIZE_CUBIC;
+        c.resize = (fv_resize){{2, 2}, {1, 1}, m, mode == 2 || mode == 4};
         c.in = (fv_box){2, 5, 5, 0, 0, 5, 5};
         c.out = (fv_box){2, 4, 3, 3, 5, 10, 10};
         check_adjoint(&c, LINEAR, 1e-5);

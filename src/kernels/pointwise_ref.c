@@ -1,0 +1,117 @@
+/* Reference twins of the activations and the folded batch norm (see
+ * kernels_ref.h): each formula in double from its PyTorch definition. */
+#include "kernels_ref.h"
+
+static double logistic(double x)
+{
+    return 1.0 / (1.0 + exp(-x));
+}
+
+/* PyTorch's Softplus(beta=1, threshold=20). */
+static double soft_plus(double x)
+{
+    return x > 20.0 ? x : log(1.0 + exp(x));
+}
+
+static double negative_slope(const fv_act *a, int64_t c)
+{
+    if (!a->slope)
+        return a->p.alpha;
+    return a->slope[a->n_slope == 1 ? 0 : c];
+}
+
+/* f(x) and f'(x) of channel c. At kinks f' is PyTorch's choice: 0 at a
+ * relu's 0, and relu6 / hard sigmoid pass only strictly inside. */
+static void act_at(const fv_act *a, int64_t c, double x, double *f, double *df)
+{
+    double al = a->p.alpha, be = a->p.beta;
+    switch (a->op) {
+    case FV_OP_RELU:
+        *f = x > 0 ? x : 0, *df = x > 0;
+        break;
+    case FV_OP_RELU6:
+        *f = fmin(fmax(x, 0), 6), *df = x > 0 && x < 6;
+        break;
+    case FV_OP_LEAKY_RELU:
+    case FV_OP_PRELU: {
+        double s = a->op == FV_OP_PRELU ? negative_slope(a, c) : al;
+        *f = x > 0 ? x : s * x, *df = x > 0 ? 1 : s;
+        break;
+    }
+    case FV_OP_ELU:
+        *f = x > 0 ? x : al * (exp(x) - 1), *df = x > 0 ? 1 : al * exp(x);
+        break;
+    case FV_OP_SIGMOID:
+        *f = logistic(x), *df = exp(-x) / ((1 + exp(-x)) * (1 + exp(-x)));
+        break;
+    case FV_OP_TANH:
+        *f = tanh(x), *df = 1 / (cosh(x) * cosh(x));
+        break;
+    case FV_OP_SILU:
+        *f = x * logistic(x), *df = logistic(x) + x * logistic(x) * (1 - logistic(x));
+        break;
+    case FV_OP_HARD_SWISH: /* x * relu6(x + 3) / 6 */
+        *f = x * fmin(fmax(x + 3, 0), 6) / 6;
+        *df = x < -3 ? 0 : x > 3 ? 1 : (2 * x + 3) / 6;
+        break;
+    case FV_OP_HARD_SIGMOID:
+        *f = fmin(fmax(al * x + be, 0), 1);
+        *df = al * x + be > 0 && al * x + be < 1 ? al : 0;
+        break;
+    case FV_OP_MISH: { /* x tanh(softplus(x)); softplus' = logistic */
+        double t = tanh(soft_plus(x));
+        *f = x * t, *df = t + x * (1 - t * t) * logistic(x);
+        break;
+    }
+    case FV_OP_GELU: { /* x Phi(x) */
+        double Phi = 0.5 * (1 + erf(x / sqrt(2.0)));
+        double phi = exp(-x * x / 2) / sqrt(2 * 3.14159265358979323846);
+        *f = x * Phi, *df = Phi + x * phi;
+        break;
+    }
+    case FV_OP_SOFTPLUS:
+        *f = soft_plus(x), *df = x > 20.0 ? 1 : logistic(x);
+        break;
+    default: /* identity, dropout at inference */
+        *f = x, *df = 1;
+        break;
+    }
+}
+
+void fv_act_forward_ref(const fv_act *act, const fv_box *in, const float *x, const fv_box *out,
+                        float *y)
+{
+    FV_REF_EACH(out, c, oy, ox) {
+        double f, df;
+        act_at(act, c, fv_ref_read(in, x, c, out->y0 + oy, out->x0 + ox), &f, &df);
+        y[fv_ref_offset(out, c, oy, ox)] = (float)f;
+    }
+}
+
+void fv_act_backward_ref(const fv_act *act, const fv_box *in, const float *x, float *dx,
+                         const fv_box *out, const float *dy)
+{
+    FV_REF_EACH(out, c, oy, ox) {
+        int64_t Y = out->y0 + oy, X = out->x0 + ox;
+        double f, df;
+        act_at(act, c, fv_ref_read(in, x, c, Y, X), &f, &df);
+        dx[fv_ref_offset(in, c, Y - in->y0, X - in->x0)] +=
+            (float)(df * dy[fv_ref_offset(out, c, oy, ox)]);
+    }
+}
+
+void fv_affine_forward_ref(const float *scale, const float *shift, const fv_box *in, const float *x,
+                           const fv_box *out, float *y)
+{
+    FV_REF_EACH(out, c, oy, ox)
+    y[fv_ref_offset(out, c, oy, ox)] =
+        (float)((double)scale[c] * fv_ref_read(in, x, c, out->y0 + oy, out->x0 + ox) + shift[c]);
+}
+
+void fv_affine_backward_ref(const float *scale, const fv_box *in, float *dx, const fv_box *out,
+                            const float *dy)
+{
+    FV_REF_EACH(out, c, oy, ox)
+    dx[fv_ref_offset(in, c, out->y0 + oy - in->y0, out->x0 + ox - in->x0)] +=
+        (float)((double)scale[c] * dy[fv_ref_offset(out, c, oy, ox)]);
+}
