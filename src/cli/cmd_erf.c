@@ -1,4 +1,5 @@
 /* fovea erf: the effective receptive field of one unit. */
+#define _DEFAULT_SOURCE /* sysconf(_SC_PHYS_PAGES) */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -33,7 +34,8 @@ static const char help[] =
     "  --aggregate KIND     abs (default), relu (RepLKNet) or signed\n"
     "  --linear             remove the activations (max pooling stays)\n"
     "  --threads N          threads for the convolutions (default: all)\n"
-    "  --max-memory SIZE    refuse when the estimate exceeds SIZE (bytes, or K, M, G)\n"
+    "  --max-memory SIZE    refuse when the estimate exceeds SIZE (bytes, or K, M, G;\n"
+    "                       default: three quarters of the machine's memory)\n"
     "  --format FORMAT      table (default), json, csv or md\n"
     "  --print-grid         print the map over the cone's window instead of the table\n"
     "  --csv FILE           write the row and column profiles as CSV\n"
@@ -204,6 +206,16 @@ static int write_outputs(const fv_graph *graph, const fv_erf_result *r, const ou
     return CLI_OK;
 }
 
+/* Three quarters of the physical memory: a cone past it would only end in
+ * the kernel's out-of-memory killer, so it is refused up front instead. */
+static uint64_t default_max_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0)
+        return 0;
+    return (uint64_t)pages / 4 * 3 * (uint64_t)page;
+}
+
 int cmd_erf(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -224,6 +236,7 @@ int cmd_erf(int argc, char **argv)
     const char *expr = NULL, *layer = NULL;
     fv_erf_options o;
     fv_erf_options_init(&o);
+    o.max_memory = default_max_memory();
     outputs out = {FV_FORMAT_TABLE, 0, 0, NULL, NULL, NULL};
     int64_t v;
     int c;
