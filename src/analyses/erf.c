@@ -56,7 +56,6 @@ static fv_status check_node(const erf_engine *e, int32_t i, fv_diag *diag)
     case FV_OP_FULLY_CONNECTED:
     case FV_OP_INSTANCE_NORM:
     case FV_OP_LRN:
-    case FV_OP_SOFTMAX:
         return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED, "the ERF engine has no kernel for %s",
                             fv_op_name(op));
     case FV_OP_SCALE:

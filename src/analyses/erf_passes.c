@@ -80,6 +80,9 @@ static void forward(erf_engine *e, int32_t i)
     case FV_OP_BATCH_NORM:
         fv_affine_forward(n->scale, n->shift, &x->box, x->val, &n->box, n->val);
         break;
+    case FV_OP_SOFTMAX:
+        fv_softmax_forward(&x->box, x->val, &n->box, n->val);
+        break;
     default:
         fv_act_forward(&n->act, &x->box, x->val, &n->box, n->val);
         break;
@@ -163,6 +166,9 @@ static void backward(erf_engine *e, int32_t i)
     }
     case FV_OP_BATCH_NORM:
         fv_affine_backward(n->scale, &x->box, x->grad, &n->box, n->grad);
+        break;
+    case FV_OP_SOFTMAX:
+        fv_softmax_backward(&x->box, x->grad, &n->box, n->val, n->grad);
         break;
     default:
         fv_act_backward(&n->act, &x->box, x->val, x->grad, &n->box, n->grad);

@@ -117,6 +117,12 @@ void fv_act_forward(const fv_act *act, const fv_box *in, const float *x, const f
 void fv_act_backward(const fv_act *act, const fv_box *in, const float *x, float *dx,
                      const fv_box *out, const float *dy);
 
+/* Softmax over the channels of each pixel (softmax.c). Backward reads the
+ * forward's output y, over out's window. */
+void fv_softmax_forward(const fv_box *in, const float *x, const fv_box *out, float *y);
+void fv_softmax_backward(const fv_box *in, float *dx, const fv_box *out, const float *y,
+                         const float *dy);
+
 /* y = x * scale[c] + shift[c]: batch norm in eval mode, folded. */
 void fv_affine_forward(const float *scale, const float *shift, const fv_box *in, const float *x,
                        const fv_box *out, float *y);

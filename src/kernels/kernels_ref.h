@@ -62,6 +62,9 @@ void fv_act_forward_ref(const fv_act *act, const fv_box *in, const float *x, con
                         float *y);
 void fv_act_backward_ref(const fv_act *act, const fv_box *in, const float *x, float *dx,
                          const fv_box *out, const float *dy);
+void fv_softmax_forward_ref(const fv_box *in, const float *x, const fv_box *out, float *y);
+void fv_softmax_backward_ref(const fv_box *in, const float *x, float *dx, const fv_box *out,
+                             const float *dy);
 void fv_affine_forward_ref(const float *scale, const float *shift, const fv_box *in, const float *x,
                            const fv_box *out, float *y);
 void fv_affine_backward_ref(const float *scale, const fv_box *in, float *dx, const fv_box *out,

@@ -100,6 +100,45 @@ void fv_act_backward_ref(const fv_act *act, const fv_box *in, const float *x, fl
     }
 }
 
+/* Softmax in double straight from its definition, and its Jacobian
+ * dy_c/dx_k = y_c (delta_ck - y_k) applied entry by entry. The twin takes
+ * the input, not the output, and recomputes y itself. */
+static void softmax_at(const fv_box *in, const float *x, int64_t Y, int64_t X, int64_t c,
+                       double *y)
+{
+    double sum = 0;
+    for (int64_t k = 0; k < c; k++)
+        sum += exp(fv_ref_read(in, x, k, Y, X));
+    for (int64_t k = 0; k < c; k++)
+        y[k] = exp(fv_ref_read(in, x, k, Y, X)) / sum;
+}
+
+void fv_softmax_forward_ref(const fv_box *in, const float *x, const fv_box *out, float *y)
+{
+    double p[64]; /* the tests use a few channels */
+    FV_REF_EACH_PIXEL(out, oy, ox) {
+        softmax_at(in, x, out->y0 + oy, out->x0 + ox, out->c, p);
+        for (int64_t c = 0; c < out->c; c++)
+            y[fv_ref_offset(out, c, oy, ox)] = (float)p[c];
+    }
+}
+
+void fv_softmax_backward_ref(const fv_box *in, const float *x, float *dx, const fv_box *out,
+                             const float *dy)
+{
+    double p[64]; /* the tests use a few channels */
+    FV_REF_EACH_PIXEL(out, oy, ox) {
+        int64_t Y = out->y0 + oy, X = out->x0 + ox;
+        softmax_at(in, x, Y, X, out->c, p);
+        for (int64_t k = 0; k < out->c; k++) {
+            double g = 0;
+            for (int64_t c = 0; c < out->c; c++)
+                g += dy[fv_ref_offset(out, c, oy, ox)] * p[c] * ((c == k) - p[k]);
+            dx[fv_ref_offset(in, k, Y - in->y0, X - in->x0)] += (float)g;
+        }
+    }
+}
+
 void fv_affine_forward_ref(const float *scale, const float *shift, const fv_box *in, const float *x,
                            const fv_box *out, float *y)
 {

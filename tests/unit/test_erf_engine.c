@@ -262,6 +262,7 @@ static void added_ops_cone(void **state)
         "input size=9 c=2; conv k=3 c=3; resize f=2 mode=cubic; conv k=3 c=2",
         "input size=7x9 c=2; conv k=3 c=3; resize f=3/2 mode=cubic; conv k=3 s=2 c=2",
         "input size=8 c=2; conv k=3 c=3; resize f=2 mode=cubic align_corners; conv k=3 c=2",
+        "input size=10 c=2; conv k=3 c=4; softmax; maxpool k=2 s=2; conv k=3 c=2",
     };
     double worst = 0;
     for (size_t k = 0; k < sizeof nets / sizeof nets[0]; k++) {

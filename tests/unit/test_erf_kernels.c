@@ -309,6 +309,28 @@ static void activations(void **state)
     }
 }
 
+static void softmax_fwd(const op_case *c, const float *x, float *y) { fv_softmax_forward(&c->in, x, &c->out, y); }
+static void softmax_bwd(const op_case *c, const float *x, float *dx, const float *dy)
+{
+    float *y = malloc(fv_box_size(&c->out) * sizeof *y);
+    fv_softmax_forward(&c->in, x, &c->out, y);
+    fv_softmax_backward(&c->in, dx, &c->out, y, dy);
+    free(y);
+}
+
+/* Softmax over 1, 3 and 5 channels, on a window inside a larger one. */
+static void softmax(void **state)
+{
+    (void)state;
+    for (int64_t ch = 1; ch <= 5; ch += 2) {
+        op_case c = {0};
+        c.in = (fv_box){ch, 6, 6, 2, 2, 9, 9};
+        c.out = (fv_box){ch, 4, 3, 3, 4, 9, 9};
+        c.fwd = softmax_fwd, c.bwd = softmax_bwd;
+        check_adjoint(&c, SMOOTH, 2e-3);
+    }
+}
+
 static void resampling(void **state)
 {
     (void)state;
@@ -419,7 +441,7 @@ int main(void)
         cmocka_unit_test(conv_geometries), cmocka_unit_test(pools),
         cmocka_unit_test(avg_divisor),     cmocka_unit_test(max_ties),
         cmocka_unit_test(activations),     cmocka_unit_test(resampling),
-        cmocka_unit_test(merges),
+        cmocka_unit_test(merges),          cmocka_unit_test(softmax),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -228,6 +228,22 @@ static void affine_bwd(const twin_case *t, int ref, const float *x, float *dx, c
     (ref ? fv_affine_backward_ref : fv_affine_backward)(t->scale, &t->in, dx, &t->out, dy);
 }
 
+static void softmax_fwd(const twin_case *t, int ref, const float *x, float *y)
+{
+    (ref ? fv_softmax_forward_ref : fv_softmax_forward)(&t->in, x, &t->out, y);
+}
+static void softmax_bwd(const twin_case *t, int ref, const float *x, float *dx, const float *dy)
+{
+    if (ref) {
+        fv_softmax_backward_ref(&t->in, x, dx, &t->out, dy);
+        return;
+    }
+    float *y = malloc(fv_box_size(&t->out) * sizeof *y); /* the kernel reads the output */
+    fv_softmax_forward(&t->in, x, &t->out, y);
+    fv_softmax_backward(&t->in, dx, &t->out, y, dy);
+    free(y);
+}
+
 static void pointwise(void **state)
 {
     (void)state;
@@ -256,6 +272,11 @@ static void pointwise(void **state)
         t.fwd = affine_fwd, t.bwd = affine_bwd;
         compare("affine", &t);
         free(scale), free(shift);
+    }
+    for (int i = 0; i < CASES; i++) {
+        pointwise_case(&t, pick(1, 5));
+        t.fwd = softmax_fwd, t.bwd = softmax_bwd;
+        compare("softmax", &t);
     }
 }
 
