@@ -233,26 +233,25 @@ int cmd_erf(int argc, char **argv)
         {"map", required_argument, NULL, 'P'},
         {NULL, 0, NULL, 0},
     };
-    const char *expr = NULL, *layer = NULL;
+    cli_model_args args = {.format = FV_FORMAT_TABLE};
+    const char *layer = NULL, *model;
     fv_erf_options o;
     fv_erf_options_init(&o);
     o.max_memory = default_max_memory();
     outputs out = {FV_FORMAT_TABLE, 0, 0, NULL, NULL, NULL};
     int64_t v;
-    int c;
+    int c, rc;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":e:h", options, NULL)) != -1) {
+        if ((rc = cli_model_option("erf", c, argv, &args)) >= 0) {
+            if (rc != CLI_OK)
+                return rc;
+            continue;
+        }
         switch (c) {
-        case 'e':
-            expr = optarg;
-            break;
         case 'l':
             layer = optarg;
-            break;
-        case 'i':
-            if (!cli_parse_size(optarg, o.input_size))
-                return cli_usage_error("erf", "--input wants HxW or N with positive sizes, not '%s'", optarg);
             break;
         case 'u':
             if (!cli_parse_unit(optarg, o.unit))
@@ -322,11 +321,6 @@ int cmd_erf(int argc, char **argv)
                 return cli_usage_error("erf", "--max-memory wants a size such as 512M or 2G, not '%s'",
                                        optarg);
             break;
-        case 'f':
-            out.format = fv_format_from_name(optarg);
-            if (out.format == FV_FORMAT_COUNT)
-                return cli_usage_error("erf", "--format is table, json, csv or md, not '%s'", optarg);
-            break;
         case 'g':
             out.grid = 1;
             break;
@@ -345,27 +339,21 @@ int cmd_erf(int argc, char **argv)
         case 'h':
             fputs(help, stdout);
             return CLI_OK;
-        case ':':
-            return cli_usage_error("erf", "%s needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error("erf", "unknown option '%s' (fovea erf --help lists them)",
-                                   argv[optind - 1]);
         }
     }
-    const char *model = optind < argc ? argv[optind] : NULL;
-    if (!model == !expr)
-        return cli_usage_error("erf", "give one MODEL or -e TEXT (fovea erf --help)");
-    if (optind + 1 < argc)
-        return cli_usage_error("erf", "unexpected argument '%s'", argv[optind + 1]);
+    if ((rc = cli_model_operand("erf", argc, argv, &args, &model)) != CLI_OK)
+        return rc;
+    out.format = args.format;
+    o.input_size[0] = args.input[0];
+    o.input_size[1] = args.input[1];
     if (out.log && !out.png)
         return cli_usage_error("erf", "--log applies to --png, which is missing");
     if (o.redraw && o.weights != FV_ERF_RANDOM)
         return cli_usage_error("erf", "--redraw needs --weights random");
 
-    fv_load_options load = {0};
-    load.keep_weights = o.weights == FV_ERF_MODEL;
+    args.load.keep_weights = o.weights == FV_ERF_MODEL;
     fv_graph *graph;
-    int rc = cli_load_ex(model, expr, &load, &graph);
+    rc = cli_load_ex(model, args.expr, &args.load, &graph);
     if (rc != CLI_OK)
         return rc;
     int32_t node = (int32_t)fv_graph_size(graph) - 1;

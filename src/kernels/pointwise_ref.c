@@ -1,5 +1,8 @@
 /* Reference twins of the activations and the folded batch norm (see
- * kernels_ref.h): each formula in double from its PyTorch definition. */
+ * kernels_ref.h): each formula in double from its PyTorch definition, and
+ * the channel softmax. */
+#include <assert.h>
+
 #include "kernels_ref.h"
 
 static double logistic(double x)
@@ -106,6 +109,7 @@ void fv_act_backward_ref(const fv_act *act, const fv_box *in, const float *x, fl
 static void softmax_at(const fv_box *in, const float *x, int64_t Y, int64_t X, int64_t c,
                        double *y)
 {
+    assert(c <= 64); /* the callers' buffers */
     double sum = 0;
     for (int64_t k = 0; k < c; k++)
         sum += exp(fv_ref_read(in, x, k, Y, X));
