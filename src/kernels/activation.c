@@ -1,10 +1,10 @@
 /* Activations: value and derivative at x, element by element. Derivatives
  * at kinks follow PyTorch (relu'(0) = 0, relu6 and hard_sigmoid pass the
  * gradient only strictly inside their linear range). */
-#include <math.h>
-
+#include "kernel_real.h"
 #include "pointwise_walk.h"
 
+#ifndef FV_KERNEL_F64 /* untyped: compiled once */
 int fv_act_supported(fv_op op)
 {
     switch (op) {
@@ -28,49 +28,50 @@ int fv_act_supported(fv_op op)
         return 0;
     }
 }
+#endif
 
-static float sigmoid(float x) { return 1.0f / (1.0f + expf(-x)); }
+static fv_real sigmoid(fv_real x) { return 1 / (1 + exp(-x)); }
 
 /* PyTorch's softplus with threshold 20: linear above it. */
-static float softplus(float x) { return x > 20.0f ? x : log1pf(expf(x)); }
+static fv_real softplus(fv_real x) { return x > 20 ? x : log1p(exp(x)); }
 
-static float slope_of(const fv_act *a, int64_t c)
+static fv_real slope_of(const fv_act *a, int64_t c)
 {
     if (a->slope)
         return a->slope[a->n_slope == 1 ? 0 : c];
-    return (float)a->p.alpha;
+    return (fv_real)a->p.alpha;
 }
 
-static float value(const fv_act *a, int64_t c, float x)
+static fv_real value(const fv_act *a, int64_t c, fv_real x)
 {
-    float al = (float)a->p.alpha, be = (float)a->p.beta;
+    fv_real al = (fv_real)a->p.alpha, be = (fv_real)a->p.beta;
     switch (a->op) {
     case FV_OP_RELU:
-        return x > 0 ? x : 0.0f;
+        return x > 0 ? x : 0;
     case FV_OP_RELU6:
-        return x <= 0 ? 0.0f : x >= 6 ? 6.0f : x;
+        return x <= 0 ? 0 : x >= 6 ? 6 : x;
     case FV_OP_LEAKY_RELU:
         return x > 0 ? x : al * x;
     case FV_OP_PRELU:
         return x > 0 ? x : slope_of(a, c) * x;
     case FV_OP_ELU:
-        return x > 0 ? x : al * expm1f(x);
+        return x > 0 ? x : al * expm1(x);
     case FV_OP_SIGMOID:
         return sigmoid(x);
     case FV_OP_TANH:
-        return tanhf(x);
+        return tanh(x);
     case FV_OP_SILU:
         return x * sigmoid(x);
     case FV_OP_HARD_SWISH:
-        return x <= -3 ? 0.0f : x >= 3 ? x : x * (x + 3) / 6;
+        return x <= -3 ? 0 : x >= 3 ? x : x * (x + 3) / 6;
     case FV_OP_HARD_SIGMOID: {
-        float v = al * x + be;
-        return v <= 0 ? 0.0f : v >= 1 ? 1.0f : v;
+        fv_real v = al * x + be;
+        return v <= 0 ? 0 : v >= 1 ? 1 : v;
     }
     case FV_OP_MISH:
-        return x * tanhf(softplus(x));
+        return x * tanh(softplus(x));
     case FV_OP_GELU:
-        return 0.5f * x * (1.0f + erff(x * 0.70710678118654752f));
+        return FV_R(0.5) * x * (1 + erf(x * FV_R(0.70710678118654752)));
     case FV_OP_SOFTPLUS:
         return softplus(x);
     default:
@@ -78,62 +79,62 @@ static float value(const fv_act *a, int64_t c, float x)
     }
 }
 
-static float derivative(const fv_act *a, int64_t c, float x)
+static fv_real derivative(const fv_act *a, int64_t c, fv_real x)
 {
-    float al = (float)a->p.alpha, be = (float)a->p.beta;
+    fv_real al = (fv_real)a->p.alpha, be = (fv_real)a->p.beta;
     switch (a->op) {
     case FV_OP_RELU:
-        return x > 0 ? 1.0f : 0.0f;
+        return x > 0 ? 1 : 0;
     case FV_OP_RELU6:
-        return x > 0 && x < 6 ? 1.0f : 0.0f;
+        return x > 0 && x < 6 ? 1 : 0;
     case FV_OP_LEAKY_RELU:
-        return x > 0 ? 1.0f : al;
+        return x > 0 ? 1 : al;
     case FV_OP_PRELU:
-        return x > 0 ? 1.0f : slope_of(a, c);
+        return x > 0 ? 1 : slope_of(a, c);
     case FV_OP_ELU:
-        return x > 0 ? 1.0f : al * expf(x);
+        return x > 0 ? 1 : al * exp(x);
     case FV_OP_SIGMOID: {
-        float s = sigmoid(x);
+        fv_real s = sigmoid(x);
         return s * (1 - s);
     }
     case FV_OP_TANH: {
-        float t = tanhf(x);
+        fv_real t = tanh(x);
         return 1 - t * t;
     }
     case FV_OP_SILU: {
-        float s = sigmoid(x);
+        fv_real s = sigmoid(x);
         return s * (1 + x * (1 - s));
     }
     case FV_OP_HARD_SWISH:
-        return x < -3 ? 0.0f : x <= 3 ? x / 3 + 0.5f : 1.0f;
+        return x < -3 ? 0 : x <= 3 ? x / 3 + FV_R(0.5) : 1;
     case FV_OP_HARD_SIGMOID: {
-        float v = al * x + be;
-        return v > 0 && v < 1 ? al : 0.0f;
+        fv_real v = al * x + be;
+        return v > 0 && v < 1 ? al : 0;
     }
     case FV_OP_MISH: {
-        float t = tanhf(softplus(x));
+        fv_real t = tanh(softplus(x));
         return t + x * (1 - t * t) * sigmoid(x);
     }
     case FV_OP_GELU: {
-        float cdf = 0.5f * (1.0f + erff(x * 0.70710678118654752f));
-        float pdf = expf(-0.5f * x * x) * 0.3989422804014327f;
+        fv_real cdf = FV_R(0.5) * (1 + erf(x * FV_R(0.70710678118654752)));
+        fv_real pdf = exp(-FV_R(0.5) * x * x) * FV_R(0.3989422804014327);
         return cdf + x * pdf;
     }
     case FV_OP_SOFTPLUS:
-        return x > 20.0f ? 1.0f : sigmoid(x);
+        return x > 20 ? 1 : sigmoid(x);
     default:
-        return 1.0f;
+        return 1;
     }
 }
 
 /* ReLU and identity, the ops of nearly every network, get loops the
  * compiler vectorises; the others go through value() and derivative(). */
-void fv_act_forward(const fv_act *act, const fv_box *in, const float *x, const fv_box *out,
-                    float *y)
+void FV_N(fv_act_forward)(const fv_act *act, const fv_box *in, const fv_real *x, const fv_box *out,
+                          fv_real *y)
 {
     switch (act->op) {
     case FV_OP_RELU:
-        POINTWISE_WALK(in, out, y[o] = x[i] > 0 ? x[i] : 0.0f);
+        POINTWISE_WALK(in, out, y[o] = x[i] > 0 ? x[i] : 0);
         break;
     case FV_OP_IDENTITY:
     case FV_OP_DROPOUT:
@@ -145,12 +146,12 @@ void fv_act_forward(const fv_act *act, const fv_box *in, const float *x, const f
     }
 }
 
-void fv_act_backward(const fv_act *act, const fv_box *in, const float *x, float *dx,
-                     const fv_box *out, const float *dy)
+void FV_N(fv_act_backward)(const fv_act *act, const fv_box *in, const fv_real *x, fv_real *dx,
+                           const fv_box *out, const fv_real *dy)
 {
     switch (act->op) {
     case FV_OP_RELU:
-        POINTWISE_WALK(in, out, dx[i] += x[i] > 0 ? dy[o] : 0.0f);
+        POINTWISE_WALK(in, out, dx[i] += x[i] > 0 ? dy[o] : 0);
         break;
     case FV_OP_IDENTITY:
     case FV_OP_DROPOUT:

@@ -1,5 +1,5 @@
 /* Concatenation along channels: one input copied into its channel range. */
-#include "kernels.h"
+#include "kernel_real.h"
 
 /* BODY sees i (index in in) and o (index in out) for every value of in
  * that out's window holds. */
@@ -13,14 +13,14 @@
             }                                                                                  \
         }
 
-void fv_concat_forward(const fv_box *in, const float *x, int64_t first, const fv_box *out,
-                       float *y)
+void FV_N(fv_concat_forward)(const fv_box *in, const fv_real *x, int64_t first, const fv_box *out,
+                             fv_real *y)
 {
     CONCAT_WALK(y[o] = x[i]);
 }
 
-void fv_concat_backward(const fv_box *in, float *dx, int64_t first, const fv_box *out,
-                        const float *dy)
+void FV_N(fv_concat_backward)(const fv_box *in, fv_real *dx, int64_t first, const fv_box *out,
+                              const fv_real *dy)
 {
     CONCAT_WALK(dx[i] += dy[o]);
 }

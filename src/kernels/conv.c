@@ -85,8 +85,8 @@ static int view_axis(const fv_kwin *k, int a, int transposed, int64_t in0, int64
 /* Reorders the weights (ONNX layout, described by `user_md`) into the
  * layout primitive `pd` wants, into a memory the plan owns. */
 static fv_status weights_make(fv_conv_plan *p, const_dnnl_primitive_desc_t pd,
-                              const dnnl_memory_desc_t *user_md, const float *w,
-                              dnnl_memory_t *out, fv_diag *diag)
+                              const dnnl_memory_desc_t *user_md, const float *w, dnnl_memory_t *out,
+                              fv_diag *diag)
 {
     const dnnl_memory_desc_t *want = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
     dnnl_memory_t user;

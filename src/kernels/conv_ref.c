@@ -1,7 +1,7 @@
 /* Convolution and transposed convolution in plain loops: the reference
  * twin of the oneDNN kernels, used by the tests and for geometries oneDNN
  * cannot express (a transposed conv whose window starts in a gap). */
-#include "kernels.h"
+#include "kernel_real.h"
 
 /* Calls body(out_index, in_index, weight_index) for every multiply of a
  * conv (or its transpose) between the two windows. Written as a macro so
@@ -42,24 +42,24 @@
                                         continue;                                              \
                                     size_t o_at = fv_at(out, co, oy, ox);                      \
                                     size_t i_at = fv_at(in, ci, iy, ix);                       \
-                                    float wv = wk[ty * kw + tx];                               \
+                                    fv_real wv = wk[ty * kw + tx];                               \
                                     BODY;                                                      \
                                 }                                                              \
                 }                                                                              \
     } while (0)
 
-void fv_conv_forward_ref(const fv_kwin *k, const fv_conv_weights *cw, const fv_box *in,
-                         const float *x, const fv_box *out, float *y)
+void FV_N(fv_conv_forward_ref)(const fv_kwin *k, const fv_conv_weights *cw, const fv_box *in,
+                               const fv_real *x, const fv_box *out, fv_real *y)
 {
     size_t plane = (size_t)(out->h * out->w);
     for (size_t p = 0; p < plane; p++)
         for (int64_t c = 0; c < out->c; c++)
-            y[p * (size_t)out->c + (size_t)c] = cw->bias ? cw->bias[c] : 0.0f;
+            y[p * (size_t)out->c + (size_t)c] = cw->bias ? cw->bias[c] : 0;
     CONV_WALK(k, cw, in, out, y[o_at] += wv * x[i_at]);
 }
 
-void fv_conv_backward_data_ref(const fv_kwin *k, const fv_conv_weights *cw, const fv_box *in,
-                               float *dx, const fv_box *out, const float *dy)
+void FV_N(fv_conv_backward_data_ref)(const fv_kwin *k, const fv_conv_weights *cw, const fv_box *in,
+                                     fv_real *dx, const fv_box *out, const fv_real *dy)
 {
     CONV_WALK(k, cw, in, out, dx[i_at] += wv * dy[o_at]);
 }

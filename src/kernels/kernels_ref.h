@@ -8,7 +8,8 @@
  * of window sizes) and meant for small test windows only.
  *
  * Signatures are those of the kernels in kernels.h; backward twins
- * accumulate into dx as the kernels do. A twin that would read a pixel
+ * accumulate into dx as the kernels do. Like the kernels, the twins come
+ * in float32 and float64 (names ending in _f64). A twin that would read a pixel
  * inside the map but outside its input window reads NaN, so that a
  * planner or kernel bug shows as a mismatch rather than as a stray read.
  */
@@ -18,18 +19,6 @@
 #include <math.h>
 
 #include "kernels.h"
-
-/* Value of channel c at map pixel (Y, X) of window b: 0 outside the map,
- * NaN inside the map but outside the window. */
-static inline double fv_ref_read(const fv_box *b, const float *v, int64_t c, int64_t Y, int64_t X)
-{
-    if (Y < 0 || Y >= b->map_h || X < 0 || X >= b->map_w)
-        return 0.0;
-    int64_t y = Y - b->y0, x = X - b->x0;
-    if (y < 0 || y >= b->h || x < 0 || x >= b->w)
-        return NAN;
-    return v[(y * b->w + x) * b->c + c];
-}
 
 /* Every pixel (y, x) of window b, and every value (c, y, x). */
 #define FV_REF_EACH_PIXEL(b, y, x)                                                                 \
@@ -46,54 +35,15 @@ static inline size_t fv_ref_offset(const fv_box *b, int64_t c, int64_t y, int64_
     return (size_t)(y * b->w * b->c + x * b->c + c);
 }
 
-void fv_max_pool_forward_ref(const fv_kwin *k, const fv_box *in, const float *x, const fv_box *out,
-                             float *y);
-void fv_max_pool_backward_ref(const fv_kwin *k, const fv_box *in, const float *x, float *dx,
-                              const fv_box *out, const float *dy);
-void fv_avg_pool_forward_ref(const fv_kwin *k, const int64_t pad_end[FV_AXES], int include_pad,
-                             const fv_box *in, const float *x, const fv_box *out, float *y);
-void fv_avg_pool_backward_ref(const fv_kwin *k, const int64_t pad_end[FV_AXES], int include_pad,
-                              const fv_box *in, float *dx, const fv_box *out, const float *dy);
-void fv_global_pool_forward_ref(int is_max, const fv_box *in, const float *x, float *y);
-void fv_global_pool_backward_ref(int is_max, const fv_box *in, const float *x, float *dx,
-                                 const float *dy);
-
-void fv_act_forward_ref(const fv_act *act, const fv_box *in, const float *x, const fv_box *out,
-                        float *y);
-void fv_act_backward_ref(const fv_act *act, const fv_box *in, const float *x, float *dx,
-                         const fv_box *out, const float *dy);
-void fv_softmax_forward_ref(const fv_box *in, const float *x, const fv_box *out, float *y);
-void fv_softmax_backward_ref(const fv_box *in, const float *x, float *dx, const fv_box *out,
-                             const float *dy);
-void fv_affine_forward_ref(const float *scale, const float *shift, const fv_box *in, const float *x,
-                           const fv_box *out, float *y);
-void fv_affine_backward_ref(const float *scale, const fv_box *in, float *dx, const fv_box *out,
-                            const float *dy);
-
-void fv_merge_forward_ref(fv_op op, size_t n, const fv_box *in, const float *const *x,
-                          const fv_box *out, float *y);
-void fv_merge_backward_ref(fv_op op, size_t n, const fv_box *in, const float *const *x,
-                           float *const *dx, const fv_box *out, const float *dy);
-void fv_concat_forward_ref(const fv_box *in, const float *x, int64_t first, const fv_box *out,
-                           float *y);
-void fv_concat_backward_ref(const fv_box *in, float *dx, int64_t first, const fv_box *out,
-                            const float *dy);
-
-void fv_shift_forward_ref(const int64_t start[FV_AXES], const int64_t step[FV_AXES],
-                          const fv_box *in, const float *x, const fv_box *out, float *y);
-void fv_shift_backward_ref(const int64_t start[FV_AXES], const int64_t step[FV_AXES],
-                           const fv_box *in, float *dx, const fv_box *out, const float *dy);
-void fv_resize_forward_ref(const fv_resize *r, const fv_box *in, const float *x, const fv_box *out,
-                           float *y);
-void fv_resize_backward_ref(const fv_resize *r, const fv_box *in, float *dx, const fv_box *out,
-                            const float *dy);
-void fv_depth_to_space_forward_ref(int64_t block, const fv_box *in, const float *x,
-                                   const fv_box *out, float *y);
-void fv_depth_to_space_backward_ref(int64_t block, const fv_box *in, float *dx, const fv_box *out,
-                                    const float *dy);
-void fv_space_to_depth_forward_ref(int64_t block, const fv_box *in, const float *x,
-                                   const fv_box *out, float *y);
-void fv_space_to_depth_backward_ref(int64_t block, const fv_box *in, float *dx, const fv_box *out,
-                                    const float *dy);
+#define FV_T float
+#define FV_D(name) name
+#include "kernels_ref_typed.h"
+#undef FV_T
+#undef FV_D
+#define FV_T double
+#define FV_D(name) name##_f64
+#include "kernels_ref_typed.h"
+#undef FV_T
+#undef FV_D
 
 #endif

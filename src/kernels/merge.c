@@ -1,7 +1,7 @@
 /* Element-wise add, mul and max of several inputs, with the broadcasts a
  * CNN uses: a 1x1 map over a larger one (squeeze-and-excitation), one
  * channel over many. */
-#include "kernels.h"
+#include "kernel_real.h"
 
 /* Index in input `b` of map pixel (Y, X) of channel c. */
 static size_t at(const fv_box *b, const fv_box *out, int64_t c, int64_t Y, int64_t X)
@@ -32,14 +32,14 @@ static int same_windows(size_t n, const fv_box *in, const fv_box *out)
     return 1;
 }
 
-void fv_merge_forward(fv_op op, size_t n, const fv_box *in, const float *const *x,
-                      const fv_box *out, float *y)
+void FV_N(fv_merge_forward)(fv_op op, size_t n, const fv_box *in, const fv_real *const *x,
+                            const fv_box *out, fv_real *y)
 {
     if (op == FV_OP_ADD && same_windows(n, in, out)) {
         int64_t size = (int64_t)fv_box_size(out);
 #pragma omp parallel for schedule(static)
         for (int64_t o = 0; o < size; o++) {
-            float v = x[0][o];
+            fv_real v = x[0][o];
             for (size_t k = 1; k < n; k++)
                 v += x[k][o];
             y[o] = v;
@@ -47,22 +47,22 @@ void fv_merge_forward(fv_op op, size_t n, const fv_box *in, const float *const *
         return;
     }
     MERGE_WALK({
-        float v = x[0][at(&in[0], out, c, Y, X)];
+        fv_real v = x[0][at(&in[0], out, c, Y, X)];
         for (size_t k = 1; k < n; k++) {
-            float u = x[k][at(&in[k], out, c, Y, X)];
+            fv_real u = x[k][at(&in[k], out, c, Y, X)];
             v = op == FV_OP_ADD ? v + u : op == FV_OP_MUL ? v * u : (u > v ? u : v);
         }
         y[o] = v;
     });
 }
 
-void fv_merge_backward(fv_op op, size_t n, const fv_box *in, const float *const *x,
-                       float *const *dx, const fv_box *out, const float *dy)
+void FV_N(fv_merge_backward)(fv_op op, size_t n, const fv_box *in, const fv_real *const *x,
+                             fv_real *const *dx, const fv_box *out, const fv_real *dy)
 {
     if (op == FV_OP_ADD && same_windows(n, in, out)) {
         int64_t size = (int64_t)fv_box_size(out);
         for (size_t k = 0; k < n; k++) {
-            float *d = dx[k];
+            fv_real *d = dx[k];
 #pragma omp parallel for schedule(static)
             for (int64_t o = 0; o < size; o++)
                 d[o] += dy[o];
@@ -75,7 +75,7 @@ void fv_merge_backward(fv_op op, size_t n, const fv_box *in, const float *const 
                 dx[k][at(&in[k], out, c, Y, X)] += dy[o];
         } else if (op == FV_OP_MUL) {
             for (size_t k = 0; k < n; k++) {
-                float g = dy[o];
+                fv_real g = dy[o];
                 for (size_t j = 0; j < n; j++)
                     if (j != k)
                         g *= x[j][at(&in[j], out, c, Y, X)];
@@ -83,9 +83,9 @@ void fv_merge_backward(fv_op op, size_t n, const fv_box *in, const float *const 
             }
         } else {
             size_t best = 0;
-            float v = x[0][at(&in[0], out, c, Y, X)];
+            fv_real v = x[0][at(&in[0], out, c, Y, X)];
             for (size_t k = 1; k < n; k++) {
-                float u = x[k][at(&in[k], out, c, Y, X)];
+                fv_real u = x[k][at(&in[k], out, c, Y, X)];
                 if (u > v) {
                     v = u;
                     best = k;

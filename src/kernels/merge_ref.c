@@ -1,5 +1,6 @@
 /* Reference twins of the element-wise merges and of concatenation (see
  * kernels_ref.h). */
+#include "kernel_real.h"
 #include "kernels_ref.h"
 
 /* Map pixel and channel of input b that output (c, Y, X) reads: a 1x1
@@ -14,17 +15,17 @@ static void source(const fv_box *b, const fv_box *out, int64_t c, int64_t Y, int
     *sX = over_space ? 0 : X;
 }
 
-static double operand(const fv_box *b, const float *x, const fv_box *out, int64_t c, int64_t Y,
+static double operand(const fv_box *b, const fv_real *x, const fv_box *out, int64_t c, int64_t Y,
                       int64_t X)
 {
     int64_t sc, sY, sX;
     source(b, out, c, Y, X, &sc, &sY, &sX);
-    return fv_ref_read(b, x, sc, sY, sX);
+    return FV_N(fv_ref_read)(b, x, sc, sY, sX);
 }
 
 /* d y(c, Y, X) / d (operand k): 1 for add, the other operands' product for
  * mul, 1 for the first operand holding the maximum for max. */
-static double partial(fv_op op, size_t n, const fv_box *in, const float *const *x,
+static double partial(fv_op op, size_t n, const fv_box *in, const fv_real *const *x,
                       const fv_box *out, size_t k, int64_t c, int64_t Y, int64_t X)
 {
     if (op == FV_OP_ADD)
@@ -43,8 +44,8 @@ static double partial(fv_op op, size_t n, const fv_box *in, const float *const *
     return first == k;
 }
 
-void fv_merge_forward_ref(fv_op op, size_t n, const fv_box *in, const float *const *x,
-                          const fv_box *out, float *y)
+void FV_N(fv_merge_forward_ref)(fv_op op, size_t n, const fv_box *in, const fv_real *const *x,
+                                const fv_box *out, fv_real *y)
 {
     FV_REF_EACH(out, c, oy, ox) {
         int64_t Y = out->y0 + oy, X = out->x0 + ox;
@@ -53,12 +54,12 @@ void fv_merge_forward_ref(fv_op op, size_t n, const fv_box *in, const float *con
             double u = operand(&in[k], x[k], out, c, Y, X);
             v = op == FV_OP_ADD ? v + u : op == FV_OP_MUL ? v * u : fmax(v, u);
         }
-        y[fv_ref_offset(out, c, oy, ox)] = (float)v;
+        y[fv_ref_offset(out, c, oy, ox)] = (fv_real)v;
     }
 }
 
-void fv_merge_backward_ref(fv_op op, size_t n, const fv_box *in, const float *const *x,
-                           float *const *dx, const fv_box *out, const float *dy)
+void FV_N(fv_merge_backward_ref)(fv_op op, size_t n, const fv_box *in, const fv_real *const *x,
+                                 fv_real *const *dx, const fv_box *out, const fv_real *dy)
 {
     for (size_t k = 0; k < n; k++)
         FV_REF_EACH(&in[k], c, iy, ix) {
@@ -70,21 +71,21 @@ void fv_merge_backward_ref(fv_op op, size_t n, const fv_box *in, const float *co
                     g += dy[fv_ref_offset(out, oc, oy, ox)] *
                          partial(op, n, in, x, out, k, oc, Y, X);
             }
-            dx[k][fv_ref_offset(&in[k], c, iy, ix)] += (float)g;
+            dx[k][fv_ref_offset(&in[k], c, iy, ix)] += (fv_real)g;
         }
 }
 
-void fv_concat_forward_ref(const fv_box *in, const float *x, int64_t first, const fv_box *out,
-                           float *y)
+void FV_N(fv_concat_forward_ref)(const fv_box *in, const fv_real *x, int64_t first,
+                                 const fv_box *out, fv_real *y)
 {
     for (int64_t c = first; c < first + in->c; c++)
         FV_REF_EACH_PIXEL(out, oy, ox)
     y[fv_ref_offset(out, c, oy, ox)] =
-        (float)fv_ref_read(in, x, c - first, out->y0 + oy, out->x0 + ox);
+        (fv_real)FV_N(fv_ref_read)(in, x, c - first, out->y0 + oy, out->x0 + ox);
 }
 
-void fv_concat_backward_ref(const fv_box *in, float *dx, int64_t first, const fv_box *out,
-                            const float *dy)
+void FV_N(fv_concat_backward_ref)(const fv_box *in, fv_real *dx, int64_t first, const fv_box *out,
+                                  const fv_real *dy)
 {
     FV_REF_EACH(in, c, iy, ix)
     FV_REF_EACH(out, oc, oy, ox)

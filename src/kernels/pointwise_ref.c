@@ -3,18 +3,13 @@
  * the channel softmax. */
 #include <assert.h>
 
+#include "kernel_real.h"
 #include "kernels_ref.h"
 
-static double logistic(double x)
-{
-    return 1.0 / (1.0 + exp(-x));
-}
+static double logistic(double x) { return 1.0 / (1.0 + exp(-x)); }
 
 /* PyTorch's Softplus(beta=1, threshold=20). */
-static double soft_plus(double x)
-{
-    return x > 20.0 ? x : log(1.0 + exp(x));
-}
+static double soft_plus(double x) { return x > 20.0 ? x : log(1.0 + exp(x)); }
 
 static double negative_slope(const fv_act *a, int64_t c)
 {
@@ -81,54 +76,54 @@ static void act_at(const fv_act *a, int64_t c, double x, double *f, double *df)
     }
 }
 
-void fv_act_forward_ref(const fv_act *act, const fv_box *in, const float *x, const fv_box *out,
-                        float *y)
+void FV_N(fv_act_forward_ref)(const fv_act *act, const fv_box *in, const fv_real *x,
+                              const fv_box *out, fv_real *y)
 {
     FV_REF_EACH(out, c, oy, ox) {
         double f, df;
-        act_at(act, c, fv_ref_read(in, x, c, out->y0 + oy, out->x0 + ox), &f, &df);
-        y[fv_ref_offset(out, c, oy, ox)] = (float)f;
+        act_at(act, c, FV_N(fv_ref_read)(in, x, c, out->y0 + oy, out->x0 + ox), &f, &df);
+        y[fv_ref_offset(out, c, oy, ox)] = (fv_real)f;
     }
 }
 
-void fv_act_backward_ref(const fv_act *act, const fv_box *in, const float *x, float *dx,
-                         const fv_box *out, const float *dy)
+void FV_N(fv_act_backward_ref)(const fv_act *act, const fv_box *in, const fv_real *x, fv_real *dx,
+                               const fv_box *out, const fv_real *dy)
 {
     FV_REF_EACH(out, c, oy, ox) {
         int64_t Y = out->y0 + oy, X = out->x0 + ox;
         double f, df;
-        act_at(act, c, fv_ref_read(in, x, c, Y, X), &f, &df);
+        act_at(act, c, FV_N(fv_ref_read)(in, x, c, Y, X), &f, &df);
         dx[fv_ref_offset(in, c, Y - in->y0, X - in->x0)] +=
-            (float)(df * dy[fv_ref_offset(out, c, oy, ox)]);
+            (fv_real)(df * dy[fv_ref_offset(out, c, oy, ox)]);
     }
 }
 
 /* Softmax in double straight from its definition, and its Jacobian
  * dy_c/dx_k = y_c (delta_ck - y_k) applied entry by entry. The twin takes
  * the input, not the output, and recomputes y itself. */
-static void softmax_at(const fv_box *in, const float *x, int64_t Y, int64_t X, int64_t c,
+static void softmax_at(const fv_box *in, const fv_real *x, int64_t Y, int64_t X, int64_t c,
                        double *y)
 {
     assert(c <= 64); /* the callers' buffers */
     double sum = 0;
     for (int64_t k = 0; k < c; k++)
-        sum += exp(fv_ref_read(in, x, k, Y, X));
+        sum += exp(FV_N(fv_ref_read)(in, x, k, Y, X));
     for (int64_t k = 0; k < c; k++)
-        y[k] = exp(fv_ref_read(in, x, k, Y, X)) / sum;
+        y[k] = exp(FV_N(fv_ref_read)(in, x, k, Y, X)) / sum;
 }
 
-void fv_softmax_forward_ref(const fv_box *in, const float *x, const fv_box *out, float *y)
+void FV_N(fv_softmax_forward_ref)(const fv_box *in, const fv_real *x, const fv_box *out, fv_real *y)
 {
     double p[64]; /* the tests use a few channels */
     FV_REF_EACH_PIXEL(out, oy, ox) {
         softmax_at(in, x, out->y0 + oy, out->x0 + ox, out->c, p);
         for (int64_t c = 0; c < out->c; c++)
-            y[fv_ref_offset(out, c, oy, ox)] = (float)p[c];
+            y[fv_ref_offset(out, c, oy, ox)] = (fv_real)p[c];
     }
 }
 
-void fv_softmax_backward_ref(const fv_box *in, const float *x, float *dx, const fv_box *out,
-                             const float *dy)
+void FV_N(fv_softmax_backward_ref)(const fv_box *in, const fv_real *x, fv_real *dx,
+                                   const fv_box *out, const fv_real *dy)
 {
     double p[64]; /* the tests use a few channels */
     FV_REF_EACH_PIXEL(out, oy, ox) {
@@ -138,23 +133,24 @@ void fv_softmax_backward_ref(const fv_box *in, const float *x, float *dx, const 
             double g = 0;
             for (int64_t c = 0; c < out->c; c++)
                 g += dy[fv_ref_offset(out, c, oy, ox)] * p[c] * ((c == k) - p[k]);
-            dx[fv_ref_offset(in, k, Y - in->y0, X - in->x0)] += (float)g;
+            dx[fv_ref_offset(in, k, Y - in->y0, X - in->x0)] += (fv_real)g;
         }
     }
 }
 
-void fv_affine_forward_ref(const float *scale, const float *shift, const fv_box *in, const float *x,
-                           const fv_box *out, float *y)
+void FV_N(fv_affine_forward_ref)(const fv_real *scale, const fv_real *shift, const fv_box *in,
+                                 const fv_real *x, const fv_box *out, fv_real *y)
 {
     FV_REF_EACH(out, c, oy, ox)
     y[fv_ref_offset(out, c, oy, ox)] =
-        (float)((double)scale[c] * fv_ref_read(in, x, c, out->y0 + oy, out->x0 + ox) + shift[c]);
+        (fv_real)((double)scale[c] * FV_N(fv_ref_read)(in, x, c, out->y0 + oy, out->x0 + ox) +
+                  shift[c]);
 }
 
-void fv_affine_backward_ref(const float *scale, const fv_box *in, float *dx, const fv_box *out,
-                            const float *dy)
+void FV_N(fv_affine_backward_ref)(const fv_real *scale, const fv_box *in, fv_real *dx,
+                                  const fv_box *out, const fv_real *dy)
 {
     FV_REF_EACH(out, c, oy, ox)
     dx[fv_ref_offset(in, c, out->y0 + oy - in->y0, out->x0 + ox - in->x0)] +=
-        (float)((double)scale[c] * dy[fv_ref_offset(out, c, oy, ox)]);
+        (fv_real)((double)scale[c] * dy[fv_ref_offset(out, c, oy, ox)]);
 }

@@ -2,15 +2,15 @@
  * count_include_pad, the window clipped to the padded map (so a window
  * that ceil mode pushes past the end padding counts less); without it,
  * only the map pixels in the window. */
-#include "kernels.h"
+#include "kernel_real.h"
 
 static int64_t lo_clip(int64_t v, int64_t lo) { return v < lo ? lo : v; }
 static int64_t hi_clip(int64_t v, int64_t hi) { return v > hi ? hi : v; }
 
 /* Window of output (oy, ox) as the first and last tap index per axis that
  * land in the map, and its divisor. */
-static float divisor(const fv_kwin *k, const int64_t pad_end[FV_AXES], int include_pad,
-                     const fv_box *in, int64_t Y0, int64_t X0)
+static fv_real divisor(const fv_kwin *k, const int64_t pad_end[FV_AXES], int include_pad,
+                       const fv_box *in, int64_t Y0, int64_t X0)
 {
     int64_t n[FV_AXES];
     int64_t start[FV_AXES] = {Y0, X0}, size[FV_AXES] = {in->map_h, in->map_w};
@@ -29,7 +29,7 @@ static float divisor(const fv_kwin *k, const int64_t pad_end[FV_AXES], int inclu
         n[a] = t1 >= t0 ? t1 - t0 + 1 : 0;
     }
     int64_t count = n[0] * n[1];
-    return count > 0 ? 1.0f / (float)count : 0.0f;
+    return count > 0 ? 1 / (fv_real)count : 0;
 }
 
 #define AVG_WALK(BODY)                                                                         \
@@ -39,7 +39,7 @@ static float divisor(const fv_kwin *k, const int64_t pad_end[FV_AXES], int inclu
                 size_t o_at = fv_at(out, c, oy, ox);                                           \
                 int64_t Y0 = (out->y0 + oy) * k->s[0] - k->pad[0];                             \
                 int64_t X0 = (out->x0 + ox) * k->s[1] - k->pad[1];                             \
-                float scale = divisor(k, pad_end, include_pad, in, Y0, X0);                    \
+                fv_real scale = divisor(k, pad_end, include_pad, in, Y0, X0);                    \
                 for (int64_t ty = 0; ty < k->k[0]; ty++) {                                     \
                     int64_t Y = Y0 + ty * k->d[0];                                             \
                     if (Y < 0 || Y >= in->map_h)                                               \
@@ -54,16 +54,16 @@ static float divisor(const fv_kwin *k, const int64_t pad_end[FV_AXES], int inclu
                 }                                                                              \
             }
 
-void fv_avg_pool_forward(const fv_kwin *k, const int64_t pad_end[FV_AXES], int include_pad,
-                         const fv_box *in, const float *x, const fv_box *out, float *y)
+void FV_N(fv_avg_pool_forward)(const fv_kwin *k, const int64_t pad_end[FV_AXES], int include_pad,
+                               const fv_box *in, const fv_real *x, const fv_box *out, fv_real *y)
 {
     for (size_t i = 0; i < fv_box_size(out); i++)
-        y[i] = 0.0f;
+        y[i] = 0;
     AVG_WALK(y[o_at] += scale * x[i_at]);
 }
 
-void fv_avg_pool_backward(const fv_kwin *k, const int64_t pad_end[FV_AXES], int include_pad,
-                          const fv_box *in, float *dx, const fv_box *out, const float *dy)
+void FV_N(fv_avg_pool_backward)(const fv_kwin *k, const int64_t pad_end[FV_AXES], int include_pad,
+                                const fv_box *in, fv_real *dx, const fv_box *out, const fv_real *dy)
 {
     AVG_WALK(dx[i_at] += scale * dy[o_at]);
 }

@@ -1,17 +1,15 @@
 /* Max pooling. Padding never wins (it is -inf, as in every framework); the
  * gradient goes to the first maximum in row-major window order, as
  * PyTorch's kernel does (a strict > while scanning). */
-#include <math.h>
-
-#include "kernels.h"
+#include "kernel_real.h"
 
 /* Index in x of the maximum of output pixel (oy, ox) of channel c, or -1
  * when the window holds no map pixel. */
-static int64_t argmax(const fv_kwin *k, const fv_box *in, const float *xc, const fv_box *out,
+static int64_t argmax(const fv_kwin *k, const fv_box *in, const fv_real *xc, const fv_box *out,
                       int64_t c, int64_t oy, int64_t ox)
 {
     int64_t best = -1;
-    float best_v = -INFINITY;
+    fv_real best_v = -INFINITY;
     for (int64_t ty = 0; ty < k->k[0]; ty++) {
         int64_t Y = (out->y0 + oy) * k->s[0] - k->pad[0] + ty * k->d[0];
         if (Y < 0 || Y >= in->map_h)
@@ -33,20 +31,20 @@ static int64_t argmax(const fv_kwin *k, const fv_box *in, const float *xc, const
     return best;
 }
 
-void fv_max_pool_forward(const fv_kwin *k, const fv_box *in, const float *x, const fv_box *out,
-                         float *y)
+void FV_N(fv_max_pool_forward)(const fv_kwin *k, const fv_box *in, const fv_real *x,
+                               const fv_box *out, fv_real *y)
 {
 #pragma omp parallel for schedule(static)
     for (int64_t oy = 0; oy < out->h; oy++)
         for (int64_t ox = 0; ox < out->w; ox++)
             for (int64_t c = 0; c < out->c; c++) {
                 int64_t at = argmax(k, in, x, out, c, oy, ox);
-                y[fv_at(out, c, oy, ox)] = at < 0 ? 0.0f : x[at];
+                y[fv_at(out, c, oy, ox)] = at < 0 ? 0 : x[at];
             }
 }
 
-void fv_max_pool_backward(const fv_kwin *k, const fv_box *in, const float *x, float *dx,
-                          const fv_box *out, const float *dy)
+void FV_N(fv_max_pool_backward)(const fv_kwin *k, const fv_box *in, const fv_real *x, fv_real *dx,
+                                const fv_box *out, const fv_real *dy)
 {
     /* Windows overlap when the stride is below the kernel, so rows run in
      * parallel only by channel: each thread owns whole channels. */

@@ -2,6 +2,7 @@
  * (see kernels_ref.h). Each is a weight w(o, i) per axis (or a map from
  * output to input element); forward sums w x over every map pixel,
  * backward sums w dy over every output pixel. */
+#include "kernel_real.h"
 #include "kernels_ref.h"
 
 /* ------------------------------------------------------- pad and slice */
@@ -11,8 +12,8 @@ static double shift_weight(int64_t start, int64_t step, int64_t o, int64_t i)
     return i == start + o * step;
 }
 
-void fv_shift_forward_ref(const int64_t start[FV_AXES], const int64_t step[FV_AXES],
-                          const fv_box *in, const float *x, const fv_box *out, float *y)
+void FV_N(fv_shift_forward_ref)(const int64_t start[FV_AXES], const int64_t step[FV_AXES],
+                                const fv_box *in, const fv_real *x, const fv_box *out, fv_real *y)
 {
     FV_REF_EACH(out, c, oy, ox) {
         double s = 0;
@@ -21,14 +22,15 @@ void fv_shift_forward_ref(const int64_t start[FV_AXES], const int64_t step[FV_AX
                 double w = shift_weight(start[0], step[0], out->y0 + oy, Y) *
                            shift_weight(start[1], step[1], out->x0 + ox, X);
                 if (w != 0)
-                    s += w * fv_ref_read(in, x, c, Y, X);
+                    s += w * FV_N(fv_ref_read)(in, x, c, Y, X);
             }
-        y[fv_ref_offset(out, c, oy, ox)] = (float)s;
+        y[fv_ref_offset(out, c, oy, ox)] = (fv_real)s;
     }
 }
 
-void fv_shift_backward_ref(const int64_t start[FV_AXES], const int64_t step[FV_AXES],
-                           const fv_box *in, float *dx, const fv_box *out, const float *dy)
+void FV_N(fv_shift_backward_ref)(const int64_t start[FV_AXES], const int64_t step[FV_AXES],
+                                 const fv_box *in, fv_real *dx, const fv_box *out,
+                                 const fv_real *dy)
 {
     FV_REF_EACH(in, c, iy, ix) {
         double g = 0;
@@ -36,7 +38,7 @@ void fv_shift_backward_ref(const int64_t start[FV_AXES], const int64_t step[FV_A
         g += shift_weight(start[0], step[0], out->y0 + oy, in->y0 + iy) *
              shift_weight(start[1], step[1], out->x0 + ox, in->x0 + ix) *
              dy[fv_ref_offset(out, c, oy, ox)];
-        dx[fv_ref_offset(in, c, iy, ix)] += (float)g;
+        dx[fv_ref_offset(in, c, iy, ix)] += (fv_real)g;
     }
 }
 
@@ -101,8 +103,8 @@ static double resize_weight(const fv_resize *r, int a, int64_t n_in, int64_t n_o
     return (i == i0) * (1 - t) + (i == i1) * t;
 }
 
-void fv_resize_forward_ref(const fv_resize *r, const fv_box *in, const float *x, const fv_box *out,
-                           float *y)
+void FV_N(fv_resize_forward_ref)(const fv_resize *r, const fv_box *in, const fv_real *x,
+                                 const fv_box *out, fv_real *y)
 {
     FV_REF_EACH(out, c, oy, ox) {
         double s = 0;
@@ -111,14 +113,14 @@ void fv_resize_forward_ref(const fv_resize *r, const fv_box *in, const float *x,
                 double w = resize_weight(r, 0, in->map_h, out->map_h, out->y0 + oy, Y) *
                            resize_weight(r, 1, in->map_w, out->map_w, out->x0 + ox, X);
                 if (w != 0)
-                    s += w * fv_ref_read(in, x, c, Y, X);
+                    s += w * FV_N(fv_ref_read)(in, x, c, Y, X);
             }
-        y[fv_ref_offset(out, c, oy, ox)] = (float)s;
+        y[fv_ref_offset(out, c, oy, ox)] = (fv_real)s;
     }
 }
 
-void fv_resize_backward_ref(const fv_resize *r, const fv_box *in, float *dx, const fv_box *out,
-                            const float *dy)
+void FV_N(fv_resize_backward_ref)(const fv_resize *r, const fv_box *in, fv_real *dx,
+                                  const fv_box *out, const fv_real *dy)
 {
     FV_REF_EACH(in, c, iy, ix) {
         double g = 0;
@@ -126,7 +128,7 @@ void fv_resize_backward_ref(const fv_resize *r, const fv_box *in, float *dx, con
         g += resize_weight(r, 0, in->map_h, out->map_h, out->y0 + oy, in->y0 + iy) *
              resize_weight(r, 1, in->map_w, out->map_w, out->x0 + ox, in->x0 + ix) *
              dy[fv_ref_offset(out, c, oy, ox)];
-        dx[fv_ref_offset(in, c, iy, ix)] += (float)g;
+        dx[fv_ref_offset(in, c, iy, ix)] += (fv_real)g;
     }
 }
 
@@ -145,40 +147,40 @@ static int dcr_pair(int64_t b, int64_t C, int64_t k, int64_t y, int64_t x, int64
 /* Copies between the spatial window sp (C channels) and the deep window
  * dp (b^2 C channels) for every pair dcr_pair links: sp_to_dp picks the
  * direction; add accumulates instead of overwriting. */
-static void dcr_move(int64_t b, const fv_box *sp, const fv_box *dp, const float *from, float *to,
-                     int sp_to_dp, int add)
+static void dcr_move(int64_t b, const fv_box *sp, const fv_box *dp, const fv_real *from,
+                     fv_real *to, int sp_to_dp, int add)
 {
     FV_REF_EACH(dp, k, y, x)
     FV_REF_EACH(sp, c, Y, X) {
         if (!dcr_pair(b, sp->c, k, dp->y0 + y, dp->x0 + x, c, sp->y0 + Y, sp->x0 + X))
             continue;
         size_t s = fv_ref_offset(sp, c, Y, X), d = fv_ref_offset(dp, k, y, x);
-        float *dst = sp_to_dp ? &to[d] : &to[s];
-        float v = sp_to_dp ? from[s] : from[d];
+        fv_real *dst = sp_to_dp ? &to[d] : &to[s];
+        fv_real v = sp_to_dp ? from[s] : from[d];
         *dst = add ? *dst + v : v;
     }
 }
 
-void fv_depth_to_space_forward_ref(int64_t block, const fv_box *in, const float *x,
-                                   const fv_box *out, float *y)
+void FV_N(fv_depth_to_space_forward_ref)(int64_t block, const fv_box *in, const fv_real *x,
+                                         const fv_box *out, fv_real *y)
 {
     dcr_move(block, out, in, x, y, 0, 0);
 }
 
-void fv_depth_to_space_backward_ref(int64_t block, const fv_box *in, float *dx, const fv_box *out,
-                                    const float *dy)
+void FV_N(fv_depth_to_space_backward_ref)(int64_t block, const fv_box *in, fv_real *dx,
+                                          const fv_box *out, const fv_real *dy)
 {
     dcr_move(block, out, in, dy, dx, 1, 1);
 }
 
-void fv_space_to_depth_forward_ref(int64_t block, const fv_box *in, const float *x,
-                                   const fv_box *out, float *y)
+void FV_N(fv_space_to_depth_forward_ref)(int64_t block, const fv_box *in, const fv_real *x,
+                                         const fv_box *out, fv_real *y)
 {
     dcr_move(block, in, out, x, y, 1, 0);
 }
 
-void fv_space_to_depth_backward_ref(int64_t block, const fv_box *in, float *dx, const fv_box *out,
-                                    const float *dy)
+void FV_N(fv_space_to_depth_backward_ref)(int64_t block, const fv_box *in, fv_real *dx,
+                                          const fv_box *out, const fv_real *dy)
 {
     dcr_move(block, in, out, dy, dx, 0, 1);
 }

@@ -1,6 +1,6 @@
 /* Depth to space (ONNX DCR order) and space to depth: pixels move between
  * channels and a b x b block, nothing is computed. */
-#include "kernels.h"
+#include "kernel_real.h"
 
 /* Calls BODY with o (index in the spatial side) and i (index in the deep
  * side) for every pixel of the spatial side's window `sp`. */
@@ -18,26 +18,26 @@
                 BODY;                                                                          \
             }
 
-void fv_depth_to_space_forward(int64_t block, const fv_box *in, const float *x,
-                               const fv_box *out, float *y)
+void FV_N(fv_depth_to_space_forward)(int64_t block, const fv_box *in, const fv_real *x,
+                                     const fv_box *out, fv_real *y)
 {
     BLOCK_WALK(out, in, y[o] = x[i]);
 }
 
-void fv_depth_to_space_backward(int64_t block, const fv_box *in, float *dx, const fv_box *out,
-                                const float *dy)
+void FV_N(fv_depth_to_space_backward)(int64_t block, const fv_box *in, fv_real *dx,
+                                      const fv_box *out, const fv_real *dy)
 {
     BLOCK_WALK(out, in, dx[i] += dy[o]);
 }
 
-void fv_space_to_depth_forward(int64_t block, const fv_box *in, const float *x,
-                               const fv_box *out, float *y)
+void FV_N(fv_space_to_depth_forward)(int64_t block, const fv_box *in, const fv_real *x,
+                                     const fv_box *out, fv_real *y)
 {
     BLOCK_WALK(in, out, y[i] = x[o]);
 }
 
-void fv_space_to_depth_backward(int64_t block, const fv_box *in, float *dx, const fv_box *out,
-                                const float *dy)
+void FV_N(fv_space_to_depth_backward)(int64_t block, const fv_box *in, fv_real *dx,
+                                      const fv_box *out, const fv_real *dy)
 {
     BLOCK_WALK(in, out, dx[o] += dy[i]);
 }

@@ -5,25 +5,25 @@
  * each index clamped to the map, with Keys' weights. When t = 0 only i0 has
  * weight, and only i0 is read: the cone planner (rf_ops.c) gives such an
  * output that one pixel. */
-#include "kernels.h"
+#include "kernel_real.h"
 
-#define CUBIC_A (-0.75f)
+#define CUBIC_A (-FV_R(0.75))
 
 static int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 static int64_t clamp(int64_t v, int64_t hi) { return v < 0 ? 0 : v > hi ? hi : v; }
 
 /* Keys' kernel at distance d (0 <= d < 2) from the source coordinate. */
-static float keys(float d)
+static fv_real keys(fv_real d)
 {
-    if (d <= 1.0f)
+    if (d <= 1)
         return ((CUBIC_A + 2) * d - (CUBIC_A + 3)) * d * d + 1;
     return ((CUBIC_A * d - 5 * CUBIC_A) * d + 8 * CUBIC_A) * d - 4 * CUBIC_A;
 }
 
 /* The n (1 or 4) pixels output o reads along an axis and their weights. */
 static int taps(const fv_resize *r, int a, int64_t o, int64_t in_n, int64_t out_n, int64_t idx[4],
-                float w[4])
+                fv_real w[4])
 {
     int64_t p, q;
     if (r->align_corners) {
@@ -33,11 +33,11 @@ static int taps(const fv_resize *r, int a, int64_t o, int64_t in_n, int64_t out_
     }
     int64_t i0 = floor_div(p, q), rem = p - i0 * q;
     if (rem == 0) {
-        idx[0] = clamp(i0, in_n - 1), w[0] = 1.0f;
+        idx[0] = clamp(i0, in_n - 1), w[0] = 1;
         return 1;
     }
-    float t = (float)((double)rem / (double)q);
-    float d[4] = {1 + t, t, 1 - t, 2 - t};
+    fv_real t = (fv_real)((double)rem / (double)q);
+    fv_real d[4] = {1 + t, t, 1 - t, 2 - t};
     for (int j = 0; j < 4; j++) {
         idx[j] = clamp(i0 - 1 + j, in_n - 1);
         w[j] = keys(d[j]);
@@ -48,7 +48,7 @@ static int taps(const fv_resize *r, int a, int64_t o, int64_t in_n, int64_t out_
 #define CUBIC_WALK(BODY)                                                                       \
     for (int64_t oy = 0; oy < out->h; oy++) {                                                  \
         int64_t iy[4], ix[4];                                                                  \
-        float wy[4], wx[4];                                                                    \
+        fv_real wy[4], wx[4];                                                                    \
         int ny = taps(r, 0, out->y0 + oy, in->map_h, out->map_h, iy, wy);                      \
         for (int64_t ox = 0; ox < out->w; ox++) {                                              \
             int nx = taps(r, 1, out->x0 + ox, in->map_w, out->map_w, ix, wx);                  \
@@ -57,23 +57,23 @@ static int taps(const fv_resize *r, int a, int64_t o, int64_t in_n, int64_t out_
                 for (int jy = 0; jy < ny; jy++)                                                \
                     for (int jx = 0; jx < nx; jx++) {                                          \
                         size_t i = fv_at(in, c, iy[jy] - in->y0, ix[jx] - in->x0);             \
-                        float w = wy[jy] * wx[jx];                                             \
+                        fv_real w = wy[jy] * wx[jx];                                             \
                         BODY;                                                                  \
                     }                                                                          \
             }                                                                                  \
         }                                                                                      \
     }
 
-void fv_resize_cubic_forward(const fv_resize *r, const fv_box *in, const float *x,
-                             const fv_box *out, float *y)
+void FV_N(fv_resize_cubic_forward)(const fv_resize *r, const fv_box *in, const fv_real *x,
+                                   const fv_box *out, fv_real *y)
 {
     for (size_t k = 0; k < fv_box_size(out); k++)
-        y[k] = 0.0f;
+        y[k] = 0;
     CUBIC_WALK(y[o] += w * x[i]);
 }
 
-void fv_resize_cubic_backward(const fv_resize *r, const fv_box *in, float *dx, const fv_box *out,
-                              const float *dy)
+void FV_N(fv_resize_cubic_backward)(const fv_resize *r, const fv_box *in, fv_real *dx,
+                                    const fv_box *out, const fv_real *dy)
 {
     CUBIC_WALK(dx[i] += w * dy[o]);
 }

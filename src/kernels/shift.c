@@ -1,6 +1,6 @@
 /* Pad and slice: output pixel o along an axis is input pixel
  * start + o * step, zero where that falls outside the map. */
-#include "kernels.h"
+#include "kernel_real.h"
 
 #define SHIFT_WALK(BODY)                                                                       \
     for (int64_t c = 0; c < out->c; c++)                                                       \
@@ -18,16 +18,16 @@
             }                                                                                  \
         }
 
-void fv_shift_forward(const int64_t start[FV_AXES], const int64_t step[FV_AXES],
-                      const fv_box *in, const float *x, const fv_box *out, float *y)
+void FV_N(fv_shift_forward)(const int64_t start[FV_AXES], const int64_t step[FV_AXES],
+                            const fv_box *in, const fv_real *x, const fv_box *out, fv_real *y)
 {
     for (size_t k = 0; k < fv_box_size(out); k++)
-        y[k] = 0.0f;
+        y[k] = 0;
     SHIFT_WALK(y[o] = x[i]);
 }
 
-void fv_shift_backward(const int64_t start[FV_AXES], const int64_t step[FV_AXES],
-                       const fv_box *in, float *dx, const fv_box *out, const float *dy)
+void FV_N(fv_shift_backward)(const int64_t start[FV_AXES], const int64_t step[FV_AXES],
+                             const fv_box *in, fv_real *dx, const fv_box *out, const fv_real *dy)
 {
     SHIFT_WALK(dx[i] += dy[o]);
 }

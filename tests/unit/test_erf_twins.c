@@ -2,11 +2,11 @@
  * (the src/kernels files ending in _ref.c) on random geometries: cropped windows reading
  * padding or not, strides, dilations, asymmetric padding, ceil mode,
  * count_include_pad, every resize mode, broadcasts. Forward outputs and
- * accumulated backward gradients must agree to 1e-6 of the largest
+ * accumulated backward gradients must agree to TOLERANCE of the largest
  * magnitude of the twin's tensor and of the tensor it was computed from
  * (x forward, dy backward: cubic weights cancel, so an output can be far
- * smaller than its terms). The kernels sum in float, the twins in double;
- * 1e-6 is a few float roundings. Max ties are forced by
+ * smaller than its terms). The kernels sum in fv_real, the twins in double;
+ * 1e-6 is a few fv_real roundings. Max ties are forced by
  * quantised inputs: the first maximum must win in both. */
 #include <math.h>
 #include <setjmp.h>
@@ -18,9 +18,11 @@
 #include <cmocka.h>
 
 #include "analyses/erf_random.h"
+#include "kernels/kernel_real.h"
 #include "kernels/kernels_ref.h"
 
 #define CASES 40
+#define TOLERANCE (sizeof(fv_real) == sizeof(double) ? 1e-12 : 1e-6)
 
 static uint64_t counter;
 
@@ -30,16 +32,16 @@ static int64_t pick(int64_t lo, int64_t hi) /* uniform in lo..hi */
 }
 
 /* Normal values, or with `ties` multiples of 0.5 in [-1, 1]: many equal. */
-static float *values(size_t n, int ties)
+static fv_real *values(size_t n, int ties)
 {
-    float *v = malloc((n ? n : 1) * sizeof *v);
+    fv_real *v = malloc((n ? n : 1) * sizeof *v);
     for (size_t i = 0; i < n; i++)
-        v[i] = ties ? 0.5f * (float)pick(-2, 2) : (float)fv_noise_normal(9, counter++);
+        v[i] = ties ? 0.5f * (fv_real)pick(-2, 2) : (fv_real)fv_noise_normal(9, counter++);
     return v;
 }
 
-static void agree(const char *what, const float *got, const float *want, size_t n,
-                  const float *from, size_t n_from)
+static void agree(const char *what, const fv_real *got, const fv_real *want, size_t n,
+                  const fv_real *from, size_t n_from)
 {
     double scale = 0, worst = 0;
     for (size_t i = 0; i < n; i++)
@@ -51,7 +53,7 @@ static void agree(const char *what, const float *got, const float *want, size_t 
             fail_msg("%s: NaN at %zu (a read outside the input window)", what, i);
         worst = fmax(worst, fabs(got[i] - want[i]));
     }
-    if (worst > 1e-6 * fmax(scale, 1e-30))
+    if (worst > TOLERANCE * fmax(scale, 1e-30))
         fail_msg("%s: kernel and twin differ by %g (scale %g)", what, worst, scale);
 }
 
@@ -59,22 +61,23 @@ static void agree(const char *what, const float *got, const float *want, size_t 
 typedef struct twin_case {
     fv_box in, out;
     int ties;
-    void (*fwd)(const struct twin_case *t, int ref, const float *x, float *y);
-    void (*bwd)(const struct twin_case *t, int ref, const float *x, float *dx, const float *dy);
+    void (*fwd)(const struct twin_case *t, int ref, const fv_real *x, fv_real *y);
+    void (*bwd)(const struct twin_case *t, int ref, const fv_real *x, fv_real *dx,
+                const fv_real *dy);
     fv_kwin k;
     int64_t pad_end[FV_AXES], start[FV_AXES], step[FV_AXES], block;
     int include_pad, is_max;
     fv_act act;
     fv_resize resize;
-    const float *scale, *shift;
+    const fv_real *scale, *shift;
 } twin_case;
 
 static void compare(const char *what, const twin_case *t)
 {
     size_t ni = fv_box_size(&t->in), no = fv_box_size(&t->out);
-    float *x = values(ni, t->ties), *dy = values(no, 0), *dx1 = values(ni, 0);
-    float *dx2 = malloc((ni ? ni : 1) * sizeof *dx2), *y1 = malloc(no * sizeof *y1),
-          *y2 = malloc(no * sizeof *y2);
+    fv_real *x = values(ni, t->ties), *dy = values(no, 0), *dx1 = values(ni, 0);
+    fv_real *dx2 = malloc((ni ? ni : 1) * sizeof *dx2), *y1 = malloc(no * sizeof *y1),
+            *y2 = malloc(no * sizeof *y2);
     memcpy(dx2, dx1, ni * sizeof *dx1); /* backward accumulates onto the same values */
     t->fwd(t, 0, x, y1);
     t->fwd(t, 1, x, y2);
@@ -112,24 +115,25 @@ static void output_axis(fv_box *b, int a, int64_t map, int64_t *o0, int64_t *o1)
 
 /* ------------------------------------------------------------ pooling */
 
-static void max_fwd(const twin_case *t, int ref, const float *x, float *y)
+static void max_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
 {
-    (ref ? fv_max_pool_forward_ref : fv_max_pool_forward)(&t->k, &t->in, x, &t->out, y);
+    (ref ? FV_N(fv_max_pool_forward_ref) : FV_N(fv_max_pool_forward))(&t->k, &t->in, x, &t->out, y);
 }
-static void max_bwd(const twin_case *t, int ref, const float *x, float *dx, const float *dy)
+static void max_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx, const fv_real *dy)
 {
-    (ref ? fv_max_pool_backward_ref : fv_max_pool_backward)(&t->k, &t->in, x, dx, &t->out, dy);
+    (ref ? FV_N(fv_max_pool_backward_ref) : FV_N(fv_max_pool_backward))(&t->k, &t->in, x, dx,
+                                                                        &t->out, dy);
 }
-static void avg_fwd(const twin_case *t, int ref, const float *x, float *y)
+static void avg_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
 {
-    (ref ? fv_avg_pool_forward_ref : fv_avg_pool_forward)(&t->k, t->pad_end, t->include_pad, &t->in,
-                                                          x, &t->out, y);
+    (ref ? FV_N(fv_avg_pool_forward_ref)
+         : FV_N(fv_avg_pool_forward))(&t->k, t->pad_end, t->include_pad, &t->in, x, &t->out, y);
 }
-static void avg_bwd(const twin_case *t, int ref, const float *x, float *dx, const float *dy)
+static void avg_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx, const fv_real *dy)
 {
     (void)x;
-    (ref ? fv_avg_pool_backward_ref : fv_avg_pool_backward)(&t->k, t->pad_end, t->include_pad,
-                                                            &t->in, dx, &t->out, dy);
+    (ref ? FV_N(fv_avg_pool_backward_ref)
+         : FV_N(fv_avg_pool_backward))(&t->k, t->pad_end, t->include_pad, &t->in, dx, &t->out, dy);
 }
 
 /* PyTorch's pooling geometry: effective extent (k - 1) d + 1, padding at
@@ -174,13 +178,15 @@ static void pools(void **state)
     }
 }
 
-static void gp_fwd(const twin_case *t, int ref, const float *x, float *y)
+static void gp_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
 {
-    (ref ? fv_global_pool_forward_ref : fv_global_pool_forward)(t->is_max, &t->in, x, y);
+    (ref ? FV_N(fv_global_pool_forward_ref) : FV_N(fv_global_pool_forward))(t->is_max, &t->in, x,
+                                                                            y);
 }
-static void gp_bwd(const twin_case *t, int ref, const float *x, float *dx, const float *dy)
+static void gp_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx, const fv_real *dy)
 {
-    (ref ? fv_global_pool_backward_ref : fv_global_pool_backward)(t->is_max, &t->in, x, dx, dy);
+    (ref ? FV_N(fv_global_pool_backward_ref) : FV_N(fv_global_pool_backward))(t->is_max, &t->in, x,
+                                                                              dx, dy);
 }
 
 static void global_pools(void **state)
@@ -210,37 +216,41 @@ static void pointwise_case(twin_case *t, int64_t c)
     t->in.c = t->out.c = c;
 }
 
-static void act_fwd(const twin_case *t, int ref, const float *x, float *y)
+static void act_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
 {
-    (ref ? fv_act_forward_ref : fv_act_forward)(&t->act, &t->in, x, &t->out, y);
+    (ref ? FV_N(fv_act_forward_ref) : FV_N(fv_act_forward))(&t->act, &t->in, x, &t->out, y);
 }
-static void act_bwd(const twin_case *t, int ref, const float *x, float *dx, const float *dy)
+static void act_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx, const fv_real *dy)
 {
-    (ref ? fv_act_backward_ref : fv_act_backward)(&t->act, &t->in, x, dx, &t->out, dy);
+    (ref ? FV_N(fv_act_backward_ref) : FV_N(fv_act_backward))(&t->act, &t->in, x, dx, &t->out, dy);
 }
-static void affine_fwd(const twin_case *t, int ref, const float *x, float *y)
+static void affine_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
 {
-    (ref ? fv_affine_forward_ref : fv_affine_forward)(t->scale, t->shift, &t->in, x, &t->out, y);
+    (ref ? FV_N(fv_affine_forward_ref) : FV_N(fv_affine_forward))(t->scale, t->shift, &t->in, x,
+                                                                  &t->out, y);
 }
-static void affine_bwd(const twin_case *t, int ref, const float *x, float *dx, const float *dy)
+static void affine_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx,
+                       const fv_real *dy)
 {
     (void)x;
-    (ref ? fv_affine_backward_ref : fv_affine_backward)(t->scale, &t->in, dx, &t->out, dy);
+    (ref ? FV_N(fv_affine_backward_ref) : FV_N(fv_affine_backward))(t->scale, &t->in, dx, &t->out,
+                                                                    dy);
 }
 
-static void softmax_fwd(const twin_case *t, int ref, const float *x, float *y)
+static void softmax_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
 {
-    (ref ? fv_softmax_forward_ref : fv_softmax_forward)(&t->in, x, &t->out, y);
+    (ref ? FV_N(fv_softmax_forward_ref) : FV_N(fv_softmax_forward))(&t->in, x, &t->out, y);
 }
-static void softmax_bwd(const twin_case *t, int ref, const float *x, float *dx, const float *dy)
+static void softmax_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx,
+                        const fv_real *dy)
 {
     if (ref) {
-        fv_softmax_backward_ref(&t->in, x, dx, &t->out, dy);
+        FV_N(fv_softmax_backward_ref)(&t->in, x, dx, &t->out, dy);
         return;
     }
-    float *y = malloc(fv_box_size(&t->out) * sizeof *y); /* the kernel reads the output */
-    fv_softmax_forward(&t->in, x, &t->out, y);
-    fv_softmax_backward(&t->in, dx, &t->out, y, dy);
+    fv_real *y = malloc(fv_box_size(&t->out) * sizeof *y); /* the kernel reads the output */
+    FV_N(fv_softmax_forward)(&t->in, x, &t->out, y);
+    FV_N(fv_softmax_backward)(&t->in, dx, &t->out, y, dy);
     free(y);
 }
 
@@ -266,7 +276,7 @@ static void pointwise(void **state)
         }
     for (int i = 0; i < CASES; i++) {
         int64_t c = pick(1, 4);
-        float *scale = values((size_t)c, 0), *shift = values((size_t)c, 0);
+        fv_real *scale = values((size_t)c, 0), *shift = values((size_t)c, 0);
         t.scale = scale, t.shift = shift;
         pointwise_case(&t, c);
         t.fwd = affine_fwd, t.bwd = affine_bwd;
@@ -287,7 +297,7 @@ static void pointwise(void **state)
 static fv_box operands[3];
 static size_t n_operands;
 
-static void split(const float *x, const float **xs)
+static void split(const fv_real *x, const fv_real **xs)
 {
     size_t at = 0;
     for (size_t k = 0; k < n_operands; k++) {
@@ -296,40 +306,42 @@ static void split(const float *x, const float **xs)
     }
 }
 
-static void merge_fwd(const twin_case *t, int ref, const float *x, float *y)
+static void merge_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
 {
-    const float *xs[3];
+    const fv_real *xs[3];
     split(x, xs);
-    (ref ? fv_merge_forward_ref : fv_merge_forward)(t->act.op, n_operands, operands, xs, &t->out,
-                                                    y);
+    (ref ? FV_N(fv_merge_forward_ref) : FV_N(fv_merge_forward))(t->act.op, n_operands, operands, xs,
+                                                                &t->out, y);
 }
-static void merge_bwd(const twin_case *t, int ref, const float *x, float *dx, const float *dy)
+static void merge_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx, const fv_real *dy)
 {
-    const float *xs[3];
-    float *dxs[3];
+    const fv_real *xs[3];
+    fv_real *dxs[3];
     split(x, xs);
-    split(dx, (const float **)dxs);
-    (ref ? fv_merge_backward_ref : fv_merge_backward)(t->act.op, n_operands, operands, xs, dxs,
-                                                      &t->out, dy);
+    split(dx, (const fv_real **)dxs);
+    (ref ? FV_N(fv_merge_backward_ref) : FV_N(fv_merge_backward))(t->act.op, n_operands, operands,
+                                                                  xs, dxs, &t->out, dy);
 }
 
-static void concat_fwd(const twin_case *t, int ref, const float *x, float *y)
+static void concat_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
 {
-    const float *xs[3];
+    const fv_real *xs[3];
     split(x, xs);
     int64_t first = 0;
     for (size_t k = 0; k < n_operands; first += operands[k].c, k++)
-        (ref ? fv_concat_forward_ref : fv_concat_forward)(&operands[k], xs[k], first, &t->out, y);
+        (ref ? FV_N(fv_concat_forward_ref) : FV_N(fv_concat_forward))(&operands[k], xs[k], first,
+                                                                      &t->out, y);
 }
-static void concat_bwd(const twin_case *t, int ref, const float *x, float *dx, const float *dy)
+static void concat_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx,
+                       const fv_real *dy)
 {
     (void)x;
-    float *dxs[3];
-    split(dx, (const float **)dxs);
+    fv_real *dxs[3];
+    split(dx, (const fv_real **)dxs);
     int64_t first = 0;
     for (size_t k = 0; k < n_operands; first += operands[k].c, k++)
-        (ref ? fv_concat_backward_ref : fv_concat_backward)(&operands[k], dxs[k], first, &t->out,
-                                                            dy);
+        (ref ? FV_N(fv_concat_backward_ref) : FV_N(fv_concat_backward))(&operands[k], dxs[k], first,
+                                                                        &t->out, dy);
 }
 
 /* Operand k of a merge into out: the same channels and a window holding
@@ -388,45 +400,50 @@ static void merges(void **state)
 
 /* --------------------------------------------------------- resampling */
 
-static void shift_fwd(const twin_case *t, int ref, const float *x, float *y)
+static void shift_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
 {
-    (ref ? fv_shift_forward_ref : fv_shift_forward)(t->start, t->step, &t->in, x, &t->out, y);
+    (ref ? FV_N(fv_shift_forward_ref) : FV_N(fv_shift_forward))(t->start, t->step, &t->in, x,
+                                                                &t->out, y);
 }
-static void shift_bwd(const twin_case *t, int ref, const float *x, float *dx, const float *dy)
+static void shift_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx, const fv_real *dy)
 {
     (void)x;
-    (ref ? fv_shift_backward_ref : fv_shift_backward)(t->start, t->step, &t->in, dx, &t->out, dy);
+    (ref ? FV_N(fv_shift_backward_ref) : FV_N(fv_shift_backward))(t->start, t->step, &t->in, dx,
+                                                                  &t->out, dy);
 }
-static void resize_fwd(const twin_case *t, int ref, const float *x, float *y)
+static void resize_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
 {
-    (ref ? fv_resize_forward_ref : fv_resize_forward)(&t->resize, &t->in, x, &t->out, y);
+    (ref ? FV_N(fv_resize_forward_ref) : FV_N(fv_resize_forward))(&t->resize, &t->in, x, &t->out,
+                                                                  y);
 }
-static void resize_bwd(const twin_case *t, int ref, const float *x, float *dx, const float *dy)
-{
-    (void)x;
-    (ref ? fv_resize_backward_ref : fv_resize_backward)(&t->resize, &t->in, dx, &t->out, dy);
-}
-static void d2s_fwd(const twin_case *t, int ref, const float *x, float *y)
-{
-    (ref ? fv_depth_to_space_forward_ref : fv_depth_to_space_forward)(t->block, &t->in, x, &t->out,
-                                                                      y);
-}
-static void d2s_bwd(const twin_case *t, int ref, const float *x, float *dx, const float *dy)
+static void resize_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx,
+                       const fv_real *dy)
 {
     (void)x;
-    (ref ? fv_depth_to_space_backward_ref : fv_depth_to_space_backward)(t->block, &t->in, dx,
-                                                                        &t->out, dy);
+    (ref ? FV_N(fv_resize_backward_ref) : FV_N(fv_resize_backward))(&t->resize, &t->in, dx, &t->out,
+                                                                    dy);
 }
-static void s2d_fwd(const twin_case *t, int ref, const float *x, float *y)
+static void d2s_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
 {
-    (ref ? fv_space_to_depth_forward_ref : fv_space_to_depth_forward)(t->block, &t->in, x, &t->out,
-                                                                      y);
+    (ref ? FV_N(fv_depth_to_space_forward_ref) : FV_N(fv_depth_to_space_forward))(t->block, &t->in,
+                                                                                  x, &t->out, y);
 }
-static void s2d_bwd(const twin_case *t, int ref, const float *x, float *dx, const float *dy)
+static void d2s_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx, const fv_real *dy)
 {
     (void)x;
-    (ref ? fv_space_to_depth_backward_ref : fv_space_to_depth_backward)(t->block, &t->in, dx,
-                                                                        &t->out, dy);
+    (ref ? FV_N(fv_depth_to_space_backward_ref)
+         : FV_N(fv_depth_to_space_backward))(t->block, &t->in, dx, &t->out, dy);
+}
+static void s2d_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
+{
+    (ref ? FV_N(fv_space_to_depth_forward_ref) : FV_N(fv_space_to_depth_forward))(t->block, &t->in,
+                                                                                  x, &t->out, y);
+}
+static void s2d_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx, const fv_real *dy)
+{
+    (void)x;
+    (ref ? FV_N(fv_space_to_depth_backward_ref)
+         : FV_N(fv_space_to_depth_backward))(t->block, &t->in, dx, &t->out, dy);
 }
 
 /* Pad (start = -begin, step 1, out map = map + begin + end, negative

@@ -1,0 +1,105 @@
+/* The typed half of kernels.h: every plain-C kernel, declared once per
+ * element type. kernels.h includes this file twice, with FV_T float
+ * and FV_D(name) name, then with double and name##_f64; there is no
+ * include guard on purpose. Shapes and conventions are kernels.h's. */
+/* ---------------------------------------------------------- convolution */
+
+/* Plain loops, the twin the oneDNN kernels are checked against.
+ * x: in (h, w, c), y: out (h, w, c). */
+void FV_D(fv_conv_forward_ref)(const fv_kwin *k, const fv_conv_weights *cw, const fv_box *in,
+                               const FV_T *x, const fv_box *out, FV_T *y);
+void FV_D(fv_conv_backward_data_ref)(const fv_kwin *k, const fv_conv_weights *cw, const fv_box *in,
+                                     FV_T *dx, const fv_box *out, const FV_T *dy);
+
+/* -------------------------------------------------------------- pooling */
+
+/* Max pool: padding never wins; the gradient goes to the first maximum
+ * in row-major window order, as PyTorch does. */
+void FV_D(fv_max_pool_forward)(const fv_kwin *k, const fv_box *in, const FV_T *x, const fv_box *out,
+                               FV_T *y);
+void FV_D(fv_max_pool_backward)(const fv_kwin *k, const fv_box *in, const FV_T *x, FV_T *dx,
+                                const fv_box *out, const FV_T *dy);
+
+/* Average pool: with count_include_pad the divisor is the window's size
+ * clipped to the padded map (end padding `pad_end`), else the pixels
+ * inside the map. */
+void FV_D(fv_avg_pool_forward)(const fv_kwin *k, const int64_t pad_end[FV_AXES], int include_pad,
+                               const fv_box *in, const FV_T *x, const fv_box *out, FV_T *y);
+void FV_D(fv_avg_pool_backward)(const fv_kwin *k, const int64_t pad_end[FV_AXES], int include_pad,
+                                const fv_box *in, FV_T *dx, const fv_box *out, const FV_T *dy);
+
+/* Global pools: the input window is the whole map; out is (c, 1, 1). */
+void FV_D(fv_global_pool_forward)(int is_max, const fv_box *in, const FV_T *x, FV_T *y);
+void FV_D(fv_global_pool_backward)(int is_max, const fv_box *in, const FV_T *x, FV_T *dx,
+                                   const FV_T *dy);
+
+/* ------------------------------------------------------------ pointwise */
+
+void FV_D(fv_act_forward)(const fv_act *act, const fv_box *in, const FV_T *x, const fv_box *out,
+                          FV_T *y);
+void FV_D(fv_act_backward)(const fv_act *act, const fv_box *in, const FV_T *x, FV_T *dx,
+                           const fv_box *out, const FV_T *dy);
+
+/* Softmax over the channels of each pixel (softmax.c). Backward reads the
+ * forward's output y, over out's window. */
+void FV_D(fv_softmax_forward)(const fv_box *in, const FV_T *x, const fv_box *out, FV_T *y);
+void FV_D(fv_softmax_backward)(const fv_box *in, FV_T *dx, const fv_box *out, const FV_T *y,
+                               const FV_T *dy);
+
+/* y = x * scale[c] + shift[c]: batch norm in eval mode, folded. */
+void FV_D(fv_affine_forward)(const FV_T *scale, const FV_T *shift, const fv_box *in, const FV_T *x,
+                             const fv_box *out, FV_T *y);
+void FV_D(fv_affine_backward)(const FV_T *scale, const fv_box *in, FV_T *dx, const fv_box *out,
+                              const FV_T *dy);
+
+/* ------------------------------------------------------------- merging */
+
+/* Element-wise add, mul or max of n inputs. An input whose map is 1x1
+ * while out's is not is broadcast over the map per channel (SE scaling);
+ * one with a single channel is broadcast over channels. Max routes the
+ * gradient to the first input holding the maximum. */
+void FV_D(fv_merge_forward)(fv_op op, size_t n, const fv_box *in, const FV_T *const *x,
+                            const fv_box *out, FV_T *y);
+/* x: the inputs' values (mul and max need them). */
+void FV_D(fv_merge_backward)(fv_op op, size_t n, const fv_box *in, const FV_T *const *x,
+                             FV_T *const *dx, const fv_box *out, const FV_T *dy);
+
+/* Concatenation along channels: input k lands at channel `first` = the
+ * sum of the earlier inputs' channels. */
+void FV_D(fv_concat_forward)(const fv_box *in, const FV_T *x, int64_t first, const fv_box *out,
+                             FV_T *y);
+void FV_D(fv_concat_backward)(const fv_box *in, FV_T *dx, int64_t first, const fv_box *out,
+                              const FV_T *dy);
+
+/* ----------------------------------------------------------- resampling */
+
+/* Output pixel o along an axis reads input pixel start + o * step (zero
+ * outside the map): pad (start = -begin, step 1) and slice. */
+void FV_D(fv_shift_forward)(const int64_t start[FV_AXES], const int64_t step[FV_AXES],
+                            const fv_box *in, const FV_T *x, const fv_box *out, FV_T *y);
+void FV_D(fv_shift_backward)(const int64_t start[FV_AXES], const int64_t step[FV_AXES],
+                             const fv_box *in, FV_T *dx, const fv_box *out, const FV_T *dy);
+
+/* Resize, nearest (source floor(o * den / num)), linear (half-pixel or
+ * aligned corners, source clamped to the map as PyTorch does) or cubic. */
+void FV_D(fv_resize_forward)(const fv_resize *r, const fv_box *in, const FV_T *x, const fv_box *out,
+                             FV_T *y);
+void FV_D(fv_resize_backward)(const fv_resize *r, const fv_box *in, FV_T *dx, const fv_box *out,
+                              const FV_T *dy);
+/* Cubic resize (Keys, a = -0.75, indices clamped to the map); the two
+ * above hand cubic resizes to these. */
+void FV_D(fv_resize_cubic_forward)(const fv_resize *r, const fv_box *in, const FV_T *x,
+                                   const fv_box *out, FV_T *y);
+void FV_D(fv_resize_cubic_backward)(const fv_resize *r, const fv_box *in, FV_T *dx,
+                                    const fv_box *out, const FV_T *dy);
+
+/* Depth to space (ONNX DCR order: out channel c, offset (by, bx) reads
+ * in channel (by * b + bx) * C + c) and its inverse, space to depth. */
+void FV_D(fv_depth_to_space_forward)(int64_t block, const fv_box *in, const FV_T *x,
+                                     const fv_box *out, FV_T *y);
+void FV_D(fv_depth_to_space_backward)(int64_t block, const fv_box *in, FV_T *dx, const fv_box *out,
+                                      const FV_T *dy);
+void FV_D(fv_space_to_depth_forward)(int64_t block, const fv_box *in, const FV_T *x,
+                                     const fv_box *out, FV_T *y);
+void FV_D(fv_space_to_depth_backward)(int64_t block, const fv_box *in, FV_T *dx, const fv_box *out,
+                                      const FV_T *dy);
