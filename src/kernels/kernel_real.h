@@ -9,6 +9,7 @@
 #define FV_KERNEL_REAL_H
 
 #include <tgmath.h>
+#undef I /* <complex.h>'s imaginary unit, through tgmath.h: no kernel wants it */
 
 #include "kernels.h"
 

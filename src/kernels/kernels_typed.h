@@ -11,6 +11,23 @@ void FV_D(fv_conv_forward_ref)(const fv_kwin *k, const fv_conv_weights *cw, cons
 void FV_D(fv_conv_backward_data_ref)(const fv_kwin *k, const fv_conv_weights *cw, const fv_box *in,
                                      FV_T *dx, const fv_box *out, const FV_T *dy);
 
+/* Convolution and transposed convolution in plain C (conv_direct.c):
+ * the float64 engine's, since oneDNN has no float64 CPU kernels. The plan
+ * repacks the float32 weights once per direction; forward overwrites y
+ * (bias first), backward-data accumulates into dx. */
+typedef struct FV_D(fv_direct_conv) FV_D(fv_direct_conv);
+fv_status FV_D(fv_direct_conv_create)(const fv_kwin *k, const fv_conv_weights *cw, const fv_box *in,
+                                      const fv_box *out, FV_D(fv_direct_conv) * *plan,
+                                      fv_diag *diag);
+void FV_D(fv_direct_conv_free)(FV_D(fv_direct_conv) * plan);
+/* Replaces the weights (same shape): random weights redrawn per sample. */
+void FV_D(fv_direct_conv_set_weights)(FV_D(fv_direct_conv) * plan, const float *w);
+/* Bytes a plan for this geometry holds, for the memory estimate. */
+size_t FV_D(fv_direct_conv_bytes)(const fv_kwin *k, const fv_box *in, const fv_box *out);
+void FV_D(fv_direct_conv_forward)(const FV_D(fv_direct_conv) * plan, const FV_T *x, FV_T *y);
+void FV_D(fv_direct_conv_backward_data)(const FV_D(fv_direct_conv) * plan, FV_T *dx,
+                                        const FV_T *dy);
+
 /* -------------------------------------------------------------- pooling */
 
 /* Max pool: padding never wins; the gradient goes to the first maximum
