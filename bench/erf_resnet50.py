@@ -122,9 +122,17 @@ def main():
     onnx_path = os.path.join(tmp, "resnet50_layer3.onnx")
     inputs = os.path.join(tmp, "inputs.f32")
     s = args.size
+    # PRESERVE keeps the eval-mode batch norms as BatchNormalization nodes:
+    # EVAL would fold them into the convs' weights in float32, and the file
+    # would then hold another network than the one PyTorch runs (2e-7 apart
+    # in float64).
     torch.onnx.export(build_model(), torch.zeros(1, 3, s, s), onnx_path, opset_version=13,
                       input_names=["input"], output_names=["layer3"], do_constant_folding=True,
-                      training=torch.onnx.TrainingMode.EVAL)
+                      training=torch.onnx.TrainingMode.PRESERVE)
+    import onnx
+    n_bn = sum(n.op_type == "BatchNormalization" for n in onnx.load(onnx_path).graph.node)
+    if n_bn != 43:
+        sys.exit("the export holds %d batch norms, not ResNet-50's 43 up to layer3" % n_bn)
     rng = np.random.default_rng(20261128)
     rng.standard_normal((args.samples, 3, s, s), dtype=np.float32).astype("<f4").tofile(inputs)
 
@@ -139,7 +147,7 @@ def main():
     torch_log = json.loads(out.strip().splitlines()[-1])
     torch_times, torch_cpus = torch_log["times"], torch_log["cpu"]
 
-    fovea_map = os.path.join(tmp, "fovea.f32")
+    fovea_map = os.path.join(tmp, "fovea.f64")
     unit = "%d,%d" % ((s // 16) // 2, (s // 16) // 2)
     base = [args.fovea, "erf", onnx_path, "--weights", "model", "--inputs", inputs, "--input",
             str(s), "--aggregate", "relu", "--unit", unit, "--threads", str(args.threads),
@@ -148,20 +156,30 @@ def main():
     out, fovea_wall, fovea_cpu_total, fovea_rss = run_child(
         base + ["--samples", str(args.samples), "--map", fovea_map], env)
     info = json.loads(out)
+    # fovea times its own samples (the monotonic clock around the sample
+    # loop); the CPU time per sample comes from the difference of two runs
     n1 = max(1, args.samples - 1)
-    per_sample = (fovea_wall - fovea_one) / n1 if args.samples > 1 else fovea_wall
+    per_sample = info["seconds"]["samples"] / args.samples
     per_cpu = (fovea_cpu_total - fovea_one_cpu) / n1 if args.samples > 1 else fovea_cpu_total
 
     a = np.fromfile(torch_map, dtype="<f8")
-    b = np.fromfile(fovea_map, dtype="<f4").astype(np.float64)
+    b = np.fromfile(fovea_map, dtype="<f8")
     rel = np.abs(a - b).max() / np.abs(a).max()
     big = a > 0.01 * a.max()
     per_pixel = np.abs(a - b)[big] / a[big]
     ref = None
     if not args.no_float64:
         ref_map = os.path.join(tmp, "torch64.f64")
-        run_child(worker + ["--out", ref_map, "--float64"], env)
+        out, torch64_wall, torch64_cpu, torch64_rss = run_child(
+            worker + ["--out", ref_map, "--float64"], env)
+        torch64_times = json.loads(out.strip().splitlines()[-1])["times"]
         ref = np.fromfile(ref_map, dtype="<f8")
+        fovea64_map = os.path.join(tmp, "fovea64.f64")
+        out, fovea64_wall, fovea64_cpu, fovea64_rss = run_child(
+            base + ["--samples", str(args.samples), "--map", fovea64_map, "--precision",
+                    "float64"], env)
+        fovea64_per = json.loads(out)["seconds"]["samples"] / args.samples
+        ref_fovea = np.fromfile(fovea64_map, dtype="<f8")
     def steady(v):  # the first image pays for allocation and warm-up
         return sum(v[1:]) / (len(v) - 1) if len(v) > 1 else v[0]
     torch_per, torch_cpu = steady(torch_times), steady(torch_cpus)
@@ -184,9 +202,17 @@ def main():
           % (rel, np.median(per_pixel), np.percentile(per_pixel, 99), (a != 0).sum(),
              (b != 0).sum()))
     if ref is not None:
-        print("  against PyTorch in float64: PyTorch float32 differs by %.3g, fovea by %.3g"
+        print("  against PyTorch in float64: PyTorch float32 differs by %.3g, fovea float32 by %.3g"
               " (largest difference relative to the largest value)"
               % (np.abs(a - ref).max() / ref.max(), np.abs(b - ref).max() / ref.max()))
+        print("  float64 maps (fovea --precision float64 against PyTorch in float64): largest"
+              " difference %.3g relative to the largest value; support %d = %d pixels"
+              % (np.abs(ref_fovea - ref).max() / ref.max(), (ref != 0).sum(),
+                 (ref_fovea != 0).sum()))
+        print("  float64 time per image: PyTorch %.3f s, fovea %.3f s wall (%.1fx); peak RSS %.0f"
+              " against %.0f MiB"
+              % (steady(torch64_times), fovea64_per, steady(torch64_times) / fovea64_per,
+                 torch64_rss, fovea64_rss))
     peak = peak_gflops()
     print("  cone window %dx%d at (%d, %d); conv work %.2f GFLOP per image: %.1f GFLOP/s per wall"
           " second, %.1f per CPU-second = %.1f%% of one core's %.0f GFLOP/s peak"

@@ -822,6 +822,14 @@ typedef enum fv_erf_aggregate {
     FV_ERF_SIGNED  /**< the gradient itself */
 } fv_erf_aggregate;
 
+/** The element type the engine computes in. Inputs and weights are the
+ * same float32 numbers in both; only the arithmetic differs. */
+typedef enum fv_erf_precision {
+    FV_ERF_FLOAT32, /**< oneDNN's convolutions and float32 kernels: the fast path */
+    FV_ERF_FLOAT64  /**< plain-C float64 kernels: maps free of float32 rounding
+                         (a ReLU or max pool decided by a rounding error) */
+} fv_erf_precision;
+
 /** Options of fv_erf_compute; fv_erf_options_init sets the defaults given here. */
 typedef struct fv_erf_options {
     fv_erf_weights weights;     /**< FV_ERF_UNIFORM */
@@ -843,6 +851,7 @@ typedef struct fv_erf_options {
     int threads;                /**< 0: oneDNN's default */
     uint64_t max_memory;        /**< bytes; 0: no limit */
     int whole_maps;             /**< 1: run every node on its whole map (to check the cone) */
+    fv_erf_precision precision; /**< FV_ERF_FLOAT32 */
     /** Called after each sample when not NULL. */
     void (*progress)(void *context, int64_t done, int64_t total);
     void *progress_context;
@@ -893,6 +902,13 @@ uint64_t fv_erf_memory(const fv_erf_result *result);
 /** Floating-point operations of the convolutions per sample, forward and
  * backward-data over the cone's windows (2 per multiply-add). */
 uint64_t fv_erf_flops(const fv_erf_result *result);
+
+/** The element type the result was computed in. */
+fv_erf_precision fv_erf_result_precision(const fv_erf_result *result);
+
+/** Wall-clock seconds fv_erf_compute spent preparing (planning, weights,
+ * kernel plans) and running the samples, measured by the monotonic clock. */
+void fv_erf_seconds(const fv_erf_result *result, double *setup, double *samples);
 
 /** Metrics of an ERF map (docs/erf.md gives every definition). Distances
  * in input pixels; radii measured from the centre of mass. */

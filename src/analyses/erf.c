@@ -3,8 +3,10 @@
  * backward-data only (no weight gradients) back to the input, and add the
  * aggregated input gradient to the map. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "erf_private.h"
 
@@ -16,7 +18,16 @@ struct fv_erf_result {
     double *map;
     uint64_t memory;
     uint64_t flops;
+    double setup_seconds, sample_seconds;
+    fv_erf_precision precision;
 };
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
 
 void fv_erf_options_init(fv_erf_options *o)
 {
@@ -143,8 +154,8 @@ static fv_status build_node(erf_engine *e, int32_t i, fv_diag *diag)
     fv_op op = fv_graph_op(e->g, i);
     n->box = e->plan.box[i];
     size_t size = fv_box_size(&n->box);
-    n->val = malloc(size * sizeof *n->val);
-    n->grad = malloc(size * sizeof *n->grad);
+    n->val = malloc(size * e->elem);
+    n->grad = malloc(size * e->elem);
     if (!n->val || !n->grad)
         return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
     fv_op_kind kind = fv_op_kind_of(op);
@@ -157,10 +168,19 @@ static fv_status build_node(erf_engine *e, int32_t i, fv_diag *diag)
     fv_status st = erf_weights_fill(e, i, 0, diag);
     if (st == FV_OK && (op == FV_OP_CONV || op == FV_OP_CONV_TRANSPOSE)) {
         fv_conv_weights cw = {n->w, n->bias, op == FV_OP_CONV_TRANSPOSE};
-        st = fv_conv_plan_create(&n->kwin, &cw, &e->nodes[fv_graph_input(e->g, i, 0)].box,
-                                 &n->box, &n->conv, diag);
-        if (st != FV_OK)
-            st = fv_diag_node(diag, e->g, i, st, "%s", "oneDNN cannot run this convolution");
+        const fv_box *in = &e->nodes[fv_graph_input(e->g, i, 0)].box;
+        if (e->elem == sizeof(double)) {
+            st = fv_direct_conv_create_f64(&n->kwin, &cw, in, &n->box, &n->direct, diag);
+            if (st != FV_OK) {
+                char msg[sizeof diag->message];
+                snprintf(msg, sizeof msg, "%s", diag->message);
+                st = fv_diag_node(diag, e->g, i, st, "%s", msg);
+            }
+        } else {
+            st = fv_conv_plan_create(&n->kwin, &cw, in, &n->box, &n->conv, diag);
+            if (st != FV_OK)
+                st = fv_diag_node(diag, e->g, i, st, "%s", "oneDNN cannot run this convolution");
+        }
     }
     return st;
 }
@@ -171,12 +191,16 @@ static uint64_t estimate(const erf_engine *e)
     for (size_t i = 0; i < e->plan.n; i++) {
         if (!e->plan.active[i])
             continue;
-        uint64_t size = fv_box_size(&e->plan.box[i]) * sizeof(float);
+        uint64_t size = fv_box_size(&e->plan.box[i]) * e->elem;
         bytes += 2 * size + 3 * (uint64_t)erf_weights_bytes(e, (int32_t)i);
         fv_op op = fv_graph_op(e->g, (int32_t)i);
-        if (op == FV_OP_CONV || op == FV_OP_CONV_TRANSPOSE) /* reorders: in and out copies */
-            bytes += 2 * size +
-                     2 * fv_box_size(&e->plan.box[fv_graph_input(e->g, (int32_t)i, 0)]) * sizeof(float);
+        if (op != FV_OP_CONV && op != FV_OP_CONV_TRANSPOSE)
+            continue;
+        const fv_box *in = &e->plan.box[fv_graph_input(e->g, (int32_t)i, 0)];
+        if (e->elem == sizeof(double)) /* two repacked copies of the weights */
+            bytes += fv_direct_conv_bytes_f64(&e->nodes[i].kwin, in, &e->plan.box[i]);
+        else /* oneDNN's reorders: in and out copies */
+            bytes += 2 * size + 2 * fv_box_size(in) * sizeof(float);
     }
     const fv_box *in = &e->plan.box[e->plan.input];
     return bytes + (uint64_t)(in->h * in->w) * sizeof(double);
@@ -226,6 +250,7 @@ static void engine_free(erf_engine *e)
             free(n->shift);
             free(n->slope);
             fv_conv_plan_free(n->conv);
+            fv_direct_conv_free_f64(n->direct);
         }
     free(e->nodes);
     free(e->merge_box);
@@ -331,21 +356,23 @@ static uint64_t conv_flops(const erf_engine *e)
     return f;
 }
 
-/* The kernels work in float32: a map with an infinity or a NaN is no
- * answer, and saying so beats printing it. All-ones weights count paths,
- * which outgrow float32 in deep, wide networks. */
+/* A map with an infinity or a NaN is no answer, and saying so beats
+ * printing it. All-ones weights count paths, which outgrow float32 (and,
+ * far later, float64) in deep, wide networks. */
 static fv_status check_finite(const fv_graph *g, int32_t node, const fv_erf_options *o,
                               const fv_erf_result *r, fv_diag *diag)
 {
+    int f64 = o->precision == FV_ERF_FLOAT64;
     for (int64_t q = 0; q < r->h * r->w; q++)
         if (!isfinite(r->map[q]))
-            return fv_diag_set(diag, FV_ERR_LIMIT,
-                               "the gradient of '%s' leaves the float32 range%s",
-                               fv_graph_name(g, node),
-                               o->weights == FV_ERF_UNIFORM
-                                   ? ": uniform weights count paths, and this network has more "
-                                     "than float32 holds; use random weights"
-                                   : "");
+            return fv_diag_set(diag, FV_ERR_LIMIT, "the gradient of '%s' leaves the %s range%s",
+                               fv_graph_name(g, node), f64 ? "float64" : "float32",
+                               o->weights != FV_ERF_UNIFORM ? ""
+                               : f64 ? ": uniform weights count paths, and this network has more "
+                                       "than float64 holds; use random weights"
+                                     : ": uniform weights count paths, and this network has more "
+                                       "than float32 holds; use --precision float64 or random "
+                                       "weights");
     return FV_OK;
 }
 
@@ -362,7 +389,9 @@ fv_status fv_erf_compute(const fv_graph *g, int32_t node, const fv_erf_options *
     if (st != FV_OK)
         return st;
     fv_kernels_set_threads(options->threads);
+    double start = now();
     erf_engine e = {.g = g, .o = options};
+    e.elem = options->precision == FV_ERF_FLOAT64 ? sizeof(double) : sizeof(float);
     erf_images images = {0};
     uint64_t bytes = 0;
     st = prepare(&e, node, &bytes, diag);
@@ -377,19 +406,36 @@ fv_status fv_erf_compute(const fv_graph *g, int32_t node, const fv_erf_options *
         if (!r || !r->map)
             st = fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
         else
-            *r = (fv_erf_result){node, {e.plan.unit[0], e.plan.unit[1]}, {e.image[0], e.image[1]},
-                                 in->h, in->w, in->y0, in->x0, r->map, bytes, conv_flops(&e)};
+            *r = (fv_erf_result){node,
+                                 {e.plan.unit[0], e.plan.unit[1]},
+                                 {e.image[0], e.image[1]},
+                                 in->h,
+                                 in->w,
+                                 in->y0,
+                                 in->x0,
+                                 r->map,
+                                 bytes,
+                                 conv_flops(&e),
+                                 0,
+                                 0,
+                                 options->precision};
     }
+    double ready = now();
     for (int64_t s = 0; st == FV_OK && s < options->samples; s++) {
-        st = erf_run_sample(&e, &images, s, r->map, diag);
+        st = e.elem == sizeof(double) ? erf_run_sample_f64(&e, &images, s, r->map, diag)
+                                      : erf_run_sample(&e, &images, s, r->map, diag);
         if (st == FV_OK && options->progress)
             options->progress(options->progress_context, s + 1, options->samples);
     }
     if (st == FV_OK)
         for (int64_t q = 0; q < r->h * r->w; q++)
             r->map[q] /= (double)options->samples;
-    if (st == FV_OK)
+    if (st == FV_OK) {
+        r->setup_seconds = ready - start;
+        r->precision = options->precision;
+        r->sample_seconds = now() - ready;
         st = check_finite(g, node, options, r, diag);
+    }
     erf_images_free(&images);
     engine_free(&e);
     if (st != FV_OK) {
@@ -439,7 +485,15 @@ uint64_t fv_erf_memory(const fv_erf_result *r) { return r->memory; }
 
 uint64_t fv_erf_flops(const fv_erf_result *r) { return r->flops; }
 
+fv_erf_precision fv_erf_result_precision(const fv_erf_result *r) { return r->precision; }
 
+void fv_erf_seconds(const fv_erf_result *r, double *setup, double *samples)
+{
+    if (setup)
+        *setup = r->setup_seconds;
+    if (samples)
+        *samples = r->sample_seconds;
+}
 
 void fv_erf_full_map(const fv_erf_result *r, double *image)
 {

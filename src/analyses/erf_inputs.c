@@ -98,7 +98,7 @@ static double bilinear(const unsigned char *px, int w, int h, int n, int64_t c, 
 #undef PX
 }
 
-static fv_status image_fill(const erf_engine *e, const char *path, float *x, fv_diag *diag)
+static fv_status image_fill(const erf_engine *e, const char *path, void *x, fv_diag *diag)
 {
     const fv_box *b = &e->nodes[e->plan.input].box;
     if (b->c > 4)
@@ -111,18 +111,19 @@ static fv_status image_fill(const erf_engine *e, const char *path, float *x, fv_
         return fv_diag_set(diag, FV_ERR_IO, "cannot read the image '%s': %s", path,
                            stbi_failure_reason());
     const double *mean = e->o->mean, *std = e->o->std;
+    size_t k = 0;
     for (int64_t y = 0; y < b->h; y++)
         for (int64_t xx = 0; xx < b->w; xx++)
             for (int64_t c = 0; c < b->c; c++) {
                 double v = bilinear(px, w, h, (int)b->c, c, b->y0 + y, b->x0 + xx, e->image) / 255.0;
-                *x++ = (float)((v - channel_value(mean, c)) / channel_value(std, c));
+                erf_put(e, x, k++, (float)((v - channel_value(mean, c)) / channel_value(std, c)));
             }
     stbi_image_free(px);
     return FV_OK;
 }
 
-fv_status erf_input_fill(const erf_engine *e, const erf_images *images, int64_t sample,
-                         float *x, fv_diag *diag)
+fv_status erf_input_fill(const erf_engine *e, const erf_images *images, int64_t sample, void *x,
+                         fv_diag *diag)
 {
     const fv_erf_options *o = e->o;
     if (o->input == FV_ERF_IMAGES)
@@ -135,10 +136,11 @@ fv_status erf_input_fill(const erf_engine *e, const erf_images *images, int64_t 
             for (int64_t y = 0; y < b->h; y++) {
                 const float *row = t + (size_t)((c * e->image[0] + b->y0 + y) * e->image[1] + b->x0);
                 for (int64_t xx = 0; xx < b->w; xx++)
-                    x[fv_at(b, c, y, xx)] = row[xx];
+                    erf_put(e, x, fv_at(b, c, y, xx), row[xx]);
             }
         return FV_OK;
     }
+    size_t k = 0;
     for (int64_t y = 0; y < b->h; y++)
         for (int64_t xx = 0; xx < b->w; xx++)
             for (int64_t c = 0; c < b->c; c++) {
@@ -153,7 +155,7 @@ fv_status erf_input_fill(const erf_engine *e, const erf_images *images, int64_t 
                 else
                     v = (fv_noise_uniform(o->seed, index) - channel_value(o->mean, c)) /
                         channel_value(o->std, c);
-                *x++ = (float)v;
+                erf_put(e, x, k++, (float)v);
             }
     return FV_OK;
 }

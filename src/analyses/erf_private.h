@@ -5,15 +5,17 @@
 
 #include "erf_plan.h"
 
-/* One node of the cone, ready to run. */
+/* One node of the cone, ready to run. Buffers marked "typed" hold the
+ * engine's element type: float, or double when it runs in float64. */
 typedef struct erf_node {
     fv_box box;
-    float *val, *grad;     /* box-sized forward values and input gradient */
+    void *val, *grad;      /* typed, box-sized forward values and input gradient */
     fv_kwin kwin;          /* windowed ops */
-    fv_conv_plan *conv;    /* conv, conv_transpose */
+    fv_conv_plan *conv;    /* conv, conv_transpose in float32 (oneDNN) */
+    fv_direct_conv_f64 *direct; /* the same in float64 (plain C) */
     float *w, *bias;       /* conv weights (ONNX layout) and bias, owned */
     size_t n_w;
-    float *scale, *shift;  /* batch norm folded, owned; NULL = identity */
+    void *scale, *shift;   /* typed; batch norm folded, owned; NULL = identity */
     float *slope;          /* prelu, owned */
     int64_t n_slope;
     fv_act act;            /* pointwise activations */
@@ -23,13 +25,23 @@ typedef struct erf_node {
 typedef struct erf_engine {
     const fv_graph *g;
     const fv_erf_options *o;
+    size_t elem; /* bytes of the element type: 4 or 8 */
     fv_erf_plan plan;
     erf_node *nodes;
     int64_t image[FV_AXES];
     fv_box *merge_box;     /* scratch for the inputs of a merge */
-    const float **merge_val;
-    float **merge_grad;
+    const void **merge_val;
+    void **merge_grad;
 } erf_engine;
+
+/* Stores v at index k of a typed buffer. */
+static inline void erf_put(const erf_engine *e, void *buf, size_t k, double v)
+{
+    if (e->elem == sizeof(double))
+        ((double *)buf)[k] = v;
+    else
+        ((float *)buf)[k] = (float)v;
+}
 
 /* The input images of a folder, sorted by name. */
 typedef struct erf_images {
@@ -51,12 +63,16 @@ void erf_images_free(erf_images *images);
 
 /* Runs sample s through the cone and adds its aggregated input gradient
  * to `map` (the input window, row-major). Redraws random weights first
- * when asked. */
+ * when asked. erf_passes.c is compiled once per element type: the _f64
+ * twin runs an engine whose buffers hold doubles. */
 fv_status erf_run_sample(erf_engine *e, const erf_images *images, int64_t s, double *map,
                          fv_diag *diag);
+fv_status erf_run_sample_f64(erf_engine *e, const erf_images *images, int64_t s, double *map,
+                             fv_diag *diag);
 
-/* Fills the input node's window for `sample`. */
-fv_status erf_input_fill(const erf_engine *e, const erf_images *images, int64_t sample,
-                         float *x, fv_diag *diag);
+/* Fills the input node's typed window for `sample`. The values are
+ * float32 numbers in either element type, so that both see one input. */
+fv_status erf_input_fill(const erf_engine *e, const erf_images *images, int64_t sample, void *x,
+                         fv_diag *diag);
 
 #endif

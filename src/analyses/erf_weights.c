@@ -24,8 +24,10 @@ size_t erf_weights_bytes(const erf_engine *e, int32_t i)
     fv_op op = fv_graph_op(e->g, i);
     if (is_conv(op))
         return (conv_count(e, i) + (size_t)e->nodes[i].box.c) * sizeof(float);
-    if (op == FV_OP_BATCH_NORM || op == FV_OP_PRELU)
-        return 2 * (size_t)e->nodes[i].box.c * sizeof(float);
+    if (op == FV_OP_BATCH_NORM)
+        return 2 * (size_t)e->nodes[i].box.c * e->elem;
+    if (op == FV_OP_PRELU)
+        return (size_t)e->nodes[i].box.c * sizeof(float);
     return 0;
 }
 
@@ -104,7 +106,8 @@ static fv_status conv_weights(erf_engine *e, int32_t i, uint64_t draw, fv_diag *
     return FV_OK;
 }
 
-/* Batch norm in eval mode: y = (x - mean) / sqrt(var + eps) * gamma + beta. */
+/* Batch norm in eval mode: y = (x - mean) / sqrt(var + eps) * gamma + beta,
+ * folded in double and stored in the engine's element type. */
 static fv_status batch_norm(erf_engine *e, int32_t i, fv_diag *diag)
 {
     erf_node *n = &e->nodes[i];
@@ -123,15 +126,15 @@ static fv_status batch_norm(erf_engine *e, int32_t i, fv_diag *diag)
         st = model_tensor(e, i, FV_BN_VAR, c, "running variance", &var, diag);
     if (st != FV_OK)
         return st;
-    n->scale = malloc(c * sizeof *n->scale);
-    n->shift = malloc(c * sizeof *n->shift);
+    n->scale = malloc(c * e->elem);
+    n->shift = malloc(c * e->elem);
     if (!n->scale || !n->shift)
         return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
     double eps = fv_graph_params(e->g, i)->pointwise.alpha;
     for (size_t k = 0; k < c; k++) {
         double s = gamma[k] / sqrt((double)var[k] + eps);
-        n->scale[k] = (float)s;
-        n->shift[k] = (float)(beta[k] - mean[k] * s);
+        erf_put(e, n->scale, k, s);
+        erf_put(e, n->shift, k, beta[k] - mean[k] * s);
     }
     return FV_OK;
 }

@@ -33,6 +33,8 @@ static const char help[] =
     "  --std A,B,C          divides noise and images per channel (default 1)\n"
     "  --aggregate KIND     abs (default), relu (RepLKNet) or signed\n"
     "  --linear             remove the activations (max pooling stays)\n"
+    "  --precision TYPE     float32 (default: oneDNN, fast) or float64 (plain C, free of\n"
+    "                       float32 rounding)\n"
     "  --threads N          threads for the convolutions (default: all)\n"
     "  --max-memory SIZE    refuse when the estimate exceeds SIZE (bytes, or K, M, G;\n"
     "                       default: three quarters of the machine's memory)\n"
@@ -40,7 +42,8 @@ static const char help[] =
     "  --print-grid         print the map over the cone's window instead of the table\n"
     "  --csv FILE           write the row and column profiles as CSV\n"
     "  --png FILE           write a heatmap with the TRF box and 1-, 2-sigma ellipses\n"
-    "  --map FILE           write the map over the whole input as raw float32 (row-major)\n"
+    "  --map FILE           write the map over the whole input, raw and row-major:\n"
+    "                       float64 if FILE ends in .f64, else float32\n"
     "  --log                log colour scale for --png\n"
     "  -h, --help           this text\n";
 
@@ -120,12 +123,14 @@ typedef struct outputs {
     const char *csv, *png, *map;
 } outputs;
 
-/* The map over the whole input as raw float32. */
+/* The map over the whole input, raw and row-major: float64 when the file
+ * name ends in .f64 (a float64 map keeps its digits), else float32. */
 static int write_map(const fv_erf_result *r, const char *path)
 {
     int64_t hw[2];
     fv_erf_input_size(r, hw);
-    size_t n = (size_t)(hw[0] * hw[1]);
+    size_t n = (size_t)(hw[0] * hw[1]), len = strlen(path);
+    int wide = len >= 4 && strcmp(path + len - 4, ".f64") == 0;
     double *full = malloc(n * sizeof *full);
     float *f32 = malloc(n * sizeof *f32);
     FILE *f = full && f32 ? fopen(path, "wb") : NULL;
@@ -134,7 +139,7 @@ static int write_map(const fv_erf_result *r, const char *path)
         fv_erf_full_map(r, full);
         for (size_t i = 0; i < n; i++)
             f32[i] = (float)full[i];
-        ok = fwrite(f32, sizeof *f32, n, f) == n;
+        ok = wide ? fwrite(full, sizeof *full, n, f) == n : fwrite(f32, sizeof *f32, n, f) == n;
     }
     if (f && fclose(f) != 0)
         ok = 0;
@@ -230,7 +235,7 @@ int cmd_erf(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},    {"print-grid", no_argument, NULL, 'g'},
         {"csv", required_argument, NULL, 'C'},       {"png", required_argument, NULL, 'p'},
         {"log", no_argument, NULL, 'G'},             {"help", no_argument, NULL, 'h'},
-        {"map", required_argument, NULL, 'P'},
+        {"map", required_argument, NULL, 'P'},       {"precision", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0},
     };
     cli_model_args args = {.format = FV_FORMAT_TABLE};
@@ -310,6 +315,15 @@ int cmd_erf(int argc, char **argv)
             break;
         case 'L':
             o.linear = 1;
+            break;
+        case 'F':
+            if (strcmp(optarg, "float32") == 0)
+                o.precision = FV_ERF_FLOAT32;
+            else if (strcmp(optarg, "float64") == 0)
+                o.precision = FV_ERF_FLOAT64;
+            else
+                return cli_usage_error("erf", "--precision is float32 or float64, not '%s'",
+                                       optarg);
             break;
         case 't':
             if (!parse_count(optarg, 1, &v) || v > 4096)

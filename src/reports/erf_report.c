@@ -11,6 +11,11 @@
 static const char *const share_name[4] = {"50", "90", "95", "99"};
 static const char *const thresh_name[4] = {"0.2", "0.3", "0.5", "0.99"};
 
+static const char *precision_name(const fv_erf_result *r)
+{
+    return fv_erf_result_precision(r) == FV_ERF_FLOAT64 ? "float64" : "float32";
+}
+
 static fv_status report_json(const fv_graph *g, const fv_erf_result *r, const fv_erf_metrics *m,
                              FILE *out, fv_diag *diag)
 {
@@ -47,6 +52,12 @@ static fv_status report_json(const fv_graph *g, const fv_erf_result *r, const fv
     cJSON_AddNumberToObject(o, "radius95_ratio", m->radius95_ratio);
     cJSON_AddNumberToObject(o, "memory_bytes", (double)fv_erf_memory(r));
     cJSON_AddNumberToObject(o, "conv_flops_per_sample", (double)fv_erf_flops(r));
+    cJSON_AddStringToObject(o, "precision", precision_name(r));
+    double setup, samples;
+    fv_erf_seconds(r, &setup, &samples);
+    cJSON *sec = cJSON_AddObjectToObject(o, "seconds");
+    cJSON_AddNumberToObject(sec, "setup", setup);
+    cJSON_AddNumberToObject(sec, "samples", samples);
     char *text = cJSON_Print(o);
     cJSON_Delete(o);
     if (!text)
@@ -79,7 +90,7 @@ fv_status fv_report_erf(const fv_graph *g, const fv_erf_result *r, const fv_erf_
     fv_erf_unit(r, unit);
     fv_erf_map(r, &h, &w, &y0, &x0);
     fv_grid grid;
-    fv_status st = fv_grid_init(&grid, 26, 2, diag);
+    fv_status st = fv_grid_init(&grid, 27, 2, diag);
     if (st != FV_OK)
         return st;
     size_t k = 0;
@@ -112,6 +123,7 @@ fv_status fv_report_erf(const fv_graph *g, const fv_erf_result *r, const fv_erf_
     row(&grid, &k, "95% diameter / trf size", "%.4f", m->radius95_ratio);
     row(&grid, &k, "memory estimate", "%.1f MiB", (double)fv_erf_memory(r) / 1048576.0);
     row(&grid, &k, "conv GFLOP per sample", "%.3f", (double)fv_erf_flops(r) / 1e9);
+    row(&grid, &k, "precision", "%s", precision_name(r));
     grid.rows = k;
     fv_grid_write(&grid, format, out);
     fv_grid_free(&grid);

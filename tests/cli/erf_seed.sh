@@ -45,7 +45,26 @@ rm -f "${TMPDIR:-/tmp}/fovea_erf_$$.png"
 status "random weights redrawn per sample" 0 "$FOVEA" erf -e "input size=16; conv k=3 p=1 c=4; relu; conv k=3 p=1" \
   --weights random --redraw --samples 3 --inputs normal --aggregate relu
 
+# The same grid in float64, where the plain-C convolution runs.
+check "path-count grid in float64" "1 2 3 2 1
+2 4 6 4 2
+3 6 9 6 3
+2 4 6 4 2
+1 2 3 2 1" "$("$FOVEA" erf -e "conv k=3; conv k=3" --weights uniform --precision float64 --print-grid)"
+
+# Fifteen 3x3 convs of 64 channels: the centre unit of a 32x32 input never
+# reaches the padding, so its 64 channels reach the input through exactly
+# 64 (9 x 64)^15 = 1.63124e43 paths, past float32's 3.4e38 (refused) but
+# well inside float64; sigma^2 = 15 (3^2 - 1) / 12 = 10 (REFERENCE.md s4).
+wide="input size=32 c=64; repeat 15 { conv k=3 p=1 c=64 }"
+check "path counts past float32" "error: the gradient of 'repeat0.14.conv_15' leaves the float32 range: uniform weights count paths, and this network has more than float32 holds; use --precision float64 or random weights" \
+  "$("$FOVEA" erf -e "$wide" --weights uniform 2>&1)"
+check "path counts in float64" "mass                     1.63124e+43
+sigma                    3.1623,3.1623" \
+  "$("$FOVEA" erf -e "$wide" --weights uniform --precision float64 | grep '^mass\|^sigma')"
+
 # Bad input: usage errors and engine refusals exit with status 2.
+status "unknown precision" 2 "$FOVEA" erf -e "conv k=3" --precision half
 status "unknown weights" 2 "$FOVEA" erf -e "conv k=3" --weights ones
 status "unit outside the map" 2 "$FOVEA" erf -e "input size=8; conv k=3" --unit 9,0
 status "channel outside the layer" 2 "$FOVEA" erf -e "conv k=3 c=2" --channel 2
