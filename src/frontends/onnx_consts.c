@@ -232,11 +232,23 @@ fv_status onnx_op_shape(onnx_ctx *c, fv_op op, const onnx_inputs *in)
         c->vecs[c->n_vecs++] = folded;
         vec = (int32_t)c->n_vecs;
     }
+    /* An Identity of a constant is that constant, values and all: PyTorch's
+     * exporter keeps one copy of equal initializers (every batch norm's
+     * fresh scale of ones, say) and aliases the others through Identity. */
+    const onnx_value *same = NULL;
+    if (strcmp(c->node->op_type, "Identity") == 0 && onnx_has_input(c, 0))
+        same = onnx_lookup(c, c->node->input[0]);
+    if (same && same->kind != ONNX_CONST)
+        same = NULL;
     fv_status st = FV_OK;
     for (size_t o = 0; o < c->node->n_output && st == FV_OK; o++) {
         if (!c->node->output[o][0])
             continue;
         onnx_value v = {.name = c->node->output[o], .kind = ONNX_CONST, .vec = o == 0 ? vec : 0};
+        if (same && o == 0) {
+            v.tensor = same->tensor;
+            v.attr = same->attr;
+        }
         st = onnx_define(c, &v);
     }
     return st;

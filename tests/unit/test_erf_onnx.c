@@ -1,6 +1,7 @@
 /* What the ERF engine reads from ONNX beyond receptive fields: the
  * constants of pointwise ops and pooling, and the refusal of operators the
  * RF analysis reads as stand-ins (Exp as identity, Mul by a constant). */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -102,8 +103,88 @@ static void stand_ins(void **state)
     fv_graph_free(g);
 }
 
+/* A conv and a batch norm whose scale and shift are `scale` and `shift`:
+ * initializers, or (alias) Identity nodes of them, as PyTorch's exporter
+ * writes equal parameters it stores once. */
+static fv_graph *bn_model(int alias)
+{
+    ob_model *m = ob_new(13);
+    ob_input(m, "x", 4, (int64_t[]){1, 2, 8, 8});
+    float w[54];
+    for (int k = 0; k < 54; k++)
+        w[k] = (float)((k * 7) % 11) / 11.0f - 0.4f;
+    ob_weight(m, "w", 4, (int64_t[]){3, 2, 3, 3}, w, 1);
+    ob_node(m, "Conv", "conv", "x,w", "a");
+    ob_init_floats(m, "scale", 3, (float[]){0.5f, 2.0f, -1.5f});
+    ob_init_floats(m, "shift", 3, (float[]){0.25f, -0.5f, 1.0f});
+    ob_init_floats(m, "mu", 3, (float[]){0.1f, -0.2f, 0.3f});
+    ob_init_floats(m, "var", 3, (float[]){0.5f, 1.5f, 2.0f});
+    if (alias) {
+        ob_node(m, "Identity", "alias_scale", "scale", "scale_copy");
+        ob_node(m, "Identity", "alias_shift", "shift", "shift_copy");
+    }
+    ob_node(m, "BatchNormalization", "bn",
+            alias ? "a,scale_copy,shift_copy,mu,var" : "a,scale,shift,mu,var", "b");
+    ob_node(m, "Relu", "relu", "b", "c");
+    ob_output(m, "c");
+    size_t len;
+    uint8_t *buf = ob_pack(m, &len);
+    fv_load_options lo = {0};
+    lo.keep_weights = 1;
+    fv_graph *g = NULL;
+    fv_diag diag;
+    fv_diag_init(&diag);
+    if (fv_onnx_parse(buf, len, "test.onnx", &lo, &g, &diag) != FV_OK)
+        fail_msg("parse: %s", diag.message);
+    free(buf);
+    ob_free(m);
+    return g;
+}
+
+static double *model_map(const fv_graph *g, size_t *n)
+{
+    fv_erf_options o;
+    fv_erf_options_init(&o);
+    o.weights = FV_ERF_MODEL;
+    o.input = FV_ERF_NORMAL;
+    o.aggregate = FV_ERF_SIGNED;
+    fv_erf_result *r = NULL;
+    fv_diag diag;
+    fv_diag_init(&diag);
+    if (fv_erf_compute(g, node(g, "relu"), &o, &r, &diag) != FV_OK)
+        fail_msg("erf: %s", diag.message);
+    int64_t hw[2];
+    fv_erf_input_size(r, hw);
+    *n = (size_t)(hw[0] * hw[1]);
+    double *map = malloc(*n * sizeof *map);
+    fv_erf_full_map(r, map);
+    fv_erf_free(r);
+    return map;
+}
+
+/* Weights reached through Identity are the weights themselves: the same
+ * map as with the initializers named directly, and not all zero. */
+static void aliased_weights(void **state)
+{
+    (void)state;
+    fv_graph *plain = bn_model(0), *aliased = bn_model(1);
+    size_t n1, n2;
+    double *a = model_map(plain, &n1), *b = model_map(aliased, &n2);
+    assert_int_equal(n1, n2);
+    double top = 0;
+    for (size_t i = 0; i < n1; i++) {
+        assert_true(a[i] == b[i]);
+        top = fmax(top, fabs(a[i]));
+    }
+    assert_true(top > 0);
+    free(a), free(b);
+    fv_graph_free(plain);
+    fv_graph_free(aliased);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(constants), cmocka_unit_test(stand_ins)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(constants), cmocka_unit_test(stand_ins),
+                                       cmocka_unit_test(aliased_weights)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
