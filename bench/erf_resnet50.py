@@ -156,11 +156,10 @@ def main():
     out, fovea_wall, fovea_cpu_total, fovea_rss = run_child(
         base + ["--samples", str(args.samples), "--map", fovea_map], env)
     info = json.loads(out)
-    # fovea times its own samples (the monotonic clock around the sample
-    # loop); the CPU time per sample comes from the difference of two runs
-    n1 = max(1, args.samples - 1)
+    # fovea times its own sample loop: the monotonic clock and the
+    # process's CPU clock (all threads) around it
     per_sample = info["seconds"]["samples"] / args.samples
-    per_cpu = (fovea_cpu_total - fovea_one_cpu) / n1 if args.samples > 1 else fovea_cpu_total
+    per_cpu = info["seconds"]["samples_cpu"] / args.samples
 
     a = np.fromfile(torch_map, dtype="<f8")
     b = np.fromfile(fovea_map, dtype="<f8")

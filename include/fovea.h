@@ -906,9 +906,12 @@ uint64_t fv_erf_flops(const fv_erf_result *result);
 /** The element type the result was computed in. */
 fv_erf_precision fv_erf_result_precision(const fv_erf_result *result);
 
-/** Wall-clock seconds fv_erf_compute spent preparing (planning, weights,
- * kernel plans) and running the samples, measured by the monotonic clock. */
-void fv_erf_seconds(const fv_erf_result *result, double *setup, double *samples);
+/** Seconds fv_erf_compute spent preparing (planning, weights, kernel
+ * plans) and running the samples, by the monotonic clock, and the CPU
+ * seconds of the whole process (every thread) during the samples. Any
+ * pointer may be NULL. */
+void fv_erf_seconds(const fv_erf_result *result, double *setup, double *samples,
+                    double *samples_cpu);
 
 /** Metrics of an ERF map (docs/erf.md gives every definition). Distances
  * in input pixels; radii measured from the centre of mass. */

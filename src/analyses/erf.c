@@ -18,16 +18,18 @@ struct fv_erf_result {
     double *map;
     uint64_t memory;
     uint64_t flops;
-    double setup_seconds, sample_seconds;
+    double setup_seconds, sample_seconds, sample_cpu;
     fv_erf_precision precision;
 };
 
-static double now(void)
+static double clock_seconds(clockid_t which)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(which, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
+
+static double now(void) { return clock_seconds(CLOCK_MONOTONIC); }
 
 void fv_erf_options_init(fv_erf_options *o)
 {
@@ -406,21 +408,14 @@ fv_status fv_erf_compute(const fv_graph *g, int32_t node, const fv_erf_options *
         if (!r || !r->map)
             st = fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
         else
-            *r = (fv_erf_result){node,
-                                 {e.plan.unit[0], e.plan.unit[1]},
-                                 {e.image[0], e.image[1]},
-                                 in->h,
-                                 in->w,
-                                 in->y0,
-                                 in->x0,
-                                 r->map,
-                                 bytes,
-                                 conv_flops(&e),
-                                 0,
-                                 0,
-                                 options->precision};
+            *r = (fv_erf_result){.node = node,
+                                 .unit = {e.plan.unit[0], e.plan.unit[1]},
+                                 .image = {e.image[0], e.image[1]},
+                                 .h = in->h, .w = in->w, .y0 = in->y0, .x0 = in->x0,
+                                 .map = r->map, .memory = bytes, .flops = conv_flops(&e),
+                                 .precision = options->precision};
     }
-    double ready = now();
+    double ready = now(), ready_cpu = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
     for (int64_t s = 0; st == FV_OK && s < options->samples; s++) {
         st = e.elem == sizeof(double) ? erf_run_sample_f64(&e, &images, s, r->map, diag)
                                       : erf_run_sample(&e, &images, s, r->map, diag);
@@ -434,6 +429,7 @@ fv_status fv_erf_compute(const fv_graph *g, int32_t node, const fv_erf_options *
         r->setup_seconds = ready - start;
         r->precision = options->precision;
         r->sample_seconds = now() - ready;
+        r->sample_cpu = clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - ready_cpu;
         st = check_finite(g, node, options, r, diag);
     }
     erf_images_free(&images);
@@ -487,12 +483,14 @@ uint64_t fv_erf_flops(const fv_erf_result *r) { return r->flops; }
 
 fv_erf_precision fv_erf_result_precision(const fv_erf_result *r) { return r->precision; }
 
-void fv_erf_seconds(const fv_erf_result *r, double *setup, double *samples)
+void fv_erf_seconds(const fv_erf_result *r, double *setup, double *samples, double *samples_cpu)
 {
     if (setup)
         *setup = r->setup_seconds;
     if (samples)
         *samples = r->sample_seconds;
+    if (samples_cpu)
+        *samples_cpu = r->sample_cpu;
 }
 
 void fv_erf_full_map(const fv_erf_result *r, double *image)

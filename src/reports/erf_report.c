@@ -53,11 +53,12 @@ static fv_status report_json(const fv_graph *g, const fv_erf_result *r, const fv
     cJSON_AddNumberToObject(o, "memory_bytes", (double)fv_erf_memory(r));
     cJSON_AddNumberToObject(o, "conv_flops_per_sample", (double)fv_erf_flops(r));
     cJSON_AddStringToObject(o, "precision", precision_name(r));
-    double setup, samples;
-    fv_erf_seconds(r, &setup, &samples);
+    double setup, samples, cpu;
+    fv_erf_seconds(r, &setup, &samples, &cpu);
     cJSON *sec = cJSON_AddObjectToObject(o, "seconds");
     cJSON_AddNumberToObject(sec, "setup", setup);
     cJSON_AddNumberToObject(sec, "samples", samples);
+    cJSON_AddNumberToObject(sec, "samples_cpu", cpu);
     char *text = cJSON_Print(o);
     cJSON_Delete(o);
     if (!text)
