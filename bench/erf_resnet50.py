@@ -10,7 +10,9 @@ w//2) summed over channels, the input gradient by autograd, ReLU, summed
 over RGB, averaged over the images. fovea runs
 `fovea erf MODEL --weights model --aggregate relu --unit 32,32` on the same
 file. Each side runs in its own process with the same thread count; peak
-memory is that process's maximum resident set.
+memory is that process's maximum resident set. Then both run again in
+float64 (the model converted with .to(torch.float64), fovea with
+--precision float64): the comparison that float32 rounding does not blur.
 
     /usr/bin/python3 bench/erf_resnet50.py [--fovea PATH] [--samples N] [--threads T] [--size S]
 
