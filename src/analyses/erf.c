@@ -2,6 +2,7 @@
  * cone forward on its window, seed the chosen unit's gradient with 1, run
  * backward-data only (no weight gradients) back to the input, and add the
  * aggregated input gradient to the map. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
