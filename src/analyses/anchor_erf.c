@@ -11,7 +11,7 @@
 /* Luo's setting for uniform weights: one channel per layer. With all-ones
  * weights every channel of a layer carries the same map, so real channel
  * counts would only scale each path by the product of the channels it
- * crosses (and overflow float32 in a deep VGG); with one channel the ERF
+ * crosses, at the cost of the full width; with one channel the ERF
  * counts the input-to-unit paths through the kernels' taps. */
 static fv_status one_channel_copy(const fv_graph *g, fv_graph **out, fv_diag *diag)
 {

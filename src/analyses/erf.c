@@ -51,6 +51,62 @@ static int is_activation(fv_op op)
     return fv_act_supported(op) && op != FV_OP_IDENTITY && op != FV_OP_DROPOUT;
 }
 
+/* Whether node i computes on scaled inputs as it does on true ones: ops
+ * linear without a constant term (uniform weights leave convs without
+ * bias and batch norm the identity), positively homogeneous ones (pools,
+ * ReLU, leaky ReLU, PReLU, max), and the merges that align their inputs
+ * first. Any other op is given true values. */
+int erf_reads_scaled(const erf_engine *e, int32_t i)
+{
+    fv_op op = fv_graph_op(e->g, i);
+    if (e->o->linear && is_activation(op))
+        return 1;
+    switch (op) {
+    case FV_OP_CONV:
+    case FV_OP_CONV_TRANSPOSE:
+    case FV_OP_MAX_POOL:
+    case FV_OP_AVG_POOL:
+    case FV_OP_GLOBAL_AVG_POOL:
+    case FV_OP_GLOBAL_MAX_POOL:
+    case FV_OP_RESIZE:
+    case FV_OP_DEPTH_TO_SPACE:
+    case FV_OP_SPACE_TO_DEPTH:
+    case FV_OP_PAD:
+    case FV_OP_SLICE:
+    case FV_OP_IDENTITY:
+    case FV_OP_DROPOUT:
+    case FV_OP_SCALE:
+    case FV_OP_BATCH_NORM:
+    case FV_OP_RELU:
+    case FV_OP_LEAKY_RELU:
+    case FV_OP_PRELU:
+    case FV_OP_ADD:
+    case FV_OP_MAX:
+    case FV_OP_CONCAT:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Whether node i keeps copies of its inputs in scaled arithmetic: merges
+ * align them, ops that need true values undo the scaling. */
+static int needs_edges(const erf_engine *e, int32_t i)
+{
+    fv_op op = fv_graph_op(e->g, i);
+    if (!e->scaled || fv_graph_n_inputs(e->g, i) == 0)
+        return 0;
+    return op == FV_OP_ADD || op == FV_OP_MAX || op == FV_OP_CONCAT || !erf_reads_scaled(e, i);
+}
+
+static uint64_t edge_bytes(const erf_engine *e, int32_t i)
+{
+    uint64_t bytes = 0;
+    for (size_t j = 0; needs_edges(e, i) && j < fv_graph_n_inputs(e->g, i); j++)
+        bytes += fv_box_size(&e->plan.box[fv_graph_input(e->g, i, j)]) * e->elem;
+    return bytes;
+}
+
 /* Refuses ops the engine has no kernel for, and stand-ins for other ops. */
 static fv_status check_node(const erf_engine *e, int32_t i, fv_diag *diag)
 {
@@ -168,6 +224,18 @@ static fv_status build_node(erf_engine *e, int32_t i, fv_diag *diag)
     if (op == FV_OP_IDENTITY || op == FV_OP_DROPOUT || op == FV_OP_SCALE ||
         (e->o->linear && is_activation(op)))
         n->identity = 1;
+    size_t n_in = fv_graph_n_inputs(e->g, i);
+    if (e->scaled && n_in > 0 && !(n->reads = calloc(n_in, sizeof *n->reads)))
+        return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
+    if (needs_edges(e, i)) {
+        n->edge = calloc(n_in, sizeof *n->edge);
+        for (size_t j = 0; n->edge && j < n_in; j++)
+            if (!(n->edge[j] = malloc(fv_box_size(&e->plan.box[fv_graph_input(e->g, i, j)]) *
+                                      e->elem)))
+                return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
+        if (!n->edge)
+            return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
+    }
     fv_status st = erf_weights_fill(e, i, 0, diag);
     if (st == FV_OK && (op == FV_OP_CONV || op == FV_OP_CONV_TRANSPOSE)) {
         fv_conv_weights cw = {n->w, n->bias, op == FV_OP_CONV_TRANSPOSE};
@@ -195,7 +263,8 @@ static uint64_t estimate(const erf_engine *e)
         if (!e->plan.active[i])
             continue;
         uint64_t size = fv_box_size(&e->plan.box[i]) * e->elem;
-        bytes += 2 * size + 3 * (uint64_t)erf_weights_bytes(e, (int32_t)i);
+        bytes += 2 * size + 3 * (uint64_t)erf_weights_bytes(e, (int32_t)i) +
+                 edge_bytes(e, (int32_t)i);
         fv_op op = fv_graph_op(e->g, (int32_t)i);
         if (op != FV_OP_CONV && op != FV_OP_CONV_TRANSPOSE)
             continue;
@@ -252,6 +321,10 @@ static void engine_free(erf_engine *e)
             free(n->scale);
             free(n->shift);
             free(n->slope);
+            for (size_t j = 0; n->edge && j < fv_graph_n_inputs(e->g, (int32_t)i); j++)
+                free(n->edge[j]);
+            free(n->edge);
+            free(n->reads);
             fv_conv_plan_free(n->conv);
             fv_direct_conv_free_f64(n->direct);
         }
@@ -360,22 +433,27 @@ static uint64_t conv_flops(const erf_engine *e)
 }
 
 /* A map with an infinity or a NaN is no answer, and saying so beats
- * printing it. All-ones weights count paths, which outgrow float32 (and,
- * far later, float64) in deep, wide networks. */
+ * printing it. Uniform weights count paths; the engine carries their
+ * exponents (scaled arithmetic), so only a count past float64's range, or
+ * counts fed into an op that needs true values (a sigmoid, a product),
+ * end here. */
 static fv_status check_finite(const fv_graph *g, int32_t node, const fv_erf_options *o,
                               const fv_erf_result *r, fv_diag *diag)
 {
-    int f64 = o->precision == FV_ERF_FLOAT64;
-    for (int64_t q = 0; q < r->h * r->w; q++)
-        if (!isfinite(r->map[q]))
-            return fv_diag_set(diag, FV_ERR_LIMIT, "the gradient of '%s' leaves the %s range%s",
-                               fv_graph_name(g, node), f64 ? "float64" : "float32",
-                               o->weights != FV_ERF_UNIFORM ? ""
-                               : f64 ? ": uniform weights count paths, and this network has more "
-                                       "than float64 holds; use random weights"
-                                     : ": uniform weights count paths, and this network has more "
-                                       "than float32 holds; use --precision float64 or random "
-                                       "weights");
+    const char *type = o->precision == FV_ERF_FLOAT64 ? "float64" : "float32";
+    for (int64_t q = 0; q < r->h * r->w; q++) {
+        if (isfinite(r->map[q]))
+            continue;
+        if (o->weights != FV_ERF_UNIFORM)
+            return fv_diag_set(diag, FV_ERR_LIMIT, "the gradient of '%s' leaves the %s range",
+                               fv_graph_name(g, node), type);
+        return fv_diag_set(diag, FV_ERR_LIMIT,
+                           "the gradient of '%s' leaves the float64 range: uniform weights count "
+                           "paths, and this network has more than 1.8e308 of them (or feeds "
+                           "counts past the %s range into an op other than a conv, pool, ReLU or "
+                           "merge); use random weights",
+                           fv_graph_name(g, node), type);
+    }
     return FV_OK;
 }
 
@@ -395,6 +473,7 @@ fv_status fv_erf_compute(const fv_graph *g, int32_t node, const fv_erf_options *
     double start = now();
     erf_engine e = {.g = g, .o = options};
     e.elem = options->precision == FV_ERF_FLOAT64 ? sizeof(double) : sizeof(float);
+    e.scaled = options->weights == FV_ERF_UNIFORM;
     erf_images images = {0};
     uint64_t bytes = 0;
     st = prepare(&e, node, &bytes, diag);

@@ -20,12 +20,22 @@ typedef struct erf_node {
     int64_t n_slope;
     fv_act act;            /* pointwise activations */
     int identity;          /* runs as a copy (--linear, dropout, unit batch norm) */
+    /* Scaled arithmetic (uniform weights): a value or gradient is the
+     * stored number times 2^exp_val or 2^exp_grad. edge[j] is a typed copy
+     * of input j's values at the exponent this node reads them, for a
+     * merge that aligns its inputs or an op that needs true values; reads[j]
+     * is what the node read in this sample's forward pass. */
+    void **edge;
+    const void **reads;
+    int exp_val, exp_grad;
+    int has_grad;          /* some consumer has added to grad this sample */
 } erf_node;
 
 typedef struct erf_engine {
     const fv_graph *g;
     const fv_erf_options *o;
     size_t elem; /* bytes of the element type: 4 or 8 */
+    int scaled;  /* buffers carry power-of-two exponents (uniform weights) */
     fv_erf_plan plan;
     erf_node *nodes;
     int64_t image[FV_AXES];
@@ -42,6 +52,9 @@ static inline void erf_put(const erf_engine *e, void *buf, size_t k, double v)
     else
         ((float *)buf)[k] = (float)v;
 }
+
+/* Whether node i computes on scaled inputs as on true ones (erf.c). */
+int erf_reads_scaled(const erf_engine *e, int32_t i);
 
 /* The input images of a folder, sorted by name. */
 typedef struct erf_images {

@@ -120,3 +120,11 @@ void FV_D(fv_space_to_depth_forward)(int64_t block, const fv_box *in, const FV_T
                                      const fv_box *out, FV_T *y);
 void FV_D(fv_space_to_depth_backward)(int64_t block, const fv_box *in, FV_T *dx, const fv_box *out,
                                       const FV_T *dy);
+
+/* -------------------------------------------------------------- scaling */
+
+/* Powers of two (pow2.c): the engine's scaled buffers hold stored values
+ * times 2^e. Exact but for values pushed past either end of the range. */
+double FV_D(fv_max_abs)(size_t n, const FV_T *x);
+void FV_D(fv_scale_pow2)(size_t n, FV_T *x, int shift);
+void FV_D(fv_copy_pow2)(size_t n, const FV_T *x, int shift, FV_T *y);

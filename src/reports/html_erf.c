@@ -45,10 +45,10 @@ static void erf_card(FILE *out, const fv_graph *g, const fv_trf *t, int32_t node
     int64_t box[4];
     if (fv_erf_compute(g, node, options, &r, &diag) != FV_OK ||
         fv_erf_metrics_compute(g, r, &m, &diag) != FV_OK ||
-        /* Uniform weights count paths, which outgrow float32 in deep, wide networks. */
+        /* Uniform weights count paths: pixels within float64 can sum past it. */
         (!isfinite(m.mass) &&
-         fv_diag_set(&diag, FV_ERR_LIMIT, "the gradients overflow float32 (with uniform weights "
-                     "they count paths); try --erf-weights random") != FV_OK) ||
+         fv_diag_set(&diag, FV_ERR_LIMIT, "the map's mass leaves the float64 range (with uniform "
+                     "weights it counts paths); try --erf-weights random") != FV_OK) ||
         (view_box(r, &m, box), fv_erf_png_data(r, &m, 0, box, &png, &len, hw, &diag)) != FV_OK) {
         fputs("<figcaption><strong>", out);
         fv_xml_text(out, fv_graph_name(g, node));

@@ -54,14 +54,28 @@ check "path-count grid in float64" "1 2 3 2 1
 
 # Fifteen 3x3 convs of 64 channels: the centre unit of a 32x32 input never
 # reaches the padding, so its 64 channels reach the input through exactly
-# 64 (9 x 64)^15 = 1.63124e43 paths, past float32's 3.4e38 (refused) but
-# well inside float64; sigma^2 = 15 (3^2 - 1) / 12 = 10 (REFERENCE.md s4).
+# 64 (9 x 64)^15 = 1.63124e43 paths, past float32's 3.4e38: the engine
+# carries exponents, so float32 counts them as float64 does; sigma^2 =
+# 15 (3^2 - 1) / 12 = 10 (REFERENCE.md s4).
 wide="input size=32 c=64; repeat 15 { conv k=3 p=1 c=64 }"
-check "path counts past float32" "error: the gradient of 'repeat0.14.conv_15' leaves the float32 range: uniform weights count paths, and this network has more than float32 holds; use --precision float64 or random weights" \
-  "$("$FOVEA" erf -e "$wide" --weights uniform 2>&1)"
-check "path counts in float64" "mass                     1.63124e+43
+check "path counts past float32 in float64" "mass                     1.63124e+43
 sigma                    3.1623,3.1623" \
   "$("$FOVEA" erf -e "$wide" --weights uniform --precision float64 | grep '^mass\|^sigma')"
+# float32 sums of positive terms: 15 layers of 576 terms, each adding at
+# most one unit roundoff (2^-24) per term to the relative error.
+f32=$("$FOVEA" erf -e "$wide" --weights uniform)
+check "path counts past float32 in float32: sigma" "sigma                    3.1623,3.1623" \
+  "$(printf '%s\n' "$f32" | grep '^sigma')"
+check "path counts past float32 in float32: mass" "within" \
+  "$(printf '%s\n' "$f32" | awk '/^mass/ { e = 64 * 576 ^ 15; d = ($2 - e) / e;
+     print (d < 0 ? -d : d) <= 15 * 576 / 2 ^ 24 ? "within" : "off by " d }')"
+# 32 input channels times 32^203 channel paths = 2^1020 fit float64's
+# 2^1024; 32 times 32^205 do not, in either precision.
+check "path counts near float64's end" "mass                     1.12356e+307" \
+  "$("$FOVEA" erf -e "input size=1 c=32; repeat 203 { conv k=1 c=32 }" | grep '^mass')"
+check "path counts past float64" "error: the gradient of 'repeat0.204.conv_205' leaves the float64 range: uniform weights count paths, and this network has more than 1.8e308 of them (or feeds counts past the float32 range into an op other than a conv, pool, ReLU or merge); use random weights" \
+  "$("$FOVEA" erf -e "input size=1 c=32; repeat 205 { conv k=1 c=32 }" 2>&1)"
+status "path counts past float64" 2 "$FOVEA" erf -e "input size=1 c=32; repeat 205 { conv k=1 c=32 }" --precision float64
 
 # Bad input: usage errors and engine refusals exit with status 2.
 status "unknown precision" 2 "$FOVEA" erf -e "conv k=3" --precision half
@@ -83,8 +97,5 @@ status "raw inputs of the wrong size" 2 "$FOVEA" erf -e "input size=8; conv k=3"
 rm -f "$raw"
 status "no such image folder" 2 "$FOVEA" erf -e "input size=8; conv k=3" --inputs /nonexistent
 status "model weights of a text model" 2 "$FOVEA" erf -e "conv k=3" --weights model
-# Twelve 3x3 convs of 512 channels: (512 x 9)^12 ~ 1e44 paths per pixel,
-# past float32's 3.4e38, so uniform weights cannot count them.
-status "path counts past float32" 2 "$FOVEA" erf -e "input size=32 c=64; repeat 12 { conv k=3 p=1 c=512 }" --weights uniform
 
 finish
