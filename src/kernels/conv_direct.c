@@ -7,12 +7,18 @@
  *   up:   dst pixel p reads src pixel (p + pad - t * d) / s where that
  *         divides (conv backward-data, transposed conv forward).
  *
- * Weights are repacked once per direction as [group][tap][a][b], a the
- * channel read and b the channel written, so the innermost loop runs over
- * b with unit stride. A src pixel outside the map is the zero padding; one
- * inside the map but outside its window is a gradient nobody asked for
- * (zero) or, forward, a pixel the planner's window holds. */
+ * The work is done in register tiles of TILE_P dst pixels of a row times
+ * TILE_B channels written, summed over every tap and channel read before
+ * the tile goes back to memory: each weight vector loaded then serves
+ * TILE_P pixels (a walk pixel by pixel reloads every weight for every
+ * pixel, and the deep layers' weights fit no cache). Weights are repacked
+ * once per direction as [group][block of TILE_B channels written][tap]
+ * [channel read][TILE_B], the last block padded with zeros, so that a
+ * tile streams them contiguously. A src pixel outside the map is the zero
+ * padding; one inside the map but outside its window is a gradient nobody
+ * asked for (zero) or, forward, a pixel the planner's window holds. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "graph_private.h"
 #include "kernel_real.h"
@@ -22,8 +28,9 @@ struct FV_N(fv_direct_conv) {
     fv_box in, out;
     int transposed;
     int64_t in_g, out_g; /* channels per group */
-    fv_real *down, *up;  /* [group][tap][a][b] */
+    fv_real *down, *up;  /* packed per direction (pack) */
     fv_real *bias;       /* out.c values, or NULL */
+    fv_real *zeros;      /* max(in.c, out.c) zeros */
 };
 
 /* Which of the two walks an op runs for a direction. */
@@ -34,37 +41,20 @@ typedef struct gather {
     int64_t groups, a, b; /* channels read and written per group */
     const fv_real *w;
     const fv_box *src, *dst;
+    const fv_real *zeros; /* a channels of zeros: the source of a pixel that reads none */
+    walk dir;
 } gather;
-
-/* One tap: yg[b] += sum_a xg[a] * w[a][b]. */
-static void tap(const gather *g, const fv_real *xp, const fv_real *wt, fv_real *yp)
-{
-    int64_t A = g->a, B = g->b, T = g->k->k[0] * g->k->k[1];
-    for (int64_t grp = 0; grp < g->groups; grp++) {
-        const fv_real *xg = xp + grp * A, *wg = wt + grp * T * A * B;
-        fv_real *yg = yp + grp * B;
-        for (int64_t a = 0; a < A; a++) {
-            fv_real v = xg[a];
-            if (v == 0) /* ReLU gradients and activations are mostly zeros */
-                continue;
-            const fv_real *wr = wg + a * B;
-#pragma omp simd
-            for (int64_t b = 0; b < B; b++)
-                yg[b] += v * wr[b];
-        }
-    }
-}
 
 /* Window row or column of the src pixel that dst map coordinate `p` reads
  * through tap t along axis ax, or -1 when it reads padding, a pixel past
  * the window, or (up) no pixel at all. */
-static int64_t source(const gather *g, walk dir, int ax, int64_t p, int64_t t)
+static inline int64_t source(const gather *g, int ax, int64_t p, int64_t t)
 {
     const fv_kwin *k = g->k;
     int64_t map = ax == 0 ? g->src->map_h : g->src->map_w;
     int64_t lo = ax == 0 ? g->src->y0 : g->src->x0, n = ax == 0 ? g->src->h : g->src->w;
     int64_t s;
-    if (dir == WALK_DOWN) {
+    if (g->dir == WALK_DOWN) {
         s = p * k->s[ax] - k->pad[ax] + t * k->d[ax];
     } else {
         int64_t num = p + k->pad[ax] - t * k->d[ax];
@@ -77,33 +67,97 @@ static int64_t source(const gather *g, walk dir, int ax, int64_t p, int64_t t)
     return s - lo;
 }
 
-static void run(const gather *g, walk dir, const fv_real *x, fv_real *y)
+/* 6 x 8 leaves AVX2's sixteen registers one for the weights and one for
+ * the pixel. The vector type is GCC's, lowered to whatever the target
+ * has; without FP contraction the sums round the same on every target. */
+enum { TILE_P = 6, TILE_B = 8 };
+typedef fv_real vec __attribute__((vector_size(TILE_B * sizeof(fv_real))));
+
+static int64_t blocks(int64_t b) { return (b + TILE_B - 1) / TILE_B; }
+
+/* GCC builds the tile once per x86 vector width and picks one at load
+ * time (an ifunc); elsewhere it is built for the compiler's target. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define FV_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define FV_VECTOR_CLONES
+#endif
+
+/* Up to TILE_P pixels of dst row `r` (window coordinates), `step` apart
+ * from column q0, the channels of block bb of group grp. */
+FV_VECTOR_CLONES static void tile(const gather *g, const fv_real *x, int64_t r, int64_t q0,
+                                  int64_t step, int np, int64_t grp, int64_t bb, fv_real *y)
 {
-    const fv_box *src = g->src, *dst = g->dst;
+    const fv_box *dst = g->dst, *src = g->src;
     int64_t kh = g->k->k[0], kw = g->k->k[1], A = g->a, B = g->b;
+    int64_t b0 = bb * TILE_B, nb = B - b0 < TILE_B ? B - b0 : TILE_B;
+    const fv_real *wb = g->w + (grp * blocks(B) + bb) * kh * kw * A * TILE_B;
+    vec acc[TILE_P] = {0};
+    fv_real *yp[TILE_P];
+    for (int p = 0; p < np; p++) {
+        yp[p] = y + fv_at(dst, 0, r, q0 + p * step) + grp * B + b0;
+        memcpy(&acc[p], yp[p], (size_t)nb * sizeof(fv_real));
+    }
+    for (int64_t ty = 0; ty < kh; ty++) {
+        int64_t sy = source(g, 0, dst->y0 + r, ty);
+        if (sy < 0)
+            continue;
+        for (int64_t tx = 0; tx < kw; tx++) {
+            const fv_real *xp[TILE_P];
+            int any = 0;
+            for (int p = 0; p < TILE_P; p++) {
+                int64_t sx = p < np ? source(g, 1, dst->x0 + q0 + p * step, tx) : -1;
+                xp[p] = sx >= 0 ? x + fv_at(src, 0, sy, sx) + grp * A : g->zeros;
+                any |= sx >= 0;
+            }
+            if (!any)
+                continue;
+            const fv_real *wt = wb + (ty * kw + tx) * A * TILE_B;
+            for (int64_t a = 0; a < A; a++) {
+                vec wv;
+                memcpy(&wv, wt + a * TILE_B, sizeof wv);
+#pragma GCC unroll 6 /* whole, so that acc lives in registers */
+                for (int p = 0; p < TILE_P; p++)
+                    acc[p] += xp[p][a] * wv;
+            }
+        }
+    }
+    for (int p = 0; p < np; p++)
+        memcpy(yp[p], &acc[p], (size_t)nb * sizeof(fv_real));
+}
+
+/* Up (stride s), pixels of one phase mod s read the same taps, so a tile
+ * takes pixels s apart. */
+static void run(const gather *g, const fv_real *x, fv_real *y)
+{
+    const fv_box *dst = g->dst;
+    int64_t step = g->dir == WALK_UP ? g->k->s[1] : 1;
 #pragma omp parallel for schedule(dynamic, 1)
     for (int64_t r = 0; r < dst->h; r++)
-        for (int64_t ty = 0; ty < kh; ty++) {
-            int64_t sy = source(g, dir, 0, dst->y0 + r, ty);
-            if (sy < 0)
-                continue;
-            for (int64_t q = 0; q < dst->w; q++)
-                for (int64_t tx = 0; tx < kw; tx++) {
-                    int64_t sx = source(g, dir, 1, dst->x0 + q, tx);
-                    if (sx >= 0)
-                        tap(g, x + fv_at(src, 0, sy, sx), g->w + (ty * kw + tx) * A * B,
-                            y + fv_at(dst, 0, r, q));
-                }
-        }
+        for (int64_t phase = 0; phase < step; phase++)
+            for (int64_t q0 = phase; q0 < dst->w; q0 += TILE_P * step) {
+                int64_t left = (dst->w - 1 - q0) / step + 1;
+                int np = left < TILE_P ? (int)left : TILE_P;
+                for (int64_t grp = 0; grp < g->groups; grp++)
+                    for (int64_t bb = 0; bb < blocks(g->b); bb++)
+                        tile(g, x, r, q0, step, np, grp, bb, y);
+            }
+}
+
+/* Weights of one direction: a counts the channels read, b those written. */
+static size_t packed_count(const fv_kwin *k, int64_t a, int64_t b)
+{
+    return (size_t)(k->groups * blocks(b) * k->k[0] * k->k[1] * a * TILE_B);
 }
 
 /* Repacks ONNX weights, conv (out, in/g, kh, kw) or transposed (in,
- * out/g, kh, kw), as [g][tap][a][b]; `a_is_in` says whether a counts the
- * op's input channels (forward of a conv) or its output channels. */
+ * out/g, kh, kw), in the tiles' order; `a_is_in` says whether a counts
+ * the op's input channels (forward of a conv) or its output channels. */
 static void pack(const struct FV_N(fv_direct_conv) * p, const float *w, int a_is_in, fv_real *dst)
 {
     int64_t G = p->k.groups, T = p->k.k[0] * p->k.k[1], I = p->in_g, O = p->out_g;
     int64_t A = a_is_in ? I : O, B = a_is_in ? O : I;
+    memset(dst, 0, packed_count(&p->k, A, B) * sizeof *dst);
     for (int64_t g = 0; g < G; g++)
         for (int64_t i = 0; i < I; i++)
             for (int64_t o = 0; o < O; o++)
@@ -111,13 +165,9 @@ static void pack(const struct FV_N(fv_direct_conv) * p, const float *w, int a_is
                     size_t from = p->transposed ? (size_t)(((g * I + i) * O + o) * T + t)
                                                 : (size_t)(((g * O + o) * I + i) * T + t);
                     int64_t a = a_is_in ? i : o, b = a_is_in ? o : i;
-                    dst[((g * T + t) * A + a) * B + b] = (fv_real)w[from];
+                    int64_t block = g * blocks(B) + b / TILE_B;
+                    dst[((block * T + t) * A + a) * TILE_B + b % TILE_B] = (fv_real)w[from];
                 }
-}
-
-static size_t weight_count(const struct FV_N(fv_direct_conv) * p)
-{
-    return (size_t)(p->k.groups * p->in_g * p->out_g * p->k.k[0] * p->k.k[1]);
 }
 
 fv_status FV_N(fv_direct_conv_create)(const fv_kwin *k, const fv_conv_weights *cw, const fv_box *in,
@@ -133,12 +183,15 @@ fv_status FV_N(fv_direct_conv_create)(const fv_kwin *k, const fv_conv_weights *c
     if (!p)
         return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
     *p = (struct FV_N(fv_direct_conv)){
-        *k, *in, *out, cw->transposed, in->c / k->groups, out->c / k->groups, NULL, NULL, NULL};
-    size_t n = weight_count(p);
-    p->down = malloc(n * sizeof *p->down);
-    p->up = malloc(n * sizeof *p->up);
+        *k, *in, *out, cw->transposed, in->c / k->groups, out->c / k->groups, NULL, NULL, NULL, NULL};
+    /* down reads the op's input for a conv, its output for a transposed
+     * conv; up the other way round */
+    int64_t down_a = cw->transposed ? p->out_g : p->in_g, up_a = cw->transposed ? p->in_g : p->out_g;
+    p->down = malloc(packed_count(k, down_a, up_a) * sizeof *p->down);
+    p->up = malloc(packed_count(k, up_a, down_a) * sizeof *p->up);
     p->bias = cw->bias ? malloc((size_t)out->c * sizeof *p->bias) : NULL;
-    if (!p->down || !p->up || (cw->bias && !p->bias)) {
+    p->zeros = calloc((size_t)(in->c > out->c ? in->c : out->c), sizeof *p->zeros);
+    if (!p->down || !p->up || (cw->bias && !p->bias) || !p->zeros) {
         FV_N(fv_direct_conv_free)(p);
         return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
     }
@@ -164,13 +217,16 @@ void FV_N(fv_direct_conv_free)(struct FV_N(fv_direct_conv) * p)
     free(p->down);
     free(p->up);
     free(p->bias);
+    free(p->zeros);
     free(p);
 }
 
 size_t FV_N(fv_direct_conv_bytes)(const fv_kwin *k, const fv_box *in, const fv_box *out)
 {
-    size_t n = (size_t)(in->c * (out->c / (k->groups > 0 ? k->groups : 1)) * k->k[0] * k->k[1]);
-    return (2 * n + (size_t)out->c) * sizeof(fv_real);
+    int64_t G = k->groups > 0 ? k->groups : 1, I = in->c / G, O = out->c / G;
+    size_t n = packed_count(k, I, O) + packed_count(k, O, I);
+    size_t zeros = (size_t)(in->c > out->c ? in->c : out->c);
+    return (n + (size_t)out->c + zeros) * sizeof(fv_real);
 }
 
 void FV_N(fv_direct_conv_forward)(const struct FV_N(fv_direct_conv) * p, const fv_real *x,
@@ -181,11 +237,13 @@ void FV_N(fv_direct_conv_forward)(const struct FV_N(fv_direct_conv) * p, const f
         for (size_t c = 0; c < C; c++)
             y[q * C + c] = p->bias ? p->bias[c] : 0;
     if (p->transposed) {
-        gather g = {&p->k, p->k.groups, p->in_g, p->out_g, p->up, &p->in, &p->out};
-        run(&g, WALK_UP, x, y);
+        gather g = {&p->k, p->k.groups, p->in_g, p->out_g, p->up, &p->in, &p->out, p->zeros,
+                    WALK_UP};
+        run(&g, x, y);
     } else {
-        gather g = {&p->k, p->k.groups, p->in_g, p->out_g, p->down, &p->in, &p->out};
-        run(&g, WALK_DOWN, x, y);
+        gather g = {&p->k, p->k.groups, p->in_g, p->out_g, p->down, &p->in, &p->out, p->zeros,
+                    WALK_DOWN};
+        run(&g, x, y);
     }
 }
 
@@ -193,10 +251,12 @@ void FV_N(fv_direct_conv_backward_data)(const struct FV_N(fv_direct_conv) * p, f
                                         const fv_real *dy)
 {
     if (p->transposed) {
-        gather g = {&p->k, p->k.groups, p->out_g, p->in_g, p->down, &p->out, &p->in};
-        run(&g, WALK_DOWN, dy, dx);
+        gather g = {&p->k, p->k.groups, p->out_g, p->in_g, p->down, &p->out, &p->in, p->zeros,
+                    WALK_DOWN};
+        run(&g, dy, dx);
     } else {
-        gather g = {&p->k, p->k.groups, p->out_g, p->in_g, p->up, &p->out, &p->in};
-        run(&g, WALK_UP, dy, dx);
+        gather g = {&p->k, p->k.groups, p->out_g, p->in_g, p->up, &p->out, &p->in, p->zeros,
+                    WALK_UP};
+        run(&g, dy, dx);
     }
 }
