@@ -40,6 +40,7 @@ void fv_erf_options_init(fv_erf_options *o)
     o->input = FV_ERF_NOISE;
     o->aggregate = FV_ERF_ABS;
     o->channel = -1;
+    o->precision = FV_ERF_FLOAT64;
     for (int c = 0; c < 3; c++)
         o->std[c] = 1.0;
 }
