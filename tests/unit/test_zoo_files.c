@@ -72,7 +72,7 @@ static void same_rf(const analysed *a, int32_t i, const analysed *b, int32_t j)
 /* Written after a Darknet .cfg: every layer of the file (node K_type, or
  * K_type.op and K_type.activation) is a node or a block instance of the
  * same name in the zoo entry (K_type.conv selects K_type.conv_N, and
- * K_type.leaky K_type.leaky_relu_N). */
+ * K_type.leaky K_type.leaky_relu_N, with the same slope). */
 static size_t every_file_layer_in_zoo(const analysed *zoo, const analysed *file)
 {
     size_t n = 0;
@@ -82,6 +82,11 @@ static size_t every_file_layer_in_zoo(const analysed *zoo, const analysed *file)
         if (i < 0)
             fail_msg("zoo entry has no layer '%s'", name);
         same_rf(zoo, i, file, (int32_t)j);
+        if (fv_graph_op(file->g, (int32_t)j) == FV_OP_LEAKY_RELU) {
+            assert_int_equal(fv_graph_op(zoo->g, i), FV_OP_LEAKY_RELU);
+            assert_true(fv_graph_params(zoo->g, i)->pointwise.alpha ==
+                        fv_graph_params(file->g, (int32_t)j)->pointwise.alpha);
+        }
         n++;
     }
     return n;
