@@ -350,8 +350,16 @@ fv_status fv_text_parse(const char *text, size_t len, const char *file,
 
 /**
  * Builds a graph from a Darknet .cfg. [net] width/height give the input
- * size; node k + 1 is Darknet layer k, named "K_section" ("12_maxpool").
- * [yolo] and [region] layers add detection heads.
+ * size; Darknet layer k is the node "K_section" ("12_maxpool"), or, when
+ * the layer applies an activation (convolutional, connected, shortcut,
+ * scale_channels, sam; Darknet's defaults included), two nodes:
+ * "K_section.OP" and its activation "K_section.ACTIVATION"
+ * ("10_convolutional.conv", "10_convolutional.leaky", leaky_relu with
+ * Darknet's slope 0.1). fv_graph_select(graph, "K") and
+ * fv_graph_select(graph, "K_section") find the activation: what layer k
+ * outputs, which route and shortcut read. Activations the ERF engine has
+ * no kernel for are identity nodes that it refuses. [yolo] and [region]
+ * layers add detection heads.
  */
 fv_status fv_darknet_parse(const char *text, size_t len, const char *file, fv_graph **graph,
                            fv_diag *diag);

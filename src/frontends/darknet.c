@@ -1,6 +1,7 @@
 /* The Darknet .cfg frontend: one node per layer, with Darknet's own
- * arithmetic (AlexeyAB/darknet parser.c semantics). Layer k (counting the
- * sections after [net] from 0) becomes node k + 1; node 0 is the input. */
+ * arithmetic (AlexeyAB/darknet parser.c semantics), and a second node for
+ * the activation the layer applies to its output. Layer k counts the
+ * sections after [net] from 0; node 0 is the input. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,8 @@ typedef struct dn_layer {
     int32_t prev;       /* the node of layer k - 1 (the input for layer 0) */
     fv_head head;       /* [yolo] and [region]: recorded on the node once added */
     double *head_wh;    /* the head's anchor widths then heights (owned) */
+    const dn_activation *act; /* applied to the output; NULL for none or linear */
+    fv_srcpos act_pos;  /* where it was given (the section when by default) */
 } dn_layer;
 
 typedef fv_status (*section_fn)(dn_build *b, const dn_section *s, dn_layer *l);
@@ -380,6 +383,11 @@ static fv_status batchnorm(dn_build *b, const dn_section *s, dn_layer *l)
 {
     return simple(l, FV_OP_BATCH_NORM);
 }
+/* [activation]: the identity, which its activation then replaces. */
+static fv_status activation(dn_build *b, const dn_section *s, dn_layer *l)
+{
+    return simple(l, FV_OP_IDENTITY);
+}
 
 /* [crop] at test time takes the centre crop_height x crop_width of the
  * image: (h - crop_h) / 2 rows off the top. Only meaningful on the input. */
@@ -403,22 +411,44 @@ static fv_status crop(dn_build *b, const dn_section *s, dn_layer *l)
     return FV_OK;
 }
 
+/* Each section, and the activation Darknet applies after it when the cfg
+ * gives none (NULL: the layer applies no activation, whatever it says). */
 static const struct {
     const char *name;
     section_fn build;
+    const char *activation;
 } sections[] = {
-    {"convolutional", conv}, {"conv", conv},
-    {"maxpool", maxpool}, {"max", maxpool},
-    {"local_avgpool", local_avg}, {"local_avg", local_avg},
-    {"avgpool", avgpool}, {"avg", avgpool},
-    {"route", route}, {"shortcut", shortcut},
-    {"scale_channels", scale_channels}, {"sam", scale_channels},
-    {"upsample", upsample}, {"reorg", reorg},
-    {"yolo", yolo}, {"region", region},
-    {"connected", connected}, {"conn", connected},
-    {"dropout", dropout}, {"softmax", softmax}, {"soft", softmax},
-    {"cost", cost}, {"batchnorm", batchnorm}, {"crop", crop},
+    {"convolutional", conv, "logistic"}, {"conv", conv, "logistic"},
+    {"maxpool", maxpool, NULL}, {"max", maxpool, NULL},
+    {"local_avgpool", local_avg, NULL}, {"local_avg", local_avg, NULL},
+    {"avgpool", avgpool, NULL}, {"avg", avgpool, NULL},
+    {"route", route, NULL}, {"shortcut", shortcut, "linear"},
+    {"scale_channels", scale_channels, "linear"}, {"sam", scale_channels, "linear"},
+    {"upsample", upsample, NULL}, {"reorg", reorg, NULL},
+    {"yolo", yolo, NULL}, {"region", region, NULL},
+    {"connected", connected, "logistic"}, {"conn", connected, "logistic"},
+    {"activation", activation, "linear"},
+    {"dropout", dropout, NULL}, {"softmax", softmax, NULL}, {"soft", softmax, NULL},
+    {"cost", cost, NULL}, {"batchnorm", batchnorm, NULL}, {"crop", crop, NULL},
 };
+
+/* The layer's activation: `activation=`, else Darknet's default `dflt`. */
+static fv_status read_activation(dn_build *b, const dn_section *s, const char *dflt, dn_layer *l)
+{
+    const dn_key *k = dn_find(s, "activation");
+    const char *name = k ? k->value : dflt;
+    const dn_activation *act = dn_activation_find(name);
+    if (!act) {
+        char names[400];
+        dn_activation_names(names, sizeof names);
+        return dn_error(b->cfg, b->diag, FV_ERR_SEMANTIC, k->line, dn_value_col(b->cfg, k),
+                        "unknown activation '%s'; Darknet's are %s", name, names);
+    }
+    if (act->op != FV_OP_IDENTITY || !act->exact)
+        l->act = act;
+    l->act_pos = k ? (fv_srcpos){k->line, dn_value_col(b->cfg, k)} : (fv_srcpos){s->line, 1};
+    return FV_OK;
+}
 
 /* Darknet's own size arithmetic for the layers it has, at the [net] size;
  * the shortcut sampling needs it. 0 when a size leaves the valid range. */
@@ -481,6 +511,62 @@ static fv_status net_section(dn_build *b, const dn_section *s)
     return fv_graph_add(b->g, &input, NULL, b->diag);
 }
 
+/* Adds one node after the layer's inputs, with Darknet's sizes. */
+static fv_status add_node(dn_build *b, const fv_layer *layer, int32_t *node)
+{
+    fv_status st = fv_graph_add(b->g, layer, node, b->diag);
+    if (st != FV_OK)
+        return st;
+    b->channels[*node] = layer->channels > 0 ? layer->channels
+                         : layer->n_inputs ? b->channels[layer->inputs[0]] : 0;
+    track_size(b, *node, layer);
+    return FV_OK;
+}
+
+/* Adds layer k as "K_section", or, when it applies an activation, as
+ * "K_section.OP" and "K_section.ACTIVATION" after it (Darknet's name of
+ * the activation), so that the layer's name and index select its
+ * activated output. A layer that is only the identity ([activation])
+ * becomes its activation. *out is the node whose output is layer k's. */
+static fv_status add_layer(dn_build *b, const dn_section *s, dn_layer *l, int32_t *out)
+{
+    const dn_activation *act = l->act;
+    fv_layer *layer = &l->layer;
+    int split = act && layer->op != FV_OP_IDENTITY;
+    if (act && !split) {
+        layer->op = act->op;
+        layer->params.pointwise = (fv_pointwise){act->alpha, 0};
+    }
+    char name[96];
+    if (split)
+        snprintf(name, sizeof name, "%zu_%s.%s", l->k, s->name, fv_op_name(layer->op));
+    else
+        snprintf(name, sizeof name, "%zu_%s", l->k, s->name);
+    layer->name = name;
+    layer->inputs = l->inputs;
+    layer->pos = act && !split ? l->act_pos : (fv_srcpos){s->line, 1};
+    fv_status st = add_node(b, layer, out);
+    if (st == FV_OK && split) {
+        int32_t in = *out;
+        fv_layer al;
+        fv_layer_init(&al, act->op);
+        al.params.pointwise = (fv_pointwise){act->alpha, 0};
+        snprintf(name, sizeof name, "%zu_%s.%s", l->k, s->name, act->name);
+        al.name = name;
+        al.inputs = &in;
+        al.n_inputs = 1;
+        al.pos = l->act_pos;
+        st = add_node(b, &al, out);
+    }
+    if (st == FV_OK && act && !act->exact) {
+        char what[64];
+        snprintf(what, sizeof what, "Darknet's activation '%s'", act->name);
+        if (fv_graph_mark_inexact(b->g, *out, what) != FV_OK)
+            st = fv_diag_set(b->diag, FV_ERR_NOMEM, "out of memory");
+    }
+    return st;
+}
+
 static fv_status build(dn_build *b)
 {
     const dn_cfg *cfg = b->cfg;
@@ -494,13 +580,13 @@ static fv_status build(dn_build *b)
     dn_layer *l = malloc(sizeof *l);
     if (!l)
         return fv_diag_set(b->diag, FV_ERR_NOMEM, "out of memory");
+    const size_t n_kinds = sizeof sections / sizeof sections[0];
     for (size_t i = 1; i < cfg->n_sections && st == FV_OK; i++) {
         const dn_section *s = &cfg->sections[i];
-        section_fn fn = NULL;
-        for (size_t t = 0; t < sizeof sections / sizeof sections[0] && !fn; t++)
-            if (strcmp(sections[t].name, s->name) == 0)
-                fn = sections[t].build;
-        if (!fn) {
+        size_t t = 0;
+        while (t < n_kinds && strcmp(sections[t].name, s->name) != 0)
+            t++;
+        if (t == n_kinds) {
             st = dn_section_error(cfg, s, b->diag, FV_ERR_UNSUPPORTED,
                                   "unknown section [%s]", s->name);
             break;
@@ -508,24 +594,14 @@ static fv_status build(dn_build *b)
         memset(l, 0, sizeof *l);
         l->k = i - 1;
         l->prev = l->k == 0 ? 0 : b->layer_node[l->k - 1];
-        st = fn(b, s, l);
-        if (st != FV_OK) {
-            free(l->head_wh);
-            break;
-        }
-        char name[64];
-        snprintf(name, sizeof name, "%zu_%s", l->k, s->name);
-        l->layer.name = name;
-        l->layer.inputs = l->inputs;
-        l->layer.pos = (fv_srcpos){s->line, 1};
         int32_t node;
-        st = fv_graph_add(b->g, &l->layer, &node, b->diag);
-        if (st != FV_OK)
-            break;
-        b->layer_node[l->k] = node;
-        b->channels[node] = l->layer.channels > 0 ? l->layer.channels
-                            : l->layer.n_inputs ? b->channels[l->inputs[0]] : 0;
-        track_size(b, node, &l->layer);
+        st = sections[t].build(b, s, l);
+        if (st == FV_OK && sections[t].activation)
+            st = read_activation(b, s, sections[t].activation, l);
+        if (st == FV_OK)
+            st = add_layer(b, s, l, &node);
+        if (st == FV_OK)
+            b->layer_node[l->k] = node;
         if (st == FV_OK && l->head_wh) {
             l->head.node = node;
             st = fv_graph_add_head(b->g, &l->head, b->diag);
@@ -545,8 +621,9 @@ fv_status fv_darknet_parse(const char *text, size_t len, const char *file, fv_gr
     dn_build b = {.cfg = &cfg, .diag = diag};
     if (st == FV_OK) {
         b.g = fv_graph_create();
-        /* a node per section, plus a sampling slice per `from` of a shortcut */
-        size_t cap = cfg.n_sections + 1;
+        /* two nodes per section (the layer and its activation), plus a
+         * sampling slice per `from` of a shortcut */
+        size_t cap = 2 * cfg.n_sections + 1;
         for (size_t i = 0; i < cfg.n_sections; i++) {
             const dn_key *k = dn_find(&cfg.sections[i], "from");
             if (!k)

@@ -1,6 +1,7 @@
 /* A Darknet .cfg read into sections and keys with their line numbers
- * (darknet_cfg.c, through libinih), and typed access to the values with
- * errors that point at the offending value. */
+ * (darknet_cfg.c, through libinih), typed access to the values with
+ * errors that point at the offending value, and Darknet's activations
+ * (darknet_act.c). */
 #ifndef FV_DARKNET_CFG_H
 #define FV_DARKNET_CFG_H
 
@@ -70,5 +71,21 @@ fv_status dn_int_list(const dn_cfg *cfg, const dn_section *s, const char *key, i
                       size_t *n, fv_diag *diag);
 fv_status dn_num_list(const dn_cfg *cfg, const dn_section *s, const char *key, double **out,
                       size_t *n, fv_diag *diag);
+
+/* One of Darknet's activations and the pointwise op that computes it:
+ * identity for linear, and for the activations no ERF kernel computes
+ * (`exact` 0), which the frontend marks inexact. */
+typedef struct dn_activation {
+    const char *name;
+    fv_op op;
+    double alpha; /* the op's constant, fv_pointwise.alpha */
+    int exact;
+} dn_activation;
+
+/* The activation Darknet calls `name`, or NULL. */
+const dn_activation *dn_activation_find(const char *name);
+
+/* Every activation name, comma-separated, cut to fit `size`. */
+void dn_activation_names(char *buf, size_t size);
 
 #endif

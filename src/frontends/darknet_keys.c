@@ -9,7 +9,7 @@
 
 /* Keys that Darknet's parse_network_cfg reads for every layer. */
 static const char *const any_layer[] = {
-    "activation", "batch_normalize", "stopbackward", "dontload", "dontloadscales",
+    "batch_normalize", "stopbackward", "dontload", "dontloadscales",
     "learning_rate", "onlyforward", "dont_update", "burnin_update", "train_only_bn", "smooth",
     "train", NULL,
 };
@@ -32,7 +32,7 @@ static const char *const conv_keys[] = {
     "filters", "size", "stride", "stride_x", "stride_y", "pad", "padding", "dilation", "groups",
     "binary", "xnor", "bin_output", "flipped", "dot", "antialiasing", "assisted_excitation",
     "share_index", "sway", "rotate", "stretch", "stretch_sway", "deform", "coordconv", "cbn",
-    NULL,
+    "activation", NULL,
 };
 
 static const char *const pool_keys[] = {
@@ -73,15 +73,16 @@ static const struct {
     {"route", (const char *const[]){"layers", "groups", "group_id", NULL}},
     {"shortcut",
      (const char *const[]){"from", "weights_type", "weights_normalization", "alpha", "beta",
-                           NULL}},
-    {"scale_channels", (const char *const[]){"from", "scale_wh", NULL}},
-    {"sam", (const char *const[]){"from", NULL}},
+                           "activation", NULL}},
+    {"scale_channels", (const char *const[]){"from", "scale_wh", "activation", NULL}},
+    {"sam", (const char *const[]){"from", "activation", NULL}},
     {"upsample", (const char *const[]){"stride", "scale", NULL}},
     {"reorg", (const char *const[]){"stride", "reverse", "flatten", "extra", NULL}},
     {"yolo", yolo_keys},
     {"region", region_keys},
-    {"connected", (const char *const[]){"output", NULL}},
-    {"conn", (const char *const[]){"output", NULL}},
+    {"connected", (const char *const[]){"output", "activation", NULL}},
+    {"conn", (const char *const[]){"output", "activation", NULL}},
+    {"activation", (const char *const[]){"activation", NULL}},
     {"dropout",
      (const char *const[]){"probability", "dropblock", "dropblock_size_rel",
                            "dropblock_size_abs", NULL}},

@@ -3,6 +3,7 @@
  * through strtoll with the end pointer and range checked. */
 #include <assert.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -310,6 +311,26 @@ static fv_status slice_axis(pctx *c, int a)
     return FV_OK;
 }
 
+/* alpha=X: leaky_relu's slope below 0, elu's factor of exp(x) - 1. A
+ * finite decimal number, at least 0 (no hexadecimal floats). */
+static fv_status key_alpha(pctx *c)
+{
+    char buf[64];
+    size_t n = strlen(c->value);
+    if (n == 0 || n >= sizeof buf || strpbrk(c->value, "xXpP"))
+        return bad_form(c, "a number such as 0.1");
+    memcpy(buf, c->value, n + 1);
+    char *end;
+    errno = 0;
+    double v = strtod(buf, &end);
+    if (end != buf + n || errno == ERANGE || !isfinite(v))
+        return bad_form(c, "a number such as 0.1");
+    if (v < 0)
+        return fail(c, FV_ERR_SEMANTIC, "alpha= must be at least 0, not %s", c->value);
+    c->layer->params.pointwise.alpha = v;
+    return FV_OK;
+}
+
 static fv_status key_y(pctx *c) { return slice_axis(c, FV_AXIS_Y); }
 static fv_status key_x(pctx *c) { return slice_axis(c, FV_AXIS_X); }
 
@@ -336,6 +357,7 @@ static const struct {
     {"y", BIT(FV_OP_SLICE), FLAG_NONE, key_y},
     {"x", BIT(FV_OP_SLICE), FLAG_NONE, key_x},
     {"size", BIT(FV_OP_INPUT), FLAG_NONE, key_size},
+    {"alpha", BIT(FV_OP_LEAKY_RELU) | BIT(FV_OP_ELU), FLAG_NONE, key_alpha},
 };
 
 static_assert(sizeof keys / sizeof keys[0] <= 32, "fv_pstate.seen has 32 bits");

@@ -34,11 +34,19 @@ fv_trf *mc_trf(const fv_graph *g)
     return t;
 }
 
-static int32_t node(const fv_graph *g, const char *name)
+int32_t mc_find(const fv_graph *g, const char *name)
 {
     int32_t i = fv_graph_find(g, name);
     if (i < 0)
         fail_msg("no node '%s'", name);
+    return i;
+}
+
+static int32_t node(const fv_graph *g, const char *name)
+{
+    int32_t i = fv_graph_select(g, name);
+    if (i < 0)
+        fail_msg("no layer '%s'", name);
     return i;
 }
 

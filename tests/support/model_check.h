@@ -7,12 +7,16 @@
 /* Loads FOVEA_SOURCE_DIR/rel through fv_model_load; fails the test on error. */
 fv_graph *mc_load(const char *source_dir, const char *rel);
 
-/* Asserts node `name` has RF r (both axes, uniform), effective stride s and
- * padding p (p < -1000 skips the padding check). */
+/* The node named exactly `name`; fails the test when there is none. */
+int32_t mc_find(const fv_graph *g, const char *name);
+
+/* Asserts that the layer `name` (the node fv_graph_select finds, as --layer
+ * does: the exact name first) has RF r (both axes, uniform), effective
+ * stride s and padding p (p < -1000 skips the padding check). */
 void mc_expect_rf(const fv_graph *g, const fv_trf *t, const char *name, int64_t r, int64_t s,
                   int64_t p);
 
-/* Asserts node `name`'s feature map is h x w. */
+/* Asserts layer `name`'s feature map is h x w. */
 void mc_expect_map(const fv_graph *g, const fv_trf *t, const char *name, int64_t h, int64_t w);
 
 /* The TRF at the graph's own input size; fails the test on error. */

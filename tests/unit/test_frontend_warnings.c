@@ -48,13 +48,16 @@ static void darknet_unknown_keys_warn(void **state)
                           "\n"                      /* 13 */
                           "[maxpool]\n"             /* 14 */
                           "size=2\n"                /* 15 */
-                          "filters=4\n");           /* 16: not a maxpool key */
-    assert_int_equal(fv_graph_n_warnings(g), 3);
+                          "filters=4\n"             /* 16: not a maxpool key */
+                          "activation=leaky\n");    /* 17: a maxpool applies none */
+    assert_int_equal(fv_graph_n_warnings(g), 4);
     assert_string_equal(fv_graph_warning(g, 0), "line 5: unknown key 'widht' in [net] (line 1); ignored");
     assert_string_equal(fv_graph_warning(g, 1),
                         "line 11: unknown key 'strde' in [convolutional] (line 7); ignored");
     assert_string_equal(fv_graph_warning(g, 2),
                         "line 16: unknown key 'filters' in [maxpool] (line 14); ignored");
+    assert_string_equal(fv_graph_warning(g, 3),
+                        "line 17: unknown key 'activation' in [maxpool] (line 14); ignored");
     fv_graph_free(g);
 }
 

@@ -260,6 +260,24 @@ static void test_resample_params(void **state)
     fv_graph_free(g);
 }
 
+/* alpha= sets the constant the ERF engine reads; without it the ops keep
+ * PyTorch's defaults (leaky_relu 0.01, elu 1). */
+static void test_pointwise_params(void **state)
+{
+    fv_graph *g = parse("input size=16\n"
+                        "a: leaky_relu alpha=0.1\n"
+                        "b: leaky\n"
+                        "c: elu alpha=1.5e-1\n"
+                        "d: elu\n"
+                        "e: leaky alpha=0\n");
+    assert_true(fv_graph_params(g, node(g, "a"))->pointwise.alpha == 0.1);
+    assert_true(fv_graph_params(g, node(g, "b"))->pointwise.alpha == 0.01);
+    assert_true(fv_graph_params(g, node(g, "c"))->pointwise.alpha == 0.15);
+    assert_true(fv_graph_params(g, node(g, "d"))->pointwise.alpha == 1);
+    assert_true(fv_graph_params(g, node(g, "e"))->pointwise.alpha == 0);
+    fv_graph_free(g);
+}
+
 static void test_merges(void **state)
 {
     fv_graph *g = parse("input size=32\n"
@@ -601,6 +619,7 @@ int main(void)
         cmocka_unit_test(test_aliases),
         cmocka_unit_test(test_window_params),
         cmocka_unit_test(test_resample_params),
+        cmocka_unit_test(test_pointwise_params),
         cmocka_unit_test(test_merges),
         cmocka_unit_test(test_blocks),
         cmocka_unit_test(test_repeat),

@@ -69,8 +69,10 @@ static void same_rf(const analysed *a, int32_t i, const analysed *b, int32_t j)
     }
 }
 
-/* Written after a Darknet .cfg: every layer of the file (node K_type) is a
- * node or a block instance of the same name in the zoo entry. */
+/* Written after a Darknet .cfg: every layer of the file (node K_type, or
+ * K_type.op and K_type.activation) is a node or a block instance of the
+ * same name in the zoo entry (K_type.conv selects K_type.conv_N, and
+ * K_type.leaky K_type.leaky_relu_N, with the same slope). */
 static size_t every_file_layer_in_zoo(const analysed *zoo, const analysed *file)
 {
     size_t n = 0;
@@ -80,6 +82,11 @@ static size_t every_file_layer_in_zoo(const analysed *zoo, const analysed *file)
         if (i < 0)
             fail_msg("zoo entry has no layer '%s'", name);
         same_rf(zoo, i, file, (int32_t)j);
+        if (fv_graph_op(file->g, (int32_t)j) == FV_OP_LEAKY_RELU) {
+            assert_int_equal(fv_graph_op(zoo->g, i), FV_OP_LEAKY_RELU);
+            assert_true(fv_graph_params(zoo->g, i)->pointwise.alpha ==
+                        fv_graph_params(file->g, (int32_t)j)->pointwise.alpha);
+        }
         n++;
     }
     return n;
@@ -129,7 +136,8 @@ static void test_yolov2(void **state)
 {
     (void)state;
     analysed zoo = load("zoo:yolov2", 608), file = load("tests/data/darknet/yolov2.cfg", 608);
-    assert_int_equal(every_file_layer_in_zoo(&zoo, &file), 33); /* input + layers 0..31 */
+    /* input + layers 0..31 + the leaky activations of 22 convs */
+    assert_int_equal(every_file_layer_in_zoo(&zoo, &file), 33 + 22);
     assert_int_equal(fv_graph_n_heads(zoo.g), 1);
     same_heads(&zoo, &file);
     drop(&zoo);
@@ -143,7 +151,8 @@ static void test_yolov3(void **state)
     for (int64_t size = 416; size <= 608; size += 192) {
         analysed zoo = load("zoo:yolov3", size);
         analysed file = load("tests/data/darknet/yolov3.cfg", size);
-        assert_int_equal(every_file_layer_in_zoo(&zoo, &file), 108); /* input + 0..106 */
+        /* input + 0..106 + the leaky activations of 72 convs */
+        assert_int_equal(every_file_layer_in_zoo(&zoo, &file), 108 + 72);
         assert_int_equal(fv_graph_n_heads(zoo.g), 3);
         same_heads(&zoo, &file);
         drop(&zoo);
