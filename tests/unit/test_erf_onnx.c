@@ -79,8 +79,8 @@ static void constants(void **state)
     fv_graph_free(g);
 }
 
-/* LRN: its four attributes as written, and ONNX's defaults for the three
- * optional ones. */
+/* LRN: its four attributes as written, ONNX's defaults for the three
+ * optional ones, and an ERF through both. */
 static void lrn(void **state)
 {
     (void)state;
@@ -100,6 +100,8 @@ static void lrn(void **state)
     p = &fv_graph_params(g, node(g, "plain"))->lrn;
     assert_int_equal(p->size, 5);
     assert_true(p->alpha == 1e-4f && p->beta == 0.75 && p->bias == 1.0);
+    fv_diag diag;
+    assert_int_equal(run_erf(g, "plain", &diag), FV_OK);
     fv_graph_free(g);
 }
 
