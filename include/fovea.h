@@ -194,6 +194,18 @@ typedef struct fv_pointwise {
     double beta;
 } fv_pointwise;
 
+/** Local response normalisation across channels (ONNX LRN, Caffe LRN
+ * ACROSS_CHANNELS), pointwise in space: at each pixel
+ * y_c = x_c / (bias + alpha / size * sum_k x_k^2)^beta, k over the channels
+ * c - floor((size - 1) / 2) .. c + ceil((size - 1) / 2) that exist.
+ * fv_layer_init sets size 5, alpha 1e-4, beta 0.75 and bias 1. */
+typedef struct fv_lrn {
+    int64_t size;      /**< channels in the window, at least 1 */
+    double alpha;
+    double beta;
+    double bias;       /**< ONNX bias, Caffe k */
+} fv_lrn;
+
 /** Parameters of one node; the member read is the one its op names. */
 typedef union fv_params {
     fv_window window;  /**< conv, conv_transpose, max_pool, avg_pool */
@@ -202,6 +214,7 @@ typedef union fv_params {
     fv_slice slice;    /**< slice */
     int64_t block;     /**< depth_to_space, space_to_depth */
     fv_pointwise pointwise; /**< leaky_relu, elu, prelu, hard_sigmoid, batch_norm */
+    fv_lrn lrn;        /**< lrn */
 } fv_params;
 
 /* ------------------------------------------------------------------- graph */
@@ -227,7 +240,8 @@ typedef struct fv_layer {
 } fv_layer;
 
 /** Fills a layer for `op` with neutral parameters: kernel, stride, dilation,
- * groups, scale and block 1; slices to the end. */
+ * groups, scale and block 1; slices to the end; the fv_pointwise and fv_lrn
+ * defaults above. */
 void fv_layer_init(fv_layer *layer, fv_op op);
 
 /**

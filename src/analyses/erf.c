@@ -126,9 +126,17 @@ static fv_status check_node(const erf_engine *e, int32_t i, fv_diag *diag)
     case FV_OP_FLATTEN:
     case FV_OP_FULLY_CONNECTED:
     case FV_OP_INSTANCE_NORM:
-    case FV_OP_LRN:
         return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED, "the ERF engine has no kernel for %s",
                             fv_op_name(op));
+    case FV_OP_LRN: {
+        const fv_lrn *p = &fv_graph_params(g, i)->lrn;
+        if (!(p->bias > 0) || !(p->alpha >= 0))
+            return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED,
+                                "the ERF engine runs an LRN only with bias > 0 and alpha >= 0, "
+                                "which keep its scale positive (bias %g, alpha %g)",
+                                p->bias, p->alpha);
+        break;
+    }
     case FV_OP_SCALE:
         if (e->o->weights == FV_ERF_MODEL)
             return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED,

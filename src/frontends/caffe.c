@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "caffe.h"
+#include "graph_private.h"
 
 const pt_field *cf_find(const pt_msg *m, const char *name)
 {
@@ -92,6 +93,13 @@ fv_status cf_num(cf_build *b, const pt_field *f, double *out)
         return cf_value_error(b, f, FV_ERR_SYNTAX, "'%s' must be a finite number", f->name);
     *out = v;
     return FV_OK;
+}
+
+fv_status cf_opt_num(cf_build *b, const pt_msg *m, const char *name, double dflt, double *out)
+{
+    const pt_field *f = cf_find(m, name);
+    *out = dflt;
+    return f ? cf_num(b, f, out) : FV_OK;
 }
 
 fv_status cf_opt_bool(cf_build *b, const pt_msg *m, const char *name, int dflt, int *out)
@@ -343,6 +351,8 @@ static fv_status one_layer(cf_build *b, const pt_field *f, cf_layer *l)
     l->layer.pos = (fv_srcpos){f->line, f->col};
     int32_t node;
     st = fv_graph_add(b->g, &l->layer, &node, b->diag);
+    if (st == FV_OK && l->inexact && fv_graph_mark_inexact(b->g, node, l->inexact) != FV_OK)
+        st = fv_diag_set(b->diag, FV_ERR_NOMEM, "out of memory");
     return st != FV_OK ? st : bind(b, top->text, node, l->channels, l->flat);
 }
 

@@ -36,6 +36,7 @@ typedef struct cf_layer {
     int64_t channels;
     int flat;
     int done;
+    const char *inexact;    /* set when the op only stands in for the layer (fv_graph_mark_inexact) */
 } cf_layer;
 
 typedef fv_status (*cf_layer_fn)(cf_build *b, cf_layer *l);
@@ -50,6 +51,7 @@ fv_status cf_int(cf_build *b, const pt_field *f, int64_t lo, int64_t hi, int64_t
 fv_status cf_opt_int(cf_build *b, const pt_msg *m, const char *name, int64_t dflt, int64_t lo,
                      int64_t hi, int64_t *out);
 fv_status cf_num(cf_build *b, const pt_field *f, double *out);
+fv_status cf_opt_num(cf_build *b, const pt_msg *m, const char *name, double dflt, double *out);
 fv_status cf_opt_bool(cf_build *b, const pt_msg *m, const char *name, int dflt, int *out);
 /* An enum value: one of `names` (NULL-terminated); *out its index. */
 fv_status cf_opt_enum(cf_build *b, const pt_msg *m, const char *name, const char *const *names,

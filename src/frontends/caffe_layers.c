@@ -334,21 +334,32 @@ static fv_status relu(cf_build *b, cf_layer *l)
     return st;
 }
 
-/* LRN across channels is pointwise; WITHIN_CHANNEL averages a
- * local_size x local_size window padded by (local_size - 1) / 2. */
+/* LRN across channels is pointwise, with Caffe's defaults (alpha 1, beta
+ * 0.75, k 1) and its rule that local_size be odd; WITHIN_CHANNEL averages
+ * the squares over a local_size x local_size window padded by
+ * (local_size - 1) / 2, which has the receptive field of that average
+ * pool but other numbers: the ERF engine refuses it. */
 static fv_status lrn(cf_build *b, cf_layer *l)
 {
     static const char *const regions[] = {"ACROSS_CHANNELS", "WITHIN_CHANNEL", NULL};
     const pt_msg *p;
     int region;
     int64_t size;
+    double alpha, beta, k;
     fv_status st;
     if ((st = cf_sub(b, l, "lrn_param", &p)) ||
         (st = cf_opt_enum(b, p, "norm_region", regions, 0, &region)) ||
-        (st = cf_opt_int(b, p, "local_size", 5, 1, FV_MAX_KERNEL, &size)))
+        (st = cf_opt_int(b, p, "local_size", 5, 1, FV_MAX_KERNEL, &size)) ||
+        (st = cf_opt_num(b, p, "alpha", 1, &alpha)) ||
+        (st = cf_opt_num(b, p, "beta", 0.75, &beta)) || (st = cf_opt_num(b, p, "k", 1, &k)))
         return st;
+    if (size % 2 == 0)
+        return cf_value_error(b, cf_find(p, "local_size"), FV_ERR_SEMANTIC,
+                              "'local_size' is %lld; Caffe's LRN takes only odd sizes",
+                              (long long)size);
     if (!region) {
         fv_layer_init(&l->layer, FV_OP_LRN);
+        l->layer.params.lrn = (fv_lrn){.size = size, .alpha = alpha, .beta = beta, .bias = k};
         return FV_OK;
     }
     fv_layer_init(&l->layer, FV_OP_AVG_POOL);
@@ -356,6 +367,7 @@ static fv_status lrn(cf_build *b, cf_layer *l)
         l->layer.params.window.kernel[a] = size;
         l->layer.params.window.pad_begin[a] = l->layer.params.window.pad_end[a] = (size - 1) / 2;
     }
+    l->inexact = "Caffe's LRN WITHIN_CHANNEL";
     return FV_OK;
 }
 

@@ -31,13 +31,6 @@ static fv_status numbers(cf_build *b, const pt_msg *p, const char *name, double 
     return FV_OK;
 }
 
-static fv_status opt_number(cf_build *b, const pt_msg *p, const char *name, double dflt, double *out)
-{
-    const pt_field *f = cf_find(p, name);
-    *out = dflt;
-    return f ? cf_num(b, f, out) : FV_OK;
-}
-
 fv_status cf_prior_box(cf_build *b, cf_layer *l)
 {
     const pt_msg *p;
@@ -72,13 +65,13 @@ fv_status cf_prior_box(cf_build *b, cf_layer *l)
     if (st == FV_OK)
         st = cf_opt_bool(b, p, "flip", 1, &flip);
     if (st == FV_OK)
-        st = opt_number(b, p, "step", 0, &step);
+        st = cf_opt_num(b, p, "step", 0, &step);
     if (st == FV_OK)
-        st = opt_number(b, p, "step_h", step, &step_hw[0]);
+        st = cf_opt_num(b, p, "step_h", step, &step_hw[0]);
     if (st == FV_OK)
-        st = opt_number(b, p, "step_w", step, &step_hw[1]);
+        st = cf_opt_num(b, p, "step_w", step, &step_hw[1]);
     if (st == FV_OK)
-        st = opt_number(b, p, "offset", 0.5, &offset);
+        st = cf_opt_num(b, p, "offset", 0.5, &offset);
     double *h_sizes = NULL;
     size_t n = 0;
     if (st == FV_OK) {

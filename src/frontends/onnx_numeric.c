@@ -1,8 +1,9 @@
 /* What the ERF engine needs of an ONNX node beyond its receptive field:
- * the constants of pointwise ops and average pooling, and a note on every
+ * the constants of pointwise ops, LRN and average pooling, and a note on every
  * node whose fv op only stands in for the real operator (Exp read as
  * identity, Div as mul), so that gradients are never computed through a
  * stand-in. */
+#include <math.h>
 #include <string.h>
 
 #include "onnx_private.h"
@@ -53,6 +54,29 @@ static const char *why_inexact(onnx_ctx *c, const fv_node *node, char *buf, size
     return NULL;
 }
 
+/* LRN: size is required; alpha, beta and bias default to 1e-4, 0.75 and 1. */
+static fv_status lrn_constants(onnx_ctx *c, fv_lrn *p)
+{
+    int64_t size;
+    float alpha, beta, bias;
+    fv_status st;
+    if (!onnx_attr(c, "size"))
+        return onnx_fail(c, FV_ERR_SEMANTIC, "attribute 'size' is required");
+    if ((st = onnx_attr_int(c, "size", 0, &size)) ||
+        (st = onnx_attr_float(c, "alpha", 1e-4f, &alpha)) ||
+        (st = onnx_attr_float(c, "beta", 0.75f, &beta)) ||
+        (st = onnx_attr_float(c, "bias", 1.0f, &bias)))
+        return st;
+    if (size < 1 || size > FV_MAX_KERNEL)
+        return onnx_fail(c, FV_ERR_SEMANTIC, "size %lld is outside 1..%d", (long long)size,
+                         FV_MAX_KERNEL);
+    if (!isfinite(alpha) || !isfinite(beta) || !isfinite(bias))
+        return onnx_fail(c, FV_ERR_SEMANTIC, "alpha %g, beta %g and bias %g must be finite",
+                         alpha, beta, bias);
+    *p = (fv_lrn){.size = size, .alpha = alpha, .beta = beta, .bias = bias};
+    return FV_OK;
+}
+
 /* The constants the engine reads, from the ONNX attributes (ONNX defaults). */
 static fv_status read_constants(onnx_ctx *c, fv_node *node)
 {
@@ -79,6 +103,9 @@ static fv_status read_constants(onnx_ctx *c, fv_node *node)
     case FV_OP_BATCH_NORM:
         if ((st = onnx_attr_float(c, "epsilon", 1e-5f, &v)) == FV_OK)
             p->alpha = v;
+        break;
+    case FV_OP_LRN:
+        st = lrn_constants(c, &node->params.lrn);
         break;
     case FV_OP_AVG_POOL: {
         int64_t include;

@@ -1,5 +1,6 @@
 /* fv_graph_check: everything an analysis may assume about a graph, checked
  * once, with a message that says which node and why. */
+#include <math.h>
 #include <stdlib.h>
 
 #include "graph_private.h"
@@ -107,6 +108,19 @@ static fv_status check_resample(const fv_graph *g, int32_t i, fv_diag *diag)
     return FV_OK;
 }
 
+static fv_status check_lrn(const fv_graph *g, int32_t i, fv_diag *diag)
+{
+    const fv_lrn *p = &fv_node_at(g, i)->params.lrn;
+    if (p->size < 1 || p->size > FV_MAX_KERNEL)
+        return fv_diag_node(diag, g, i, FV_ERR_GRAPH, "LRN size %lld is outside 1..%d",
+                            (long long)p->size, FV_MAX_KERNEL);
+    if (!isfinite(p->alpha) || !isfinite(p->beta) || !isfinite(p->bias))
+        return fv_diag_node(diag, g, i, FV_ERR_GRAPH,
+                            "LRN alpha %g, beta %g and bias %g must be finite", p->alpha, p->beta,
+                            p->bias);
+    return FV_OK;
+}
+
 static fv_status check_node(const fv_graph *g, int32_t i, fv_diag *diag)
 {
     const fv_node *n = fv_node_at(g, i);
@@ -134,7 +148,7 @@ static fv_status check_node(const fv_graph *g, int32_t i, fv_diag *diag)
     case FV_KIND_RESAMPLE:
         return check_resample(g, i, diag);
     default:
-        return FV_OK;
+        return n->op == FV_OP_LRN ? check_lrn(g, i, diag) : FV_OK;
     }
 }
 

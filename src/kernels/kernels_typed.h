@@ -63,6 +63,14 @@ void FV_D(fv_softmax_forward)(const fv_box *in, const FV_T *x, const fv_box *out
 void FV_D(fv_softmax_backward)(const fv_box *in, FV_T *dx, const fv_box *out, const FV_T *y,
                                const FV_T *dy);
 
+/* Local response normalisation across the channels of each pixel
+ * (lrn.c): y_c = x_c / (bias + alpha / size * sum of x_k^2)^beta over
+ * channels c - (size - 1) / 2 .. c + size / 2. Backward reads the input x. */
+void FV_D(fv_lrn_forward)(const fv_lrn *p, const fv_box *in, const FV_T *x, const fv_box *out,
+                          FV_T *y);
+void FV_D(fv_lrn_backward)(const fv_lrn *p, const fv_box *in, const FV_T *x, FV_T *dx,
+                           const fv_box *out, const FV_T *dy);
+
 /* y = x * scale[c] + shift[c]: batch norm in eval mode, folded. */
 void FV_D(fv_affine_forward)(const FV_T *scale, const FV_T *shift, const fv_box *in, const FV_T *x,
                              const fv_box *out, FV_T *y);

@@ -1,6 +1,6 @@
 /* Reference twins of the activations and the folded batch norm (see
  * kernels_ref.h): each formula in double from its PyTorch definition, and
- * the channel softmax. */
+ * the channel softmax and local response normalisation. */
 #include <assert.h>
 
 #include "kernel_real.h"
@@ -135,6 +135,56 @@ void FV_N(fv_softmax_backward_ref)(const fv_box *in, const fv_real *x, fv_real *
                 g += dy[fv_ref_offset(out, c, oy, ox)] * p[c] * ((c == k) - p[k]);
             dx[fv_ref_offset(in, k, Y - in->y0, X - in->x0)] += (fv_real)g;
         }
+    }
+}
+
+/* LRN from ONNX's definition: channel k is in the window of channel c
+ * when c - floor((size - 1) / 2) <= k <= c + ceil((size - 1) / 2), and
+ * y_c = x_c (bias + alpha / size * sum_window x_k^2)^-beta. The backward
+ * twin applies the Jacobian entry by entry:
+ * dy_c/dx_k = [c = k] s_c^-beta - beta x_c s_c^(-beta-1) alpha / size 2 x_k [k in window(c)]. */
+static int lrn_in_window(const fv_lrn *p, int64_t c, int64_t k)
+{
+    double half = (double)(p->size - 1) / 2;
+    return (double)k >= (double)c - floor(half) && (double)k <= (double)c + ceil(half);
+}
+
+static double lrn_scale(const fv_lrn *p, const fv_box *in, const fv_real *x, int64_t channels,
+                        int64_t c, int64_t Y, int64_t X)
+{
+    double sum = 0;
+    for (int64_t k = 0; k < channels; k++)
+        if (lrn_in_window(p, c, k))
+            sum += pow(FV_N(fv_ref_read)(in, x, k, Y, X), 2);
+    return p->bias + p->alpha / (double)p->size * sum;
+}
+
+void FV_N(fv_lrn_forward_ref)(const fv_lrn *p, const fv_box *in, const fv_real *x,
+                              const fv_box *out, fv_real *y)
+{
+    FV_REF_EACH(out, c, oy, ox) {
+        int64_t Y = out->y0 + oy, X = out->x0 + ox;
+        double s = lrn_scale(p, in, x, out->c, c, Y, X);
+        y[fv_ref_offset(out, c, oy, ox)] =
+            (fv_real)(FV_N(fv_ref_read)(in, x, c, Y, X) / pow(s, p->beta));
+    }
+}
+
+void FV_N(fv_lrn_backward_ref)(const fv_lrn *p, const fv_box *in, const fv_real *x, fv_real *dx,
+                               const fv_box *out, const fv_real *dy)
+{
+    FV_REF_EACH(out, k, oy, ox) {
+        int64_t Y = out->y0 + oy, X = out->x0 + ox;
+        double xk = FV_N(fv_ref_read)(in, x, k, Y, X), g = 0;
+        for (int64_t c = 0; c < out->c; c++) {
+            double s = lrn_scale(p, in, x, out->c, c, Y, X);
+            double xc = FV_N(fv_ref_read)(in, x, c, Y, X);
+            double d = (c == k) / pow(s, p->beta);
+            if (lrn_in_window(p, c, k))
+                d -= p->beta * xc * pow(s, -p->beta - 1) * p->alpha / (double)p->size * 2 * xk;
+            g += dy[fv_ref_offset(out, c, oy, ox)] * d;
+        }
+        dx[fv_ref_offset(in, k, Y - in->y0, X - in->x0)] += (fv_real)g;
     }
 }
 

@@ -91,6 +91,11 @@ check "memory limit message" "error: the ERF of 'repeat0.39.conv_40' needs about
   "$("$FOVEA" erf -e "$deep" --max-memory 1M --precision float32 2>&1)"
 check "no kernel" "<expr>:1:16: error: fully_connected_3: the ERF engine has no kernel for fully_connected" \
   "$("$FOVEA" erf -e "conv k=3; gap; fc c=10" --input 8 2>&1 | head -1)"
+# AlexNet's two LRNs (Caffe, across channels) lie in conv5's cone.
+alexnet="$2/tests/data/caffe/bvlc_alexnet_deploy.prototxt"
+status "AlexNet conv5 through its LRNs" 0 "$FOVEA" erf "$alexnet" --layer conv5 --weights random
+check "AlexNet conv5 cone" "cone window              rows 32..194, columns 32..194" \
+  "$("$FOVEA" erf "$alexnet" --layer conv5 --weights random | grep '^cone window')"
 raw="${TMPDIR:-/tmp}/fovea_erf_$$.f32"
 printf 'ten bytes!' >"$raw" # not a whole number of 8x8 float32 images (256 bytes)
 status "raw inputs of the wrong size" 2 "$FOVEA" erf -e "input size=8; conv k=3" --inputs "$raw"

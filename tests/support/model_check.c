@@ -73,3 +73,15 @@ void mc_expect_map(const fv_graph *g, const fv_trf *t, const char *name, int64_t
         fail_msg("%s: map %lldx%lld, want %lldx%lld", name, (long long)m->size[0],
                  (long long)m->size[1], (long long)h, (long long)w);
 }
+
+fv_status mc_erf(const fv_graph *g, const char *name, fv_diag *diag)
+{
+    fv_erf_options o;
+    fv_erf_options_init(&o);
+    o.weights = FV_ERF_RANDOM;
+    fv_erf_result *r = NULL;
+    fv_diag_init(diag);
+    fv_status st = fv_erf_compute(g, node(g, name), &o, &r, diag);
+    fv_erf_free(r);
+    return st;
+}

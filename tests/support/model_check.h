@@ -19,6 +19,10 @@ void mc_expect_rf(const fv_graph *g, const fv_trf *t, const char *name, int64_t 
 /* Asserts layer `name`'s feature map is h x w. */
 void mc_expect_map(const fv_graph *g, const fv_trf *t, const char *name, int64_t h, int64_t w);
 
+/* Runs the ERF of node `name` (random weights, the other defaults) and
+ * returns its status, the diagnostic in diag. */
+fv_status mc_erf(const fv_graph *g, const char *name, fv_diag *diag);
+
 /* The TRF at the graph's own input size; fails the test on error. */
 fv_trf *mc_trf(const fv_graph *g);
 

@@ -94,6 +94,11 @@ static void alexnet(void **state)
     fv_trf_get(t, fv_graph_find(g, "fc6"), &rf);
     assert_true(rf.whole_input);
     assert_int_equal(fv_graph_channels(g, fv_graph_find(g, "conv2")), 256);
+    const fv_lrn *p = &fv_graph_params(g, fv_graph_find(g, "norm1"))->lrn;
+    assert_true(p->size == 5 && p->alpha == 1e-4 && p->beta == 0.75 && p->bias == 1);
+    fv_diag d; /* the ERF of conv5 runs through both LRNs */
+    if (mc_erf(g, "conv5", &d) != FV_OK)
+        fail_msg("ERF of conv5: %s", d.message);
     fv_trf_free(t);
     fv_graph_free(g);
 }
@@ -159,6 +164,31 @@ static void in_place_and_legacy(void **state)
     int64_t hw[2];
     fv_graph_input_size(g, hw);
     assert_true(hw[0] == 9 && hw[1] == 9);
+    fv_graph_free(g);
+}
+
+/* LRN across channels with its constants as written, Caffe's defaults
+ * (local_size 5, alpha 1, beta 0.75, k 1), and WITHIN_CHANNEL: an average
+ * pool for receptive fields, which the ERF engine refuses by name. */
+static void lrn(void **state)
+{
+    fv_graph *g = parse("input: 'data' input_shape { dim: 1 dim: 3 dim: 9 dim: 9 }\n"
+                        "layer { name: 'n1' type: 'LRN' bottom: 'data' top: 'n1'\n"
+                        "  lrn_param { local_size: 3 alpha: 0.5 beta: 0.25 k: 2 } }\n"
+                        "layer { name: 'n2' type: 'LRN' bottom: 'n1' top: 'n2' }\n"
+                        "layer { name: 'n3' type: 'LRN' bottom: 'data' top: 'n3'\n"
+                        "  lrn_param { norm_region: WITHIN_CHANNEL local_size: 3 } }\n");
+    const fv_lrn *p = &fv_graph_params(g, fv_graph_find(g, "n1"))->lrn;
+    assert_int_equal(fv_graph_op(g, fv_graph_find(g, "n1")), FV_OP_LRN);
+    assert_true(p->size == 3 && p->alpha == 0.5 && p->beta == 0.25 && p->bias == 2);
+    p = &fv_graph_params(g, fv_graph_find(g, "n2"))->lrn;
+    assert_true(p->size == 5 && p->alpha == 1 && p->beta == 0.75 && p->bias == 1);
+    assert_int_equal(fv_graph_op(g, fv_graph_find(g, "n3")), FV_OP_AVG_POOL);
+    fv_diag d;
+    assert_int_equal(mc_erf(g, "n2", &d), FV_OK);
+    assert_int_equal(mc_erf(g, "n3", &d), FV_ERR_UNSUPPORTED);
+    assert_string_equal(d.message, "n3: the ERF engine has no kernel for Caffe's LRN "
+                                   "WITHIN_CHANNEL (read as avg_pool for receptive fields only)");
     fv_graph_free(g);
 }
 
@@ -236,6 +266,7 @@ int main(void)
         cmocka_unit_test(alexnet),
         cmocka_unit_test(faceboxes),
         cmocka_unit_test(in_place_and_legacy),
+        cmocka_unit_test(lrn),
         cmocka_unit_test(pooling_rounding),
         cmocka_unit_test(crop_to_reference),
         cmocka_unit_test(crop_fcn_style),

@@ -353,13 +353,121 @@ static void added_ops_cone(void **state)
     }
 }
 
+/* Adds `l` reading node `in` (none when in < 0) with `channels` outputs. */
+static int32_t add(fv_graph *g, fv_layer *l, int32_t in, int64_t channels)
+{
+    l->inputs = &in;
+    l->n_inputs = in >= 0;
+    l->channels = channels;
+    int32_t index;
+    fv_diag diag;
+    fv_diag_init(&diag);
+    if (fv_graph_add(g, l, &index, &diag) != FV_OK)
+        fail_msg("fv_graph_add: %s", diag.message);
+    return index;
+}
+
+static int32_t conv(fv_graph *g, fv_op op, int32_t in, int64_t k, int64_t s, int64_t channels)
+{
+    fv_layer l;
+    fv_layer_init(&l, op);
+    for (int a = 0; a < FV_AXES; a++)
+        l.params.window.kernel[a] = k, l.params.window.stride[a] = s;
+    return add(g, &l, in, channels);
+}
+
+static int32_t lrn_layer(fv_graph *g, int32_t in, fv_lrn p)
+{
+    fv_layer l;
+    fv_layer_init(&l, FV_OP_LRN);
+    l.params.lrn = p;
+    return add(g, &l, in, 0);
+}
+
+/* LRN, which the text format writes only with its default constants:
+ * input 2x13x13 -> conv 3x3 (5) -> LRN size 4 -> max pool 2 s2 -> conv
+ * 3x3 (3) -> LRN size 7, wider than its channels -> conv 3x3 (2). The cone
+ * equals whole maps in both precisions, at the centre and corner units. */
+static void lrn_cone(void **state)
+{
+    (void)state;
+    fv_graph *g = fv_graph_create();
+    fv_layer l;
+    fv_layer_init(&l, FV_OP_INPUT);
+    int32_t x = add(g, &l, -1, 2);
+    x = lrn_layer(g, conv(g, FV_OP_CONV, x, 3, 1, 5), (fv_lrn){4, 1.5, 0.75, 1});
+    x = conv(g, FV_OP_MAX_POOL, x, 2, 2, 0);
+    x = lrn_layer(g, conv(g, FV_OP_CONV, x, 3, 1, 3), (fv_lrn){7, 2.0, 0.6, 0.5});
+    conv(g, FV_OP_CONV, x, 3, 1, 2);
+    fv_diag diag;
+    fv_diag_init(&diag);
+    if (fv_graph_check(g, &diag) != FV_OK)
+        fail_msg("%s", diag.message);
+    fv_graph_set_input_size(g, (int64_t[]){13, 13});
+    int32_t last = (int32_t)fv_graph_size(g) - 1;
+    int64_t corner[2] = {0, 0};
+    double worst = 0, worst64 = 0;
+    if (!compare(g, last, NULL, &worst) || !compare(g, last, corner, &worst) ||
+        !compare_in(g, last, NULL, FV_ERF_FLOAT64, &worst64) ||
+        !compare_in(g, last, corner, FV_ERF_FLOAT64, &worst64))
+        fail_msg("LRN network refused");
+    size_t n;
+    double *m = map_in(g, last, FV_ERF_FLOAT32, &n), top = 0;
+    for (size_t i = 0; i < n; i++)
+        top = fmax(top, fabs(m[i]));
+    assert_true(top > 0);
+    free(m);
+    print_message("LRN: cone = whole maps to %.3g (float32), %.3g (float64)\n", worst, worst64);
+    fv_graph_free(g);
+}
+
+/* fv_graph_check refuses LRN constants no frontend would write, and the
+ * engine an LRN whose scale can reach 0. */
+static void lrn_checked(void **state)
+{
+    (void)state;
+    static const fv_lrn bad[] = {{0, 1e-4, 0.75, 1}, {5, NAN, 0.75, 1}, {5, 1e-4, INFINITY, 1}};
+    static const char *const why[] = {
+        "node 1 'lrn_1' (lrn): LRN size 0 is outside 1..65536",
+        "node 1 'lrn_1' (lrn): LRN alpha nan, beta 0.75 and bias 1 must be finite",
+        "node 1 'lrn_1' (lrn): LRN alpha 0.0001, beta inf and bias 1 must be finite",
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        fv_graph *g = fv_graph_create();
+        fv_layer l;
+        fv_layer_init(&l, FV_OP_INPUT);
+        lrn_layer(g, add(g, &l, -1, 2), bad[k]);
+        fv_diag diag;
+        fv_diag_init(&diag);
+        assert_int_equal(fv_graph_check(g, &diag), FV_ERR_GRAPH);
+        assert_string_equal(diag.message, why[k]);
+        fv_graph_free(g);
+    }
+    /* a valid graph, but a scale that can reach 0: the engine refuses it */
+    fv_graph *g = fv_graph_create();
+    fv_layer l;
+    fv_layer_init(&l, FV_OP_INPUT);
+    int32_t x = conv(g, FV_OP_CONV, add(g, &l, -1, 1), 3, 1, 2);
+    lrn_layer(g, x, (fv_lrn){3, 1e-4, 0.75, 0});
+    fv_graph_set_input_size(g, (int64_t[]){5, 5});
+    fv_erf_result *r = NULL;
+    fv_diag diag;
+    fv_diag_init(&diag);
+    assert_int_equal(fv_erf_compute(g, 2, NULL, &r, &diag), FV_ERR_UNSUPPORTED);
+    assert_string_equal(diag.message, "node 2 'lrn_2' (lrn): the ERF engine runs an LRN only with "
+                                      "bias > 0 and alpha >= 0, which keep its scale positive "
+                                      "(bias 0, alpha 0.0001)");
+    fv_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(seed_grid),         cmocka_unit_test(luo_table),
         cmocka_unit_test(other_kernels),     cmocka_unit_test(strided_dilated),
         cmocka_unit_test(cone_equals_whole), cmocka_unit_test(added_ops_cone),
-        cmocka_unit_test(float64_engine),
+        cmocka_unit_test(float64_engine),    cmocka_unit_test(lrn_cone),
+        cmocka_unit_test(lrn_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

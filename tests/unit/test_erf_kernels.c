@@ -32,6 +32,7 @@ typedef struct op_case {
     fv_conv_weights cw;
     fv_act act;
     fv_resize resize;
+    fv_lrn lrn;
     int64_t start[2], step[2], pad_end[2], block;
     int include_pad, is_max;
 } op_case;
@@ -458,6 +459,31 @@ static void softmax(void **state)
     }
 }
 
+static void lrn_fwd(const op_case *c, const float *x, float *y) { fv_lrn_forward(&c->lrn, &c->in, x, &c->out, y); }
+static void lrn_bwd(const op_case *c, const float *x, float *dx, const float *dy) { fv_lrn_backward(&c->lrn, &c->in, x, dx, &c->out, dy); }
+
+/* LRN with odd and even windows, narrower and wider than the channels,
+ * AlexNet's constants and ones that normalise hard. */
+static void lrn(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t channels;
+        fv_lrn p;
+    } cases[] = {
+        {8, {5, 1e-4, 0.75, 1}}, {8, {5, 2.0, 0.75, 1}}, {6, {4, 1.5, 0.5, 2}},
+        {3, {6, 1.0, 1.25, 0.5}}, {2, {5, 3.0, 0.75, 1}}, {1, {1, 1.0, 0.75, 1}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        op_case c = {0};
+        c.lrn = cases[i].p;
+        c.in = (fv_box){cases[i].channels, 6, 6, 2, 2, 9, 9};
+        c.out = (fv_box){cases[i].channels, 4, 3, 3, 4, 9, 9};
+        c.fwd = lrn_fwd, c.bwd = lrn_bwd;
+        check_adjoint(&c, SMOOTH, 2e-3);
+    }
+}
+
 static void resampling(void **state)
 {
     (void)state;
@@ -569,7 +595,7 @@ int main(void)
         cmocka_unit_test(pools),           cmocka_unit_test(avg_divisor),
         cmocka_unit_test(max_ties),        cmocka_unit_test(activations),
         cmocka_unit_test(resampling),      cmocka_unit_test(merges),
-        cmocka_unit_test(softmax),
+        cmocka_unit_test(softmax),         cmocka_unit_test(lrn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /* What the ERF engine reads from ONNX beyond receptive fields: the
- * constants of pointwise ops and pooling, and the refusal of operators the
- * RF analysis reads as stand-ins (Exp as identity, Mul by a constant). */
+ * constants of pointwise ops, LRN and pooling, and the refusal of operators
+ * the RF analysis reads as stand-ins (Exp as identity, Mul by a constant). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -76,6 +76,32 @@ static void constants(void **state)
     assert_int_equal(fv_graph_params(g, node(g, "ap"))->window.count_include_pad, 1);
     fv_diag diag;
     assert_int_equal(run_erf(g, "ap", &diag), FV_OK);
+    fv_graph_free(g);
+}
+
+/* LRN: its four attributes as written, ONNX's defaults for the three
+ * optional ones, and an ERF through both. */
+static void lrn(void **state)
+{
+    (void)state;
+    ob_model *m = ob_new(13);
+    ob_input(m, "x", 4, (int64_t[]){1, 3, 8, 8});
+    ob_node_t *n = ob_node(m, "LRN", "norm", "x", "a");
+    ob_int(m, n, "size", 4);
+    ob_float(m, n, "alpha", 0.5f);
+    ob_float(m, n, "beta", 0.25f);
+    ob_float(m, n, "bias", 2.0f);
+    ob_int(m, ob_node(m, "LRN", "plain", "a", "b"), "size", 5);
+    ob_output(m, "b");
+    fv_graph *g = parse(m);
+    const fv_lrn *p = &fv_graph_params(g, node(g, "norm"))->lrn;
+    assert_int_equal(fv_graph_op(g, node(g, "norm")), FV_OP_LRN);
+    assert_true(p->size == 4 && p->alpha == 0.5 && p->beta == 0.25 && p->bias == 2.0);
+    p = &fv_graph_params(g, node(g, "plain"))->lrn;
+    assert_int_equal(p->size, 5);
+    assert_true(p->alpha == 1e-4f && p->beta == 0.75 && p->bias == 1.0);
+    fv_diag diag;
+    assert_int_equal(run_erf(g, "plain", &diag), FV_OK);
     fv_graph_free(g);
 }
 
@@ -184,7 +210,8 @@ static void aliased_weights(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(constants), cmocka_unit_test(stand_ins),
+    const struct CMUnitTest tests[] = {cmocka_unit_test(constants), cmocka_unit_test(lrn),
+                                       cmocka_unit_test(stand_ins),
                                        cmocka_unit_test(aliased_weights)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

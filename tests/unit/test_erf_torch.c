@@ -16,25 +16,12 @@
 #include <cmocka.h>
 
 #include "fovea.h"
+#include "raw_file.h"
 
 #define DIR FOVEA_SOURCE_DIR "/tests/data/erf_torch/"
 enum { C = 3, H = 48, W = 48, N = C * H * W };
 
-/* `count` raw little-endian values of `size` bytes each. */
-static void *read_raw(const char *path, size_t count, size_t size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    void *v = malloc(count * size);
-    size_t got = fread(v, size, count, f);
-    fclose(f);
-    if (got != count)
-        fail_msg("%s: %zu of %zu values", path, got, count);
-    return v;
-}
-
-static float *read_f32(const char *path, size_t count) { return read_raw(path, count, 4); }
+static float *read_f32(const char *path, size_t count) { return raw_read(path, count, 4); }
 
 /* fovea's map for input k with the given aggregation, on the whole image. */
 static double *fovea_map(const fv_graph *g, const float *input, fv_erf_aggregate agg,
@@ -65,7 +52,7 @@ static double *fovea_map(const fv_graph *g, const float *input, fv_erf_aggregate
     return map;
 }
 
-static double *read_f64(const char *path, size_t count) { return read_raw(path, count, 8); }
+static double *read_f64(const char *path, size_t count) { return raw_read(path, count, 8); }
 
 /* The largest difference between fovea's maps (signed and abs, in the
  * given precision) and PyTorch's gradients of both inputs, relative to the

@@ -1,7 +1,8 @@
 /* The plain-C ERF kernels against their reference twins
  * (the src/kernels files ending in _ref.c) on random geometries: cropped windows reading
  * padding or not, strides, dilations, asymmetric padding, ceil mode,
- * count_include_pad, every resize mode, broadcasts. Forward outputs and
+ * count_include_pad, every resize mode, broadcasts, LRN windows wider than
+ * the channels. Forward outputs and
  * accumulated backward gradients must agree to TOLERANCE of the largest
  * magnitude of the twin's tensor and of the tensor it was computed from
  * (x forward, dy backward: cubic weights cancel, so an output can be far
@@ -40,8 +41,9 @@ static fv_real *values(size_t n, int ties)
     return v;
 }
 
-static void agree(const char *what, const fv_real *got, const fv_real *want, size_t n,
-                  const fv_real *from, size_t n_from)
+/* Returns the difference relative to the scale. */
+static double agree(const char *what, const fv_real *got, const fv_real *want, size_t n,
+                    const fv_real *from, size_t n_from)
 {
     double scale = 0, worst = 0;
     for (size_t i = 0; i < n; i++)
@@ -55,6 +57,7 @@ static void agree(const char *what, const fv_real *got, const fv_real *want, siz
     }
     if (worst > TOLERANCE * fmax(scale, 1e-30))
         fail_msg("%s: kernel and twin differ by %g (scale %g)", what, worst, scale);
+    return worst / fmax(scale, 1e-30);
 }
 
 /* One op under test: the kernel and its twin, forward and backward. */
@@ -69,10 +72,12 @@ typedef struct twin_case {
     int include_pad, is_max;
     fv_act act;
     fv_resize resize;
+    fv_lrn lrn;
     const fv_real *scale, *shift;
 } twin_case;
 
-static void compare(const char *what, const twin_case *t)
+/* Returns the larger relative difference, forward or backward. */
+static double compare(const char *what, const twin_case *t)
 {
     size_t ni = fv_box_size(&t->in), no = fv_box_size(&t->out);
     fv_real *x = values(ni, t->ties), *dy = values(no, 0), *dx1 = values(ni, 0);
@@ -81,11 +86,12 @@ static void compare(const char *what, const twin_case *t)
     memcpy(dx2, dx1, ni * sizeof *dx1); /* backward accumulates onto the same values */
     t->fwd(t, 0, x, y1);
     t->fwd(t, 1, x, y2);
-    agree(what, y1, y2, no, x, ni);
+    double worst = agree(what, y1, y2, no, x, ni);
     t->bwd(t, 0, x, dx1, dy);
     t->bwd(t, 1, x, dx2, dy);
-    agree(what, dx1, dx2, ni, dy, no);
+    worst = fmax(worst, agree(what, dx1, dx2, ni, dy, no));
     free(x), free(dy), free(dx1), free(dx2), free(y1), free(y2);
+    return worst;
 }
 
 /* Input window along one axis: the hull [lo, hi] of what the output
@@ -252,6 +258,35 @@ static void softmax_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *
     FV_N(fv_softmax_forward)(&t->in, x, &t->out, y);
     FV_N(fv_softmax_backward)(&t->in, dx, &t->out, y, dy);
     free(y);
+}
+
+static void lrn_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
+{
+    (ref ? FV_N(fv_lrn_forward_ref) : FV_N(fv_lrn_forward))(&t->lrn, &t->in, x, &t->out, y);
+}
+static void lrn_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx, const fv_real *dy)
+{
+    (ref ? FV_N(fv_lrn_backward_ref) : FV_N(fv_lrn_backward))(&t->lrn, &t->in, x, dx, &t->out, dy);
+}
+
+/* LRN windows of 1..7 channels, odd and even, over 1..8 channels (so
+ * often fewer channels than the window), alpha large enough that the
+ * normalisation matters. */
+static void lrn(void **state)
+{
+    (void)state;
+    twin_case t = {0};
+    double worst = 0;
+    for (int i = 0; i < 4 * CASES; i++) {
+        t.lrn = (fv_lrn){.size = pick(1, 7),
+                         .alpha = 0.1 * (double)pick(0, 30),
+                         .beta = 0.05 * (double)pick(1, 30),
+                         .bias = 0.25 * (double)pick(1, 8)};
+        pointwise_case(&t, pick(1, 8));
+        t.fwd = lrn_fwd, t.bwd = lrn_bwd;
+        worst = fmax(worst, compare("lrn", &t));
+    }
+    print_message("lrn: kernel and twin agree to %.3g of the largest value\n", worst);
 }
 
 static void pointwise(void **state)
@@ -564,7 +599,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pools),  cmocka_unit_test(global_pools), cmocka_unit_test(pointwise),
-        cmocka_unit_test(merges), cmocka_unit_test(resampling),
+        cmocka_unit_test(merges), cmocka_unit_test(resampling), cmocka_unit_test(lrn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

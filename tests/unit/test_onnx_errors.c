@@ -168,6 +168,29 @@ static uint8_t *make_zero_blocksize(size_t *len)
     return pack_free(m, len);
 }
 
+static uint8_t *make_lrn_no_size(size_t *len)
+{
+    ob_model *m = base();
+    ob_float(m, ob_node(m, "LRN", "norm", "x", "y"), "alpha", 1e-4f);
+    return pack_free(m, len);
+}
+
+static uint8_t *make_lrn_zero_size(size_t *len)
+{
+    ob_model *m = base();
+    ob_int(m, ob_node(m, "LRN", "norm", "x", "y"), "size", 0);
+    return pack_free(m, len);
+}
+
+static uint8_t *make_lrn_nan_alpha(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = ob_node(m, "LRN", "norm", "x", "y");
+    ob_int(m, n, "size", 5);
+    ob_float(m, n, "alpha", NAN);
+    return pack_free(m, len);
+}
+
 static uint8_t *make_resize_nan_scale(size_t *len)
 {
     ob_model *m = base();
@@ -401,6 +424,9 @@ static const struct {
     {"huge_dilation", make_huge_dilation},
     {"zero_group", make_zero_group},
     {"zero_blocksize", make_zero_blocksize},
+    {"lrn_no_size", make_lrn_no_size},
+    {"lrn_zero_size", make_lrn_zero_size},
+    {"lrn_nan_alpha", make_lrn_nan_alpha},
     {"resize_nan_scale", make_resize_nan_scale},
     {"slice_zero_step", make_slice_zero_step},
     {"bad_auto_pad", make_bad_auto_pad},
