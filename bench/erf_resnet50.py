@@ -7,12 +7,15 @@ images at 1024x1024, written once as raw float32 so that both sides read
 the same numbers. PyTorch does what RepLKNet's erf/visualize_erf.py does:
 a full forward pass, loss = ReLU of the layer3 map's centre unit (h//2,
 w//2) summed over channels, the input gradient by autograd, ReLU, summed
-over RGB, averaged over the images. fovea runs
+over RGB, averaged over the images, in float32 (as RepLKNet does) and in
+float64 (the model converted with .to(torch.float64)): the exact
+reference that float32 rounding does not blur. fovea runs
 `fovea erf MODEL --weights model --aggregate relu --unit 32,32` on the same
-file. Each side runs in its own process with the same thread count; peak
-memory is that process's maximum resident set. Then both run again in
-float64 (the model converted with .to(torch.float64), fovea with
---precision float64): the comparison that float32 rounding does not blur.
+file in its default float64 and in float32. Each run is a process of its
+own with the same thread count; peak memory is that process's maximum
+resident set. It prints a table of the four runs, the speed-ups and the
+maps' differences, and each fovea run's share of the machine's peak FLOP
+rate.
 
     /usr/bin/python3 bench/erf_resnet50.py [--fovea PATH] [--samples N] [--threads T] [--size S]
 
@@ -89,13 +92,19 @@ def run_child(cmd, env=None):
     return p.stdout.decode(), seconds, float(user) + float(system), float(rss) / 1024.0
 
 
-def peak_gflops():
-    """Single-precision peak of the cores we use: 16 lanes with AVX-512, 8
-    with AVX2; 2 flops per FMA; 2 FMA units per core assumed (1 on some parts)."""
+def peak_gflops(double):
+    """Peak of one core: 16 single-precision lanes with AVX-512, 8 with AVX2
+    (half as many in double precision); 2 flops per FMA; 2 FMA units per
+    core assumed (1 on some parts)."""
     flags = open("/proc/cpuinfo").read()
     lanes = 16 if "avx512f" in flags else 8
     mhz = max(float(l.split(":")[1]) for l in flags.splitlines() if l.startswith("cpu MHz"))
-    return lanes * 2 * 2 * mhz / 1e3
+    return (lanes // (2 if double else 1)) * 2 * 2 * mhz / 1e3
+
+
+def steady(v):
+    """Mean seconds per image past the first, which pays for allocation."""
+    return sum(v[1:]) / (len(v) - 1) if len(v) > 1 else v[0]
 
 
 def main():
@@ -109,7 +118,7 @@ def main():
                     help="OMP_WAIT_POLICY of both sides (both use libgomp); idle threads that"
                          " spin steal a shared machine's cores")
     ap.add_argument("--no-float64", action="store_true",
-                    help="skip the float64 PyTorch reference that both float32 maps are held to")
+                    help="skip PyTorch in float64 (about 100 s per image), the exact reference")
     ap.add_argument("--torch-worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--float64", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--inputs", help=argparse.SUPPRESS)
@@ -142,84 +151,76 @@ def main():
     env.pop("OMP_WAIT_POLICY", None)
     if args.omp_wait != "default":
         env["OMP_WAIT_POLICY"] = args.omp_wait.upper()
-    torch_map = os.path.join(tmp, "torch.f64")
     worker = [sys.executable, os.path.abspath(__file__), "--torch-worker", "--inputs", inputs,
               "--samples", str(args.samples), "--threads", str(args.threads), "--size", str(s)]
-    out, torch_wall, torch_cpu_total, torch_rss = run_child(worker + ["--out", torch_map], env)
-    torch_log = json.loads(out.strip().splitlines()[-1])
-    torch_times, torch_cpus = torch_log["times"], torch_log["cpu"]
-
-    fovea_map = os.path.join(tmp, "fovea.f64")
     unit = "%d,%d" % ((s // 16) // 2, (s // 16) // 2)
     base = [args.fovea, "erf", onnx_path, "--weights", "model", "--inputs", inputs, "--input",
             str(s), "--aggregate", "relu", "--unit", unit, "--threads", str(args.threads),
-            "--format", "json"]
-    out1, fovea_one, fovea_one_cpu, _ = run_child(base + ["--samples", "1"], env)
-    out, fovea_wall, fovea_cpu_total, fovea_rss = run_child(
-        base + ["--samples", str(args.samples), "--map", fovea_map], env)
-    info = json.loads(out)
-    # fovea times its own sample loop: the monotonic clock and the
-    # process's CPU clock (all threads) around it
-    per_sample = info["seconds"]["samples"] / args.samples
-    per_cpu = info["seconds"]["samples_cpu"] / args.samples
+            "--format", "json", "--samples", str(args.samples)]
 
-    a = np.fromfile(torch_map, dtype="<f8")
-    b = np.fromfile(fovea_map, dtype="<f8")
-    rel = np.abs(a - b).max() / np.abs(a).max()
+    # Each run: per-image wall and CPU seconds, whole process, peak RSS, map.
+    runs = {}
+    for name, double in (("PyTorch float32", False), ("PyTorch float64", True)):
+        if double and args.no_float64:
+            continue
+        out_map = os.path.join(tmp, name.replace(" ", "_") + ".f64")
+        out, wall, cpu, rss = run_child(worker + ["--out", out_map] + (["--float64"] if double
+                                                                       else []), env)
+        log = json.loads(out.strip().splitlines()[-1])
+        runs[name] = dict(wall=steady(log["times"]), cpu=steady(log["cpu"]), process=wall,
+                          process_cpu=cpu, rss=rss, map=np.fromfile(out_map, dtype="<f8"))
+    for name, precision in (("fovea float32", "float32"), ("fovea float64 (default)", "float64")):
+        out_map = os.path.join(tmp, precision + ".f64")
+        out, wall, cpu, rss = run_child(base + ["--precision", precision, "--map", out_map], env)
+        info = json.loads(out)
+        # fovea times its own sample loop: the monotonic clock and the
+        # process's CPU clock (all threads) around it
+        runs[name] = dict(wall=info["seconds"]["samples"] / args.samples,
+                          cpu=info["seconds"]["samples_cpu"] / args.samples, process=wall,
+                          process_cpu=cpu, rss=rss, map=np.fromfile(out_map, dtype="<f8"),
+                          info=info, double=precision == "float64")
+
+    ref = runs.get("PyTorch float64", runs["PyTorch float32"])["map"]
+    ref_name = "PyTorch float64" if "PyTorch float64" in runs else "PyTorch float32"
+    print("RepLKNet protocol, torchvision ResNet-50 to layer3, %dx%d, %d images, %d threads,"
+          " OMP_WAIT_POLICY %s, PyTorch %s; load average %.1f on %d cores"
+          % (s, s, args.samples, args.threads, args.omp_wait, torch.__version__,
+             os.getloadavg()[0], os.cpu_count()))
+    print("  %-24s %9s %9s %10s %10s %9s  %s" % ("", "s/image", "CPU-s/img", "process s",
+                                                 "process C", "peak MiB",
+                                                 "map: largest difference from %s" % ref_name))
+    for name, r in runs.items():
+        diff = np.abs(r["map"] - ref).max() / np.abs(ref).max()
+        print("  %-24s %9.3f %9.3f %10.1f %10.1f %9.0f  %.3g (support %d of %d pixels)"
+              % (name, r["wall"], r["cpu"], r["process"], r["process_cpu"], r["rss"], diff,
+                 (r["map"] != 0).sum(), (ref != 0).sum()))
+    pairs = [("fovea float64 (default)", "PyTorch float32"), ("fovea float32", "PyTorch float32"),
+             ("fovea float64 (default)", "PyTorch float64")]
+    for mine, theirs in pairs:
+        if theirs not in runs:
+            continue
+        m, t = runs[mine], runs[theirs]
+        print("  %s against %s: %.1fx per image wall, %.1fx CPU; whole process %.1fx wall;"
+              " peak memory %.2fx; maps %.3g apart"
+              % (mine, theirs, t["wall"] / m["wall"], t["cpu"] / m["cpu"],
+                 t["process"] / m["process"], m["rss"] / t["rss"],
+                 np.abs(m["map"] - t["map"]).max() / np.abs(t["map"]).max()))
+    a, b = runs["PyTorch float32"]["map"], runs["fovea float32"]["map"]
     big = a > 0.01 * a.max()
     per_pixel = np.abs(a - b)[big] / a[big]
-    ref = None
-    if not args.no_float64:
-        ref_map = os.path.join(tmp, "torch64.f64")
-        out, torch64_wall, torch64_cpu, torch64_rss = run_child(
-            worker + ["--out", ref_map, "--float64"], env)
-        torch64_times = json.loads(out.strip().splitlines()[-1])["times"]
-        ref = np.fromfile(ref_map, dtype="<f8")
-        fovea64_map = os.path.join(tmp, "fovea64.f64")
-        out, fovea64_wall, fovea64_cpu, fovea64_rss = run_child(
-            base + ["--samples", str(args.samples), "--map", fovea64_map, "--precision",
-                    "float64"], env)
-        fovea64_per = json.loads(out)["seconds"]["samples"] / args.samples
-        ref_fovea = np.fromfile(fovea64_map, dtype="<f8")
-    def steady(v):  # the first image pays for allocation and warm-up
-        return sum(v[1:]) / (len(v) - 1) if len(v) > 1 else v[0]
-    torch_per, torch_cpu = steady(torch_times), steady(torch_cpus)
-    flops = info["conv_flops_per_sample"]
-    print("RepLKNet protocol, torchvision ResNet-50 to layer3, %dx%d, %d images, %d threads,"
-          " OMP_WAIT_POLICY %s" % (s, s, args.samples, args.threads, args.omp_wait))
-    print("  PyTorch %s: %.3f s per image wall, %.3f CPU-s (first image %.3f s), process %.1f s"
-          " wall / %.1f CPU-s, peak RSS %.0f MiB"
-          % (torch.__version__, torch_per, torch_cpu, torch_times[0], torch_wall, torch_cpu_total,
-             torch_rss))
-    print("  fovea: %.3f s per image wall, %.3f CPU-s; process %.1f s wall / %.1f CPU-s (one image:"
-          " %.1f s wall, %.1f CPU-s, load and setup included), peak RSS %.0f MiB"
-          % (per_sample, per_cpu, fovea_wall, fovea_cpu_total, fovea_one, fovea_one_cpu, fovea_rss))
-    print("  speed-up per image: %.1fx wall, %.1fx CPU; whole process: %.1fx wall, %.1fx CPU"
-          % (torch_per / per_sample, torch_cpu / per_cpu, torch_wall / fovea_wall,
-             torch_cpu_total / fovea_cpu_total))
-    print("  load average during the run: %.1f (on %d cores)" % (os.getloadavg()[0], os.cpu_count()))
-    print("  maps: largest difference %.3g relative to the largest value; per pixel (pixels"
-          " above 1%% of the max) median %.2g, 99th percentile %.2g; support %d = %d pixels"
-          % (rel, np.median(per_pixel), np.percentile(per_pixel, 99), (a != 0).sum(),
-             (b != 0).sum()))
-    if ref is not None:
-        print("  against PyTorch in float64: PyTorch float32 differs by %.3g, fovea float32 by %.3g"
-              " (largest difference relative to the largest value)"
-              % (np.abs(a - ref).max() / ref.max(), np.abs(b - ref).max() / ref.max()))
-        print("  float64 maps (fovea --precision float64 against PyTorch in float64): largest"
-              " difference %.3g relative to the largest value; support %d = %d pixels"
-              % (np.abs(ref_fovea - ref).max() / ref.max(), (ref != 0).sum(),
-                 (ref_fovea != 0).sum()))
-        print("  float64 time per image: PyTorch %.3f s, fovea %.3f s wall (%.1fx); peak RSS %.0f"
-              " against %.0f MiB"
-              % (steady(torch64_times), fovea64_per, steady(torch64_times) / fovea64_per,
-                 torch64_rss, fovea64_rss))
-    peak = peak_gflops()
-    print("  cone window %dx%d at (%d, %d); conv work %.2f GFLOP per image: %.1f GFLOP/s per wall"
-          " second, %.1f per CPU-second = %.1f%% of one core's %.0f GFLOP/s peak"
-          % (info["window"]["height"], info["window"]["width"], info["window"]["y0"],
-             info["window"]["x0"], flops / 1e9, flops / 1e9 / per_sample, flops / 1e9 / per_cpu,
-             100 * flops / 1e9 / per_cpu / peak, peak))
+    print("  float32 maps, per pixel above 1%% of the max: median %.2g, 99th percentile %.2g"
+          % (np.median(per_pixel), np.percentile(per_pixel, 99)))
+    for name in ("fovea float32", "fovea float64 (default)"):
+        r = runs[name]
+        info = r["info"]
+        flops = info["conv_flops_per_sample"]
+        peak = peak_gflops(r["double"])
+        print("  %s: cone window %dx%d at (%d, %d); conv work %.2f GFLOP per image: %.1f GFLOP/s"
+              " per wall second, %.1f per CPU-second = %.1f%% of one core's %.0f GFLOP/s %s peak"
+              % (name, info["window"]["height"], info["window"]["width"], info["window"]["y0"],
+                 info["window"]["x0"], flops / 1e9, flops / 1e9 / r["wall"],
+                 flops / 1e9 / r["cpu"], 100 * flops / 1e9 / r["cpu"] / peak, peak,
+                 "double" if r["double"] else "single"))
 
 
 if __name__ == "__main__":
