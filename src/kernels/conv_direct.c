@@ -31,6 +31,7 @@ struct FV_N(fv_direct_conv) {
     fv_real *down, *up;  /* packed per direction (pack) */
     fv_real *bias;       /* out.c values, or NULL */
     fv_real *zeros;      /* max(in.c, out.c) zeros */
+    int tile;            /* which build of the tile runs (kinds) */
 };
 
 /* Which of the two walks an op runs for a direction. */
@@ -43,6 +44,7 @@ typedef struct gather {
     const fv_box *src, *dst;
     const fv_real *zeros; /* a channels of zeros: the source of a pixel that reads none */
     walk dir;
+    int tile; /* which build of the tile (kinds) */
 } gather;
 
 /* Window row or column of the src pixel that dst map coordinate `p` reads
@@ -67,37 +69,52 @@ static inline int64_t source(const gather *g, int ax, int64_t p, int64_t t)
     return s - lo;
 }
 
-/* 6 x 8 leaves AVX2's sixteen registers one for the weights and one for
- * the pixel. The vector type is GCC's, lowered to whatever the target
- * has; without FP contraction the sums round the same on every target. */
+/* A tile is up to TILE_P pixels times one or two blocks of TILE_B
+ * channels, as many as the instruction set's registers hold (below). The
+ * vector type is GCC's (and clang's), lowered to whatever the function is
+ * compiled for. This file is compiled with FP contraction
+ * (CMakeLists.txt): where the target has FMA, a multiply-add rounds once. */
 enum { TILE_P = 6, TILE_B = 8 };
 typedef fv_real vec __attribute__((vector_size(TILE_B * sizeof(fv_real))));
 
 static int64_t blocks(int64_t b) { return (b + TILE_B - 1) / TILE_B; }
 
-/* GCC builds the tile once per x86 vector width and picks one at load
- * time (an ifunc); elsewhere it is built for the compiler's target. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define FV_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define FV_VECTOR_CLONES
-#endif
+/* Loads or stores n <= TILE_B values; the constant size of a whole block
+ * lets the compiler use one vector move. */
+static inline void move_block(void *to, const void *from, int64_t n)
+{
+    if (n == TILE_B)
+        memcpy(to, from, TILE_B * sizeof(fv_real));
+    else
+        memcpy(to, from, (size_t)n * sizeof(fv_real));
+}
 
-/* Up to TILE_P pixels of dst row `r` (window coordinates), `step` apart
- * from column q0, the channels of block bb of group grp. */
-FV_VECTOR_CLONES static void tile(const gather *g, const fv_real *x, int64_t r, int64_t q0,
-                                  int64_t step, int np, int64_t grp, int64_t bb, fv_real *y)
+#define TILE_PARAMS                                                                                \
+    const gather *g, const fv_real *x, int64_t r, int64_t q0, int64_t step, int np, int64_t grp,   \
+        int64_t bb, fv_real *y
+#define TILE_ARGS g, x, r, q0, step, np, grp, bb, y
+
+/* Up to P pixels of dst row `r` (window coordinates), `step` apart from
+ * column q0, times the channels of blocks bb .. bb + K - 1 of group grp.
+ * Inlined into one function per instruction set with constant P and K, so
+ * that the accumulators unroll into registers. */
+static inline __attribute__((always_inline)) void tile(TILE_PARAMS, const int P, const int K)
 {
     const fv_box *dst = g->dst, *src = g->src;
-    int64_t kh = g->k->k[0], kw = g->k->k[1], A = g->a, B = g->b;
-    int64_t b0 = bb * TILE_B, nb = B - b0 < TILE_B ? B - b0 : TILE_B;
-    const fv_real *wb = g->w + (grp * blocks(B) + bb) * kh * kw * A * TILE_B;
-    vec acc[TILE_P] = {0};
-    fv_real *yp[TILE_P];
-    for (int p = 0; p < np; p++) {
-        yp[p] = y + fv_at(dst, 0, r, q0 + p * step) + grp * B + b0;
-        memcpy(&acc[p], yp[p], (size_t)nb * sizeof(fv_real));
+    int64_t kh = g->k->k[0], kw = g->k->k[1], A = g->a, B = g->b, T = kh * kw;
+    vec acc[2][TILE_P];
+    memset(acc, 0, sizeof acc);
+    fv_real *yp[2][TILE_P];
+    int64_t nb[2];
+    for (int k = 0; k < K; k++) {
+        int64_t b0 = (bb + k) * TILE_B;
+        nb[k] = B - b0 < TILE_B ? B - b0 : TILE_B;
+        for (int p = 0; p < np; p++) {
+            yp[k][p] = y + fv_at(dst, 0, r, q0 + p * step) + grp * B + b0;
+            move_block(&acc[k][p], yp[k][p], nb[k]);
+        }
     }
+    const fv_real *wb = g->w + (grp * blocks(B) + bb) * T * A * TILE_B;
     for (int64_t ty = 0; ty < kh; ty++) {
         int64_t sy = source(g, 0, dst->y0 + r, ty);
         if (sy < 0)
@@ -105,7 +122,7 @@ FV_VECTOR_CLONES static void tile(const gather *g, const fv_real *x, int64_t r, 
         for (int64_t tx = 0; tx < kw; tx++) {
             const fv_real *xp[TILE_P];
             int any = 0;
-            for (int p = 0; p < TILE_P; p++) {
+            for (int p = 0; p < P; p++) {
                 int64_t sx = p < np ? source(g, 1, dst->x0 + q0 + p * step, tx) : -1;
                 xp[p] = sx >= 0 ? x + fv_at(src, 0, sy, sx) + grp * A : g->zeros;
                 any |= sx >= 0;
@@ -114,17 +131,65 @@ FV_VECTOR_CLONES static void tile(const gather *g, const fv_real *x, int64_t r, 
                 continue;
             const fv_real *wt = wb + (ty * kw + tx) * A * TILE_B;
             for (int64_t a = 0; a < A; a++) {
-                vec wv;
-                memcpy(&wv, wt + a * TILE_B, sizeof wv);
+                vec wv[2];
+                for (int k = 0; k < K; k++)
+                    memcpy(&wv[k], wt + k * T * A * TILE_B + a * TILE_B, sizeof wv[k]);
 #pragma GCC unroll 6 /* whole, so that acc lives in registers */
-                for (int p = 0; p < TILE_P; p++)
-                    acc[p] += xp[p][a] * wv;
+                for (int p = 0; p < P; p++) {
+                    fv_real v = xp[p][a];
+                    for (int k = 0; k < K; k++)
+                        acc[k][p] += v * wv[k];
+                }
             }
         }
     }
-    for (int p = 0; p < np; p++)
-        memcpy(yp[p], &acc[p], (size_t)nb * sizeof(fv_real));
+    for (int k = 0; k < K; k++)
+        for (int p = 0; p < np; p++)
+            move_block(yp[k][p], &acc[k][p], nb[k]);
 }
+
+/* One build of the tile: pixels and blocks per call, and the function. */
+typedef struct tile_kind {
+    int pixels, blocks;
+    void (*run)(TILE_PARAMS);
+} tile_kind;
+
+/* The baseline (SSE2's sixteen registers, no FMA): 2 pixels x 8 doubles. */
+static void tile_base(TILE_PARAMS) { tile(TILE_ARGS, 2, 1); }
+
+/* On x86-64 the tile is also built for AVX-512 and AVX2 with FMA, and the
+ * processor picks: AVX-512's 32 registers hold 6 pixels x 2 blocks (every
+ * pixel value loaded serves two multiply-adds, every weight vector six),
+ * AVX2's 16 hold 6 pixels x 1 block of doubles. A last odd block of the
+ * AVX-512 build runs alone. */
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx512f,fma"))) static void tile_avx512(TILE_PARAMS)
+{
+    if (bb + 1 < blocks(g->b))
+        tile(TILE_ARGS, 6, 2);
+    else
+        tile(TILE_ARGS, 6, 1);
+}
+__attribute__((target("avx2,fma"))) static void tile_avx2(TILE_PARAMS) { tile(TILE_ARGS, 6, 1); }
+
+static const tile_kind kinds[] = {{2, 1, tile_base}, {6, 1, tile_avx2}, {6, 2, tile_avx512}};
+
+/* The best build this processor runs, at most `level`. */
+static int best_tile(int level)
+{
+    __builtin_cpu_init();
+    int fma = __builtin_cpu_supports("fma");
+    if (level >= 2 && fma && __builtin_cpu_supports("avx512f"))
+        return 2;
+    if (level >= 1 && fma && __builtin_cpu_supports("avx2"))
+        return 1;
+    return 0;
+}
+#else
+static const tile_kind kinds[] = {{2, 1, tile_base}};
+
+static int best_tile(int level) { return 0; }
+#endif
 
 /* Up (stride s), pixels of one phase mod s read the same taps, so a tile
  * takes pixels s apart. */
@@ -132,15 +197,16 @@ static void run(const gather *g, const fv_real *x, fv_real *y)
 {
     const fv_box *dst = g->dst;
     int64_t step = g->dir == WALK_UP ? g->k->s[1] : 1;
+    tile_kind t = kinds[g->tile];
 #pragma omp parallel for schedule(dynamic, 1)
     for (int64_t r = 0; r < dst->h; r++)
         for (int64_t phase = 0; phase < step; phase++)
-            for (int64_t q0 = phase; q0 < dst->w; q0 += TILE_P * step) {
+            for (int64_t q0 = phase; q0 < dst->w; q0 += t.pixels * step) {
                 int64_t left = (dst->w - 1 - q0) / step + 1;
-                int np = left < TILE_P ? (int)left : TILE_P;
+                int np = left < t.pixels ? (int)left : t.pixels;
                 for (int64_t grp = 0; grp < g->groups; grp++)
-                    for (int64_t bb = 0; bb < blocks(g->b); bb++)
-                        tile(g, x, r, q0, step, np, grp, bb, y);
+                    for (int64_t bb = 0; bb < blocks(g->b); bb += t.blocks)
+                        t.run(g, x, r, q0, step, np, grp, bb, y);
             }
 }
 
@@ -183,7 +249,8 @@ fv_status FV_N(fv_direct_conv_create)(const fv_kwin *k, const fv_conv_weights *c
     if (!p)
         return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
     *p = (struct FV_N(fv_direct_conv)){
-        *k, *in, *out, cw->transposed, in->c / k->groups, out->c / k->groups, NULL, NULL, NULL, NULL};
+        *k, *in, *out, cw->transposed, in->c / k->groups, out->c / k->groups, NULL, NULL, NULL, NULL,
+        best_tile(2)};
     /* down reads the op's input for a conv, its output for a transposed
      * conv; up the other way round */
     int64_t down_a = cw->transposed ? p->out_g : p->in_g, up_a = cw->transposed ? p->in_g : p->out_g;
@@ -208,6 +275,12 @@ void FV_N(fv_direct_conv_set_weights)(struct FV_N(fv_direct_conv) * p, const flo
      * conv; up the other way round */
     pack(p, w, !p->transposed, p->down);
     pack(p, w, p->transposed, p->up);
+}
+
+int FV_N(fv_direct_conv_limit_tile)(struct FV_N(fv_direct_conv) * p, int level)
+{
+    p->tile = best_tile(level);
+    return p->tile;
 }
 
 void FV_N(fv_direct_conv_free)(struct FV_N(fv_direct_conv) * p)
@@ -238,11 +311,11 @@ void FV_N(fv_direct_conv_forward)(const struct FV_N(fv_direct_conv) * p, const f
             y[q * C + c] = p->bias ? p->bias[c] : 0;
     if (p->transposed) {
         gather g = {&p->k, p->k.groups, p->in_g, p->out_g, p->up, &p->in, &p->out, p->zeros,
-                    WALK_UP};
+                    WALK_UP, p->tile};
         run(&g, x, y);
     } else {
         gather g = {&p->k, p->k.groups, p->in_g, p->out_g, p->down, &p->in, &p->out, p->zeros,
-                    WALK_DOWN};
+                    WALK_DOWN, p->tile};
         run(&g, x, y);
     }
 }
@@ -252,11 +325,11 @@ void FV_N(fv_direct_conv_backward_data)(const struct FV_N(fv_direct_conv) * p, f
 {
     if (p->transposed) {
         gather g = {&p->k, p->k.groups, p->out_g, p->in_g, p->down, &p->out, &p->in, p->zeros,
-                    WALK_DOWN};
+                    WALK_DOWN, p->tile};
         run(&g, dy, dx);
     } else {
         gather g = {&p->k, p->k.groups, p->out_g, p->in_g, p->up, &p->out, &p->in, p->zeros,
-                    WALK_UP};
+                    WALK_UP, p->tile};
         run(&g, dy, dx);
     }
 }

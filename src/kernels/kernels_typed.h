@@ -22,6 +22,10 @@ fv_status FV_D(fv_direct_conv_create)(const fv_kwin *k, const fv_conv_weights *c
 void FV_D(fv_direct_conv_free)(FV_D(fv_direct_conv) * plan);
 /* Replaces the weights (same shape): random weights redrawn per sample. */
 void FV_D(fv_direct_conv_set_weights)(FV_D(fv_direct_conv) * plan, const float *w);
+/* Limits the plan to the baseline tile (0), the AVX2 one (1) or the
+ * AVX-512 one (2), so that tests run each build the processor has;
+ * returns the level the plan now uses. */
+int FV_D(fv_direct_conv_limit_tile)(FV_D(fv_direct_conv) * plan, int level);
 /* Bytes a plan for this geometry holds, for the memory estimate. */
 size_t FV_D(fv_direct_conv_bytes)(const fv_kwin *k, const fv_box *in, const fv_box *out);
 void FV_D(fv_direct_conv_forward)(const FV_D(fv_direct_conv) * plan, const FV_T *x, FV_T *y);

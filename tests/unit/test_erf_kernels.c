@@ -223,49 +223,64 @@ static double worst_f64(const double *a, const double *b, size_t n)
 
 /* The plain-C convolution (the float64 engine's) and the twin agree,
  * forward and backward, in both element types: to float rounding in
- * float32, to the order of the sums (1e-12) in float64. */
-static void check_direct(op_case *c)
+ * float32, to the order of the sums (1e-12) in float64. Every build of
+ * the register tile this processor runs is checked (baseline, AVX2,
+ * AVX-512); *levels counts the builds seen. */
+static void check_direct(op_case *c, int *levels)
 {
     fv_diag diag;
     fv_diag_init(&diag);
-    fv_direct_conv *p32;
-    fv_direct_conv_f64 *p64;
-    if (fv_direct_conv_create(&c->k, &c->cw, &c->in, &c->out, &p32, &diag) != FV_OK ||
-        fv_direct_conv_create_f64(&c->k, &c->cw, &c->in, &c->out, &p64, &diag) != FV_OK)
-        fail_msg("direct plan: %s", diag.message);
-    size_t ni = fv_box_size(&c->in), no = fv_box_size(&c->out);
-    float *x = malloc(ni * sizeof *x), *dy = malloc(no * sizeof *dy),
-          *dx0 = malloc(ni * sizeof *dx0);
-    fill(x, ni);
-    fill(dy, no);
-    fill(dx0, ni); /* backward accumulates onto these */
-    float *y1 = malloc(no * sizeof *y1), *y2 = malloc(no * sizeof *y2);
-    float *dx1 = malloc(ni * sizeof *dx1), *dx2 = malloc(ni * sizeof *dx2);
-    memcpy(dx1, dx0, ni * sizeof *dx0);
-    memcpy(dx2, dx0, ni * sizeof *dx0);
-    fv_direct_conv_forward(p32, x, y1);
-    fv_conv_forward_ref(&c->k, &c->cw, &c->in, x, &c->out, y2);
-    fv_direct_conv_backward_data(p32, dx1, dy);
-    fv_conv_backward_data_ref(&c->k, &c->cw, &c->in, dx2, &c->out, dy);
-    double w32 = fmax(worst_f32(y1, y2, no), worst_f32(dx1, dx2, ni));
-    double *X = widen(x, ni), *DY = widen(dy, no), *DX1 = widen(dx0, ni), *DX2 = widen(dx0, ni);
-    double *Y1 = malloc(no * sizeof *Y1), *Y2 = malloc(no * sizeof *Y2);
-    fv_direct_conv_forward_f64(p64, X, Y1);
-    fv_conv_forward_ref_f64(&c->k, &c->cw, &c->in, X, &c->out, Y2);
-    fv_direct_conv_backward_data_f64(p64, DX1, DY);
-    fv_conv_backward_data_ref_f64(&c->k, &c->cw, &c->in, DX2, &c->out, DY);
-    double w64 = fmax(worst_f64(Y1, Y2, no), worst_f64(DX1, DX2, ni));
-    /* A float32 sum's rounding error grows with its terms (Higham's bound
-     * is linear in them): 1e-5 for the small cases, more for 20 channels
-     * per group under a 5x5 kernel. */
-    int64_t per_group = (c->in.c > c->out.c ? c->in.c : c->out.c) / c->k.groups;
-    double terms = (double)(per_group * c->k.k[0] * c->k.k[1]);
-    if (w32 > fmax(1e-5, terms * 0x1p-24) || w64 > 1e-12)
-        fail_msg("direct conv and the reference differ by %g (float32), %g (float64)", w32, w64);
-    fv_direct_conv_free(p32);
-    fv_direct_conv_free_f64(p64);
-    free(x), free(dy), free(dx0), free(y1), free(y2), free(dx1), free(dx2);
-    free(X), free(DY), free(DX1), free(DX2), free(Y1), free(Y2);
+    for (int level = 2; level >= 0; level--) {
+        fv_direct_conv *p32;
+        fv_direct_conv_f64 *p64;
+        if (fv_direct_conv_create(&c->k, &c->cw, &c->in, &c->out, &p32, &diag) != FV_OK ||
+            fv_direct_conv_create_f64(&c->k, &c->cw, &c->in, &c->out, &p64, &diag) != FV_OK)
+            fail_msg("direct plan: %s", diag.message);
+        int used = fv_direct_conv_limit_tile(p32, level);
+        assert_int_equal(fv_direct_conv_limit_tile_f64(p64, level), used);
+        if (used != level) { /* this processor lacks the build */
+            fv_direct_conv_free(p32);
+            fv_direct_conv_free_f64(p64);
+            continue;
+        }
+        *levels |= 1 << level;
+        size_t ni = fv_box_size(&c->in), no = fv_box_size(&c->out);
+        float *x = malloc(ni * sizeof *x), *dy = malloc(no * sizeof *dy),
+              *dx0 = malloc(ni * sizeof *dx0);
+        fill(x, ni);
+        fill(dy, no);
+        fill(dx0, ni); /* backward accumulates onto these */
+        float *y1 = malloc(no * sizeof *y1), *y2 = malloc(no * sizeof *y2);
+        float *dx1 = malloc(ni * sizeof *dx1), *dx2 = malloc(ni * sizeof *dx2);
+        memcpy(dx1, dx0, ni * sizeof *dx0);
+        memcpy(dx2, dx0, ni * sizeof *dx0);
+        fv_direct_conv_forward(p32, x, y1);
+        fv_conv_forward_ref(&c->k, &c->cw, &c->in, x, &c->out, y2);
+        fv_direct_conv_backward_data(p32, dx1, dy);
+        fv_conv_backward_data_ref(&c->k, &c->cw, &c->in, dx2, &c->out, dy);
+        double w32 = fmax(worst_f32(y1, y2, no), worst_f32(dx1, dx2, ni));
+        double *X = widen(x, ni), *DY = widen(dy, no), *DX1 = widen(dx0, ni),
+               *DX2 = widen(dx0, ni);
+        double *Y1 = malloc(no * sizeof *Y1), *Y2 = malloc(no * sizeof *Y2);
+        fv_direct_conv_forward_f64(p64, X, Y1);
+        fv_conv_forward_ref_f64(&c->k, &c->cw, &c->in, X, &c->out, Y2);
+        fv_direct_conv_backward_data_f64(p64, DX1, DY);
+        fv_conv_backward_data_ref_f64(&c->k, &c->cw, &c->in, DX2, &c->out, DY);
+        double w64 = fmax(worst_f64(Y1, Y2, no), worst_f64(DX1, DX2, ni));
+        /* A float32 sum's rounding error grows with its terms (Higham's
+         * bound is linear in them): 1e-5 for the small cases, more for 20
+         * channels per group under a 5x5 kernel. */
+        int64_t per_group = (c->in.c > c->out.c ? c->in.c : c->out.c) / c->k.groups;
+        double terms = (double)(per_group * c->k.k[0] * c->k.k[1]);
+        if (w32 > fmax(1e-5, terms * 0x1p-24) || w64 > 1e-12)
+            fail_msg("direct conv (tile build %d) and the reference differ by %g (float32), %g "
+                     "(float64)",
+                     level, w32, w64);
+        fv_direct_conv_free(p32);
+        fv_direct_conv_free_f64(p64);
+        free(x), free(dy), free(dx0), free(y1), free(y2), free(dx1), free(dx2);
+        free(X), free(DY), free(DX1), free(DX2), free(Y1), free(Y2);
+    }
 }
 
 /* Random geometries for the direct convolution: kernel 1..5, stride 1..3,
@@ -275,7 +290,7 @@ static void check_direct(op_case *c)
 static void direct_random(void **state)
 {
     (void)state;
-    int done = 0;
+    int done = 0, levels = 0;
     for (int n = 0; done < 200 && n < 2000; n++) {
         int64_t tr = fv_noise_uniform(21, counter++) < 0.4,
                 g = 1 + (int64_t)(3 * fv_noise_uniform(21, counter++));
@@ -301,11 +316,15 @@ static void direct_random(void **state)
             conv_case_free(&c);
             continue;
         }
-        check_direct(&c);
+        check_direct(&c, &levels);
         conv_case_free(&c);
         done++;
     }
     assert_int_equal(done, 200);
+    print_message("direct conv: 200 geometries against the twin with tile builds %s%s%s\n",
+                  levels & 1 ? "baseline " : "", levels & 2 ? "AVX2 " : "",
+                  levels & 4 ? "AVX-512" : "");
+    assert_true(levels & 1); /* the baseline runs everywhere */
 }
 
 static void conv_geometries(void **state)
@@ -328,7 +347,8 @@ static void conv_geometries(void **state)
         op_case c;
         conv_case(&c, (int)q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9], q[10], q[11]);
         check_onednn(&c);
-        check_direct(&c);
+        int levels = 0;
+        check_direct(&c, &levels);
         const float *bias = c.cw.bias;
         c.cw.bias = NULL; /* the adjoint identity holds for the linear part */
         check_adjoint(&c, LINEAR, 1e-5);
