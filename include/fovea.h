@@ -171,6 +171,22 @@ typedef struct fv_resize {
     int align_corners;               /**< source = out * (in-1)/(out-1); needs sizes */
 } fv_resize;
 
+/** Which channel of the deep side feeds which pixel of a b x b block in
+ * depth_to_space and space_to_depth (ONNX's DepthToSpace mode). Receptive
+ * fields are the same in both orders; the ERF engine moves values by it. */
+typedef enum fv_block_order {
+    FV_BLOCK_DCR, /**< out channel c at block offset (by, bx) is in channel
+                       (by * b + bx) * C + c: ONNX's default, TensorFlow's */
+    FV_BLOCK_CRD  /**< ... is in channel c * b * b + by * b + bx:
+                       PyTorch's PixelShuffle and PixelUnshuffle */
+} fv_block_order;
+
+/** Depth to space and space to depth: b x b pixels per b * b channels. */
+typedef struct fv_block {
+    int64_t size;         /**< b */
+    fv_block_order order;
+} fv_block;
+
 /** Pad: pixels added before and after, per axis; negative values crop. */
 typedef struct fv_pad {
     int64_t begin[FV_AXES];
@@ -200,7 +216,7 @@ typedef union fv_params {
     fv_resize resize;  /**< resize */
     fv_pad pad;        /**< pad */
     fv_slice slice;    /**< slice */
-    int64_t block;     /**< depth_to_space, space_to_depth */
+    fv_block block;    /**< depth_to_space, space_to_depth */
     fv_pointwise pointwise; /**< leaky_relu, elu, prelu, hard_sigmoid, batch_norm */
 } fv_params;
 
@@ -227,7 +243,7 @@ typedef struct fv_layer {
 } fv_layer;
 
 /** Fills a layer for `op` with neutral parameters: kernel, stride, dilation,
- * groups, scale and block 1; slices to the end. */
+ * groups, scale and block size 1 (DCR order); slices to the end. */
 void fv_layer_init(fv_layer *layer, fv_op op);
 
 /**

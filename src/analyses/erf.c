@@ -104,10 +104,11 @@ static fv_status settle_channels(erf_engine *e, fv_diag *diag)
                 for (size_t j = 0; j < n_in; j++)
                     b->c += e->plan.box[fv_graph_input(g, i, j)].c;
             } else if (op == FV_OP_DEPTH_TO_SPACE) {
-                int64_t bb = fv_graph_params(g, i)->block;
+                int64_t bb = fv_graph_params(g, i)->block.size;
                 b->c = c0 / (bb * bb) > 0 ? c0 / (bb * bb) : 1;
             } else if (op == FV_OP_SPACE_TO_DEPTH) {
-                b->c = c0 * fv_graph_params(g, i)->block * fv_graph_params(g, i)->block;
+                int64_t bb = fv_graph_params(g, i)->block.size;
+                b->c = c0 * bb * bb;
             } else {
                 b->c = c0;
             }
@@ -123,10 +124,10 @@ static fv_status settle_channels(erf_engine *e, fv_diag *diag)
                 sum += e->plan.box[fv_graph_input(g, i, j)].c;
             ok = sum == b->c;
         } else if (op == FV_OP_DEPTH_TO_SPACE) {
-            int64_t bb = fv_graph_params(g, i)->block;
+            int64_t bb = fv_graph_params(g, i)->block.size;
             ok = c0 == b->c * bb * bb;
         } else if (op == FV_OP_SPACE_TO_DEPTH) {
-            int64_t bb = fv_graph_params(g, i)->block;
+            int64_t bb = fv_graph_params(g, i)->block.size;
             ok = b->c == c0 * bb * bb;
         } else if (fv_op_kind_of(op) == FV_KIND_MERGE) {
             for (size_t j = 0; j < n_in; j++) {

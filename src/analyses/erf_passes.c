@@ -58,10 +58,10 @@ static void forward(erf_engine *e, int32_t i)
         FV_N(fv_resize_forward)(&p->resize, &x->box, VAL(x), &n->box, VAL(n));
         break;
     case FV_OP_DEPTH_TO_SPACE:
-        FV_N(fv_depth_to_space_forward)(p->block, &x->box, VAL(x), &n->box, VAL(n));
+        FV_N(fv_depth_to_space_forward)(&p->block, &x->box, VAL(x), &n->box, VAL(n));
         break;
     case FV_OP_SPACE_TO_DEPTH:
-        FV_N(fv_space_to_depth_forward)(p->block, &x->box, VAL(x), &n->box, VAL(n));
+        FV_N(fv_space_to_depth_forward)(&p->block, &x->box, VAL(x), &n->box, VAL(n));
         break;
     case FV_OP_PAD: {
         int64_t start[FV_AXES] = {-p->pad.begin[0], -p->pad.begin[1]}, step[FV_AXES] = {1, 1};
@@ -144,10 +144,10 @@ static void backward(erf_engine *e, int32_t i)
         FV_N(fv_resize_backward)(&p->resize, &x->box, GRAD(x), &n->box, GRAD(n));
         break;
     case FV_OP_DEPTH_TO_SPACE:
-        FV_N(fv_depth_to_space_backward)(p->block, &x->box, GRAD(x), &n->box, GRAD(n));
+        FV_N(fv_depth_to_space_backward)(&p->block, &x->box, GRAD(x), &n->box, GRAD(n));
         break;
     case FV_OP_SPACE_TO_DEPTH:
-        FV_N(fv_space_to_depth_backward)(p->block, &x->box, GRAD(x), &n->box, GRAD(n));
+        FV_N(fv_space_to_depth_backward)(&p->block, &x->box, GRAD(x), &n->box, GRAD(n));
         break;
     case FV_OP_PAD: {
         int64_t start[FV_AXES] = {-p->pad.begin[0], -p->pad.begin[1]}, step[FV_AXES] = {1, 1};

@@ -44,9 +44,6 @@ static const char *why_inexact(onnx_ctx *c, const fv_node *node, char *buf, size
         snprintf(buf, size, "Pad in mode '%s'", s);
         return buf;
     }
-    if (strcmp(t, "DepthToSpace") == 0 &&
-        onnx_attr_string(c, "mode", "DCR", s, sizeof s) == FV_OK && strcmp(s, "DCR") != 0)
-        return "DepthToSpace in mode CRD";
     if (strcmp(t, "Gelu") == 0 &&
         onnx_attr_string(c, "approximate", "none", s, sizeof s) == FV_OK && strcmp(s, "none") != 0)
         return "Gelu with the tanh approximation";

@@ -221,7 +221,16 @@ fv_status onnx_op_block(onnx_ctx *c, fv_op op, const onnx_inputs *in)
                          FV_MAX_STRIDE);
     fv_layer layer;
     fv_layer_init(&layer, op);
-    layer.params.block = b;
+    layer.params.block.size = b;
+    if (op == FV_OP_DEPTH_TO_SPACE) { /* SpaceToDepth has one order, DCR's inverse */
+        char mode[16];
+        if ((st = onnx_attr_string(c, "mode", "DCR", mode, sizeof mode)) != FV_OK)
+            return st;
+        if (strcmp(mode, "CRD") == 0)
+            layer.params.block.order = FV_BLOCK_CRD;
+        else if (strcmp(mode, "DCR") != 0)
+            return onnx_fail(c, FV_ERR_SEMANTIC, "mode '%s' is not DCR or CRD", mode);
+    }
     return onnx_emit(c, &layer, in, 1, in->vector);
 }
 

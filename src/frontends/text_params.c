@@ -15,6 +15,7 @@
 #define WINDOW (BIT(FV_OP_CONV) | BIT(FV_OP_CONV_TRANSPOSE) | BIT(FV_OP_MAX_POOL) | BIT(FV_OP_AVG_POOL))
 #define CONVS (BIT(FV_OP_CONV) | BIT(FV_OP_CONV_TRANSPOSE))
 #define POOLS (BIT(FV_OP_MAX_POOL) | BIT(FV_OP_AVG_POOL))
+#define BLOCKS (BIT(FV_OP_DEPTH_TO_SPACE) | BIT(FV_OP_SPACE_TO_DEPTH))
 
 static_assert(FV_OP_COUNT <= 64, "op masks are 64-bit");
 
@@ -136,7 +137,7 @@ static fv_status key_k(pctx *c) { return pair(c, 1, c->layer->params.window.kern
 static fv_status key_s(pctx *c) { return pair(c, 1, c->layer->params.window.stride); }
 static fv_status key_d(pctx *c) { return pair(c, 1, c->layer->params.window.dilation); }
 static fv_status key_op(pctx *c) { return pair(c, 0, c->layer->params.window.output_padding); }
-static fv_status key_b(pctx *c) { return single(c, 1, &c->layer->params.block); }
+static fv_status key_b(pctx *c) { return single(c, 1, &c->layer->params.block.size); }
 static fv_status key_c(pctx *c) { return single(c, 1, &c->layer->channels); }
 
 /* The image size is checked here, where its line is known, not first by
@@ -288,6 +289,16 @@ static fv_status key_mode(pctx *c)
                 c->value);
 }
 
+/* mode=dcr | crd of depth_to_space and space_to_depth. */
+static fv_status key_order(pctx *c)
+{
+    if (strcmp(c->value, "dcr") == 0 || strcmp(c->value, "crd") == 0) {
+        c->layer->params.block.order = c->value[0] == 'c' ? FV_BLOCK_CRD : FV_BLOCK_DCR;
+        return FV_OK;
+    }
+    return fail(c, FV_ERR_SEMANTIC, "unknown channel order '%s': expected dcr or crd", c->value);
+}
+
 /* y= / x=START:END[:STEP], START and END may be empty (from the start, to the end). */
 static fv_status slice_axis(pctx *c, int a)
 {
@@ -332,7 +343,8 @@ static const struct {
     {"f", BIT(FV_OP_RESIZE), FLAG_NONE, key_f},
     {"mode", BIT(FV_OP_RESIZE), FLAG_NONE, key_mode},
     {"align_corners", BIT(FV_OP_RESIZE), FLAG_ONLY, key_align},
-    {"b", BIT(FV_OP_DEPTH_TO_SPACE) | BIT(FV_OP_SPACE_TO_DEPTH), FLAG_NONE, key_b},
+    {"b", BLOCKS, FLAG_NONE, key_b},
+    {"mode", BLOCKS, FLAG_NONE, key_order},
     {"y", BIT(FV_OP_SLICE), FLAG_NONE, key_y},
     {"x", BIT(FV_OP_SLICE), FLAG_NONE, key_x},
     {"size", BIT(FV_OP_INPUT), FLAG_NONE, key_size},
@@ -386,8 +398,7 @@ fv_status fv_text_param_finish(fv_layer *layer, fv_pstate *ps, char *msg, size_t
     }
     if ((bit & BIT(FV_OP_RESIZE)) && !seen(ps, "f"))
         return fail(&c, FV_ERR_SEMANTIC, "resize needs a scale: f=N, f=HxW or f=N/M");
-    if ((bit & (BIT(FV_OP_DEPTH_TO_SPACE) | BIT(FV_OP_SPACE_TO_DEPTH))) &&
-        !seen(ps, "b"))
+    if ((bit & BLOCKS) && !seen(ps, "b"))
         return fail(&c, FV_ERR_SEMANTIC, "%s needs a block size: b=N", op);
     if ((bit & BIT(FV_OP_PAD)) && !seen(ps, "p"))
         return fail(&c, FV_ERR_SEMANTIC, "pad needs p=");

@@ -109,7 +109,7 @@ void fv_layer_init(fv_layer *layer, fv_op op)
             break;
         case FV_OP_DEPTH_TO_SPACE:
         case FV_OP_SPACE_TO_DEPTH:
-            p->block = 1;
+            p->block.size = 1;
             break;
         case FV_OP_PAD:
             break;

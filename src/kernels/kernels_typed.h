@@ -110,13 +110,14 @@ void FV_D(fv_resize_cubic_forward)(const fv_resize *r, const fv_box *in, const F
 void FV_D(fv_resize_cubic_backward)(const fv_resize *r, const fv_box *in, FV_T *dx,
                                     const fv_box *out, const FV_T *dy);
 
-/* Depth to space (ONNX DCR order: out channel c, offset (by, bx) reads
- * in channel (by * b + bx) * C + c) and its inverse, space to depth. */
-void FV_D(fv_depth_to_space_forward)(int64_t block, const fv_box *in, const FV_T *x,
+/* Depth to space (out channel c at block offset (by, bx) reads in channel
+ * (by * b + bx) * C + c in DCR order, c * b * b + by * b + bx in CRD) and
+ * its inverse, space to depth, in the same order. */
+void FV_D(fv_depth_to_space_forward)(const fv_block *b, const fv_box *in, const FV_T *x,
                                      const fv_box *out, FV_T *y);
-void FV_D(fv_depth_to_space_backward)(int64_t block, const fv_box *in, FV_T *dx, const fv_box *out,
-                                      const FV_T *dy);
-void FV_D(fv_space_to_depth_forward)(int64_t block, const fv_box *in, const FV_T *x,
+void FV_D(fv_depth_to_space_backward)(const fv_block *b, const fv_box *in, FV_T *dx,
+                                      const fv_box *out, const FV_T *dy);
+void FV_D(fv_space_to_depth_forward)(const fv_block *b, const fv_box *in, const FV_T *x,
                                      const fv_box *out, FV_T *y);
-void FV_D(fv_space_to_depth_backward)(int64_t block, const fv_box *in, FV_T *dx, const fv_box *out,
-                                      const FV_T *dy);
+void FV_D(fv_space_to_depth_backward)(const fv_block *b, const fv_box *in, FV_T *dx,
+                                      const fv_box *out, const FV_T *dy);

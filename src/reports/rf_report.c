@@ -93,8 +93,10 @@ void fv_fmt_geometry(const fv_graph *g, int32_t node, const fv_feature_map *map,
         }
         case FV_OP_DEPTH_TO_SPACE:
         case FV_OP_SPACE_TO_DEPTH:
-            snprintf(v, sizeof v, "%lld", (long long)p->block);
+            snprintf(v, sizeof v, "%lld", (long long)p->block.size);
             add(buf, size, "b", v);
+            if (p->block.order == FV_BLOCK_CRD)
+                add(buf, size, "mode", "crd");
             break;
         case FV_OP_PAD:
             fmt_padding(v, sizeof v, p->pad.begin, p->pad.end);

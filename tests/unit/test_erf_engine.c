@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "erf_maps.h"
 #include "random_graph.h"
 
 static fv_graph *parse(const char *text)
@@ -197,7 +198,7 @@ static int compare_in(const fv_graph *g, int32_t node, const int64_t *unit,
         o.unit[0] = unit[0];
         o.unit[1] = unit[1];
     }
-    fv_erf_result *cone = NULL, *whole = NULL;
+    fv_erf_result *cone = NULL;
     fv_diag diag;
     fv_diag_init(&diag);
     fv_status st = fv_erf_compute(g, node, &o, &cone, &diag);
@@ -205,19 +206,11 @@ static int compare_in(const fv_graph *g, int32_t node, const int64_t *unit,
         return 0;
     if (st != FV_OK)
         fail_msg("cone: %s", diag.message);
+    size_t n;
+    double *a = em_full(cone, &n), top;
+    fv_erf_free(cone);
     o.whole_maps = 1;
-    if (fv_erf_compute(g, node, &o, &whole, &diag) != FV_OK)
-        fail_msg("whole maps: %s", diag.message);
-    int64_t hw[2];
-    fv_erf_input_size(cone, hw);
-    size_t n = (size_t)(hw[0] * hw[1]);
-    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b), top = 0, diff = 0;
-    fv_erf_full_map(cone, a);
-    fv_erf_full_map(whole, b);
-    for (size_t i = 0; i < n; i++) {
-        top = fmax(top, fabs(b[i]));
-        diff = fmax(diff, fabs(a[i] - b[i]));
-    }
+    double *b = em_map(g, node, &o, &n), diff = em_difference(a, b, n, &top);
     /* float32 sums in another order on a window than on a whole map; in
      * float64 the same differences are a billion times smaller */
     double tol = precision == FV_ERF_FLOAT64 ? 1e-12 : 1e-5;
@@ -227,8 +220,6 @@ static int compare_in(const fv_graph *g, int32_t node, const int64_t *unit,
     *worst = fmax(*worst, top > 0 ? diff / top : 0);
     free(a);
     free(b);
-    fv_erf_free(cone);
-    fv_erf_free(whole);
     return 1;
 }
 
@@ -248,18 +239,7 @@ static double *map_in(const fv_graph *g, int32_t node, fv_erf_precision precisio
     o.input = FV_ERF_NORMAL;
     o.aggregate = FV_ERF_SIGNED;
     o.seed = 5;
-    fv_erf_result *r;
-    fv_diag diag;
-    fv_diag_init(&diag);
-    if (fv_erf_compute(g, node, &o, &r, &diag) != FV_OK)
-        fail_msg("%s", diag.message);
-    int64_t hw[2];
-    fv_erf_input_size(r, hw);
-    *n = (size_t)(hw[0] * hw[1]);
-    double *m = malloc(*n * sizeof *m);
-    fv_erf_full_map(r, m);
-    fv_erf_free(r);
-    return m;
+    return em_map(g, node, &o, n);
 }
 
 /* The float64 engine (plain-C convolutions, float64 kernels) on the same
@@ -283,11 +263,7 @@ static void float64_engine(void **state)
             size_t n;
             double *a = map_in(g, node, FV_ERF_FLOAT32, &n),
                    *b = map_in(g, node, FV_ERF_FLOAT64, &n);
-            double top = 0, diff = 0;
-            for (size_t i = 0; i < n; i++) {
-                top = fmax(top, fabs(b[i]));
-                diff = fmax(diff, fabs(a[i] - b[i]));
-            }
+            double top, diff = em_difference(a, b, n, &top);
             if (diff > 1e-4 * top + 1e-30)
                 fail_msg("seed %llu, node '%s': float32 and float64 maps differ by %g (largest %g)",
                          (unsigned long long)seed, fv_graph_name(g, node), diff, top);
@@ -341,6 +317,8 @@ static void added_ops_cone(void **state)
         "input size=7x9 c=2; conv k=3 c=3; resize f=3/2 mode=cubic; conv k=3 s=2 c=2",
         "input size=8 c=2; conv k=3 c=3; resize f=2 mode=cubic align_corners; conv k=3 c=2",
         "input size=10 c=2; conv k=3 c=4; softmax; maxpool k=2 s=2; conv k=3 c=2",
+        "input size=8 c=2; conv k=3 c=8; d2s b=2 mode=crd; conv k=3 c=2",
+        "input size=12 c=3; s2d b=2 mode=crd; conv k=3 c=8; tanh; d2s b=2 mode=crd; conv k=3 s=2",
     };
     double worst = 0;
     for (size_t k = 0; k < sizeof nets / sizeof nets[0]; k++) {

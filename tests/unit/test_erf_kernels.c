@@ -32,7 +32,8 @@ typedef struct op_case {
     fv_conv_weights cw;
     fv_act act;
     fv_resize resize;
-    int64_t start[2], step[2], pad_end[2], block;
+    int64_t start[2], step[2], pad_end[2];
+    fv_block block;
     int include_pad, is_max;
 } op_case;
 
@@ -339,10 +340,10 @@ static void shift_fwd(const op_case *c, const float *x, float *y) { fv_shift_for
 static void shift_bwd(const op_case *c, const float *x, float *dx, const float *dy) { (void)x; fv_shift_backward(c->start, c->step, &c->in, dx, &c->out, dy); }
 static void resize_fwd(const op_case *c, const float *x, float *y) { fv_resize_forward(&c->resize, &c->in, x, &c->out, y); }
 static void resize_bwd(const op_case *c, const float *x, float *dx, const float *dy) { (void)x; fv_resize_backward(&c->resize, &c->in, dx, &c->out, dy); }
-static void d2s_fwd(const op_case *c, const float *x, float *y) { fv_depth_to_space_forward(c->block, &c->in, x, &c->out, y); }
-static void d2s_bwd(const op_case *c, const float *x, float *dx, const float *dy) { (void)x; fv_depth_to_space_backward(c->block, &c->in, dx, &c->out, dy); }
-static void s2d_fwd(const op_case *c, const float *x, float *y) { fv_space_to_depth_forward(c->block, &c->in, x, &c->out, y); }
-static void s2d_bwd(const op_case *c, const float *x, float *dx, const float *dy) { (void)x; fv_space_to_depth_backward(c->block, &c->in, dx, &c->out, dy); }
+static void d2s_fwd(const op_case *c, const float *x, float *y) { fv_depth_to_space_forward(&c->block, &c->in, x, &c->out, y); }
+static void d2s_bwd(const op_case *c, const float *x, float *dx, const float *dy) { (void)x; fv_depth_to_space_backward(&c->block, &c->in, dx, &c->out, dy); }
+static void s2d_fwd(const op_case *c, const float *x, float *y) { fv_space_to_depth_forward(&c->block, &c->in, x, &c->out, y); }
+static void s2d_bwd(const op_case *c, const float *x, float *dx, const float *dy) { (void)x; fv_space_to_depth_backward(&c->block, &c->in, dx, &c->out, dy); }
 static void gp_fwd(const op_case *c, const float *x, float *y) { fv_global_pool_forward(c->is_max, &c->in, x, y); }
 static void gp_bwd(const op_case *c, const float *x, float *dx, const float *dy) { fv_global_pool_backward(c->is_max, &c->in, x, dx, dy); }
 
@@ -474,15 +475,36 @@ static void resampling(void **state)
         c.out = (fv_box){2, 4, 3, 3, 5, 10, 10};
         check_adjoint(&c, LINEAR, 1e-5);
     }
-    c.block = 2;
-    c.fwd = d2s_fwd, c.bwd = d2s_bwd;
-    c.in = (fv_box){8, 3, 3, 1, 1, 5, 5};
-    c.out = (fv_box){2, 5, 4, 3, 2, 10, 10};
-    check_adjoint(&c, LINEAR, 1e-5);
-    c.fwd = s2d_fwd, c.bwd = s2d_bwd;
-    c.in = (fv_box){2, 6, 6, 2, 2, 10, 10};
-    c.out = (fv_box){8, 3, 3, 1, 1, 5, 5};
-    check_adjoint(&c, LINEAR, 1e-5);
+    for (int order = 0; order < 2; order++) { /* DCR, CRD */
+        c.block = (fv_block){2, order ? FV_BLOCK_CRD : FV_BLOCK_DCR};
+        c.fwd = d2s_fwd, c.bwd = d2s_bwd;
+        c.in = (fv_box){8, 3, 3, 1, 1, 5, 5};
+        c.out = (fv_box){2, 5, 4, 3, 2, 10, 10};
+        check_adjoint(&c, LINEAR, 1e-5);
+        c.fwd = s2d_fwd, c.bwd = s2d_bwd;
+        c.in = (fv_box){2, 6, 6, 2, 2, 10, 10};
+        c.out = (fv_box){8, 3, 3, 1, 1, 5, 5};
+        check_adjoint(&c, LINEAR, 1e-5);
+    }
+}
+
+/* The two channel orders on one 2x2 block of a 3-channel map: PyTorch's
+ * PixelShuffle(2) puts input channel c * 4 + by * 2 + bx at (by, bx) of
+ * output channel c (CRD); ONNX's default DCR reads (by * 2 + bx) * 3 + c. */
+static void block_orders(void **state)
+{
+    (void)state;
+    fv_box in = {12, 1, 1, 0, 0, 1, 1}, out = {3, 2, 2, 0, 0, 2, 2};
+    float x[12], y[12];
+    for (int k = 0; k < 12; k++)
+        x[k] = (float)k;
+    for (int order = 0; order < 2; order++) {
+        fv_block b = {2, order ? FV_BLOCK_CRD : FV_BLOCK_DCR};
+        fv_depth_to_space_forward(&b, &in, x, &out, y);
+        for (int ch = 0; ch < 3; ch++)
+            for (int off = 0; off < 4; off++) /* off = by * 2 + bx, NHWC */
+                assert_float_equal(y[off * 3 + ch], order ? ch * 4 + off : off * 3 + ch, 0);
+    }
 }
 
 /* Merges with SE-style broadcast, and concat, through the adjoint identity
@@ -560,7 +582,7 @@ int main(void)
         cmocka_unit_test(pools),           cmocka_unit_test(avg_divisor),
         cmocka_unit_test(max_ties),        cmocka_unit_test(activations),
         cmocka_unit_test(resampling),      cmocka_unit_test(merges),
-        cmocka_unit_test(softmax),
+        cmocka_unit_test(softmax),         cmocka_unit_test(block_orders),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -65,7 +65,8 @@ typedef struct twin_case {
     void (*bwd)(const struct twin_case *t, int ref, const fv_real *x, fv_real *dx,
                 const fv_real *dy);
     fv_kwin k;
-    int64_t pad_end[FV_AXES], start[FV_AXES], step[FV_AXES], block;
+    int64_t pad_end[FV_AXES], start[FV_AXES], step[FV_AXES];
+    fv_block block;
     int include_pad, is_max;
     fv_act act;
     fv_resize resize;
@@ -425,25 +426,25 @@ static void resize_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *d
 }
 static void d2s_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
 {
-    (ref ? FV_N(fv_depth_to_space_forward_ref) : FV_N(fv_depth_to_space_forward))(t->block, &t->in,
+    (ref ? FV_N(fv_depth_to_space_forward_ref) : FV_N(fv_depth_to_space_forward))(&t->block, &t->in,
                                                                                   x, &t->out, y);
 }
 static void d2s_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx, const fv_real *dy)
 {
     (void)x;
     (ref ? FV_N(fv_depth_to_space_backward_ref)
-         : FV_N(fv_depth_to_space_backward))(t->block, &t->in, dx, &t->out, dy);
+         : FV_N(fv_depth_to_space_backward))(&t->block, &t->in, dx, &t->out, dy);
 }
 static void s2d_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
 {
-    (ref ? FV_N(fv_space_to_depth_forward_ref) : FV_N(fv_space_to_depth_forward))(t->block, &t->in,
+    (ref ? FV_N(fv_space_to_depth_forward_ref) : FV_N(fv_space_to_depth_forward))(&t->block, &t->in,
                                                                                   x, &t->out, y);
 }
 static void s2d_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx, const fv_real *dy)
 {
     (void)x;
     (ref ? FV_N(fv_space_to_depth_backward_ref)
-         : FV_N(fv_space_to_depth_backward))(t->block, &t->in, dx, &t->out, dy);
+         : FV_N(fv_space_to_depth_backward))(&t->block, &t->in, dx, &t->out, dy);
 }
 
 /* Pad (start = -begin, step 1, out map = map + begin + end, negative
@@ -514,19 +515,19 @@ static void resize_case(twin_case *t)
     t->in.c = t->out.c = pick(1, 3);
 }
 
-/* Depth to space with block b: the deep window holds the deep pixels
- * floor(Y / b) of the spatial window. */
+/* Depth to space with block b, in either channel order: the deep window
+ * holds the deep pixels floor(Y / b) of the spatial window. */
 static void block_case(twin_case *t, fv_box *spatial, fv_box *deep)
 {
     memset(t, 0, sizeof *t);
-    t->block = pick(2, 3);
-    int64_t c = pick(1, 2);
+    int64_t b = pick(2, 3), c = pick(1, 3);
+    t->block = (fv_block){b, pick(0, 1) ? FV_BLOCK_CRD : FV_BLOCK_DCR};
     for (int a = 0; a < FV_AXES; a++) {
         int64_t map = pick(1, 4), o0, o1;
-        output_axis(spatial, a, map * t->block, &o0, &o1);
-        input_axis(deep, a, o0 / t->block, o1 / t->block, map);
+        output_axis(spatial, a, map * b, &o0, &o1);
+        input_axis(deep, a, o0 / b, o1 / b, map);
     }
-    spatial->c = c, deep->c = c * t->block * t->block;
+    spatial->c = c, deep->c = c * b * b;
 }
 
 static void resampling(void **state)
@@ -547,14 +548,14 @@ static void resampling(void **state)
     /* space to depth: its output window's pixels read whole blocks */
     for (int i = 0; i < CASES; i++) {
         memset(&t, 0, sizeof t);
-        t.block = pick(2, 3);
-        int64_t c = pick(1, 2);
+        int64_t b = pick(2, 3), c = pick(1, 3);
+        t.block = (fv_block){b, i % 2 ? FV_BLOCK_CRD : FV_BLOCK_DCR};
         for (int a = 0; a < FV_AXES; a++) {
             int64_t map = pick(1, 4), o0, o1;
             output_axis(&t.out, a, map, &o0, &o1);
-            input_axis(&t.in, a, o0 * t.block, (o1 + 1) * t.block - 1, map * t.block);
+            input_axis(&t.in, a, o0 * b, (o1 + 1) * b - 1, map * b);
         }
-        t.in.c = c, t.out.c = c * t.block * t.block;
+        t.in.c = c, t.out.c = c * b * b;
         t.fwd = s2d_fwd, t.bwd = s2d_bwd;
         compare("space to depth", &t);
     }

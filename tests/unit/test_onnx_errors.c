@@ -168,6 +168,15 @@ static uint8_t *make_zero_blocksize(size_t *len)
     return pack_free(m, len);
 }
 
+static uint8_t *make_d2s_bad_mode(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = ob_node(m, "DepthToSpace", "shuffle", "x", "y");
+    ob_int(m, n, "blocksize", 2);
+    ob_str(m, n, "mode", "RCD");
+    return pack_free(m, len);
+}
+
 static uint8_t *make_resize_nan_scale(size_t *len)
 {
     ob_model *m = base();
@@ -401,6 +410,7 @@ static const struct {
     {"huge_dilation", make_huge_dilation},
     {"zero_group", make_zero_group},
     {"zero_blocksize", make_zero_blocksize},
+    {"d2s_bad_mode", make_d2s_bad_mode},
     {"resize_nan_scale", make_resize_nan_scale},
     {"slice_zero_step", make_slice_zero_step},
     {"bad_auto_pad", make_bad_auto_pad},

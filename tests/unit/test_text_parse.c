@@ -208,6 +208,7 @@ static void test_resample_params(void **state)
                         "d: upsample f=3/2x4 mode=nearest\n"
                         "e: d2s b=2\n"
                         "f: s2d b=4\n"
+                        "g: pixel_shuffle b=2 mode=crd\n"
                         "h: pad p=-1,2,3,-4\n"
                         "i: pad p=1x-2\n"
                         "j: slice y=1:-1 x=::2\n"
@@ -233,8 +234,10 @@ static void test_resample_params(void **state)
     assert_int_equal(r->scale_den[0], 2);
     assert_int_equal(r->scale_num[1], 4);
     assert_int_equal(r->scale_den[1], 1);
-    assert_int_equal(fv_graph_params(g, node(g, "e"))->block, 2);
-    assert_int_equal(fv_graph_params(g, node(g, "f"))->block, 4);
+    assert_int_equal(fv_graph_params(g, node(g, "e"))->block.size, 2);
+    assert_int_equal(fv_graph_params(g, node(g, "f"))->block.size, 4);
+    assert_int_equal(fv_graph_params(g, node(g, "e"))->block.order, FV_BLOCK_DCR);
+    assert_int_equal(fv_graph_params(g, node(g, "g"))->block.order, FV_BLOCK_CRD);
     const fv_pad *p = &fv_graph_params(g, node(g, "h"))->pad;
     assert_int_equal(p->begin[0], -1);
     assert_int_equal(p->begin[1], 2);
