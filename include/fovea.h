@@ -169,6 +169,13 @@ typedef struct fv_resize {
     int64_t scale_den[FV_AXES];
     fv_resize_mode mode;
     int align_corners;               /**< source = out * (in-1)/(out-1); needs sizes */
+    double cubic_a;                  /**< cubic: Keys' coefficient a; fv_layer_init sets
+                                          -0.75 (PyTorch's, ONNX's default), TensorFlow
+                                          uses -0.5 */
+    int exclude_outside;             /**< cubic: pixels past the border get weight 0 and
+                                          the others are scaled to sum 1 (ONNX's
+                                          exclude_outside, TensorFlow's bicubic); else
+                                          they are read as the border pixel */
 } fv_resize;
 
 /** Which channel of the deep side feeds which pixel of a b x b block in
@@ -243,7 +250,8 @@ typedef struct fv_layer {
 } fv_layer;
 
 /** Fills a layer for `op` with neutral parameters: kernel, stride, dilation,
- * groups, scale and block size 1 (DCR order); slices to the end. */
+ * groups, scale and block size 1 (DCR order); slices to the end; cubic resizes
+ * a = -0.75. */
 void fv_layer_init(fv_layer *layer, fv_op op);
 
 /**

@@ -3,6 +3,7 @@
  * through strtoll with the end pointer and range checked. */
 #include <assert.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,6 +241,36 @@ static fv_status key_align(pctx *c)
     return FV_OK;
 }
 
+static fv_status key_exclude(pctx *c)
+{
+    c->layer->params.resize.exclude_outside = 1;
+    return FV_OK;
+}
+
+/* a=-0.5: a decimal number, [-]digits[.digits], the one value that is not
+ * an integer. */
+static fv_status key_a(pctx *c)
+{
+    const char *v = c->value;
+    size_t k = v[0] == '-', digits = 0, dots = 0;
+    for (; v[k]; k++) {
+        if (v[k] == '.' && dots++ == 0)
+            continue;
+        if (v[k] < '0' || v[k] > '9')
+            return bad_form(c, "a decimal number such as -0.5");
+        digits++;
+    }
+    if (!digits)
+        return bad_form(c, "a decimal number such as -0.5");
+    char *end;
+    errno = 0;
+    double a = strtod(v, &end);
+    if (*end != '\0' || errno == ERANGE || !isfinite(a))
+        return fail(c, FV_ERR_LIMIT, "a= value '%s' is out of range", v);
+    c->layer->params.resize.cubic_a = a;
+    return FV_OK;
+}
+
 /* f=N | HxW | N/M, each axis a positive integer or ratio. */
 static fv_status key_f(pctx *c)
 {
@@ -343,6 +374,8 @@ static const struct {
     {"f", BIT(FV_OP_RESIZE), FLAG_NONE, key_f},
     {"mode", BIT(FV_OP_RESIZE), FLAG_NONE, key_mode},
     {"align_corners", BIT(FV_OP_RESIZE), FLAG_ONLY, key_align},
+    {"a", BIT(FV_OP_RESIZE), FLAG_NONE, key_a},
+    {"exclude_outside", BIT(FV_OP_RESIZE), FLAG_ONLY, key_exclude},
     {"b", BLOCKS, FLAG_NONE, key_b},
     {"mode", BLOCKS, FLAG_NONE, key_order},
     {"y", BIT(FV_OP_SLICE), FLAG_NONE, key_y},
@@ -398,6 +431,10 @@ fv_status fv_text_param_finish(fv_layer *layer, fv_pstate *ps, char *msg, size_t
     }
     if ((bit & BIT(FV_OP_RESIZE)) && !seen(ps, "f"))
         return fail(&c, FV_ERR_SEMANTIC, "resize needs a scale: f=N, f=HxW or f=N/M");
+    if ((bit & BIT(FV_OP_RESIZE)) && layer->params.resize.mode != FV_RESIZE_CUBIC &&
+        (seen(ps, "a") || seen(ps, "exclude_outside")))
+        return fail(&c, FV_ERR_SEMANTIC, "%s belongs to cubic resizes (mode=cubic)",
+                    seen(ps, "a") ? "a=" : "exclude_outside");
     if ((bit & BLOCKS) && !seen(ps, "b"))
         return fail(&c, FV_ERR_SEMANTIC, "%s needs a block size: b=N", op);
     if ((bit & BIT(FV_OP_PAD)) && !seen(ps, "p"))

@@ -122,8 +122,12 @@ void fv_layer_init(fv_layer *layer, fv_op op)
         }
     }
     /* Pointwise constants share the union with the window defaults above,
-     * which a pointwise op never reads. */
+     * which a pointwise op never reads; the cubic coefficient goes with
+     * the resize. */
     switch (op) {
+    case FV_OP_RESIZE:
+        p->resize.cubic_a = -0.75;
+        break;
     case FV_OP_LEAKY_RELU:
         p->pointwise = (fv_pointwise){0.01, 0};
         break;

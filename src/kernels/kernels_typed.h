@@ -103,8 +103,9 @@ void FV_D(fv_resize_forward)(const fv_resize *r, const fv_box *in, const FV_T *x
                              FV_T *y);
 void FV_D(fv_resize_backward)(const fv_resize *r, const fv_box *in, FV_T *dx, const fv_box *out,
                               const FV_T *dy);
-/* Cubic resize (Keys, a = -0.75, indices clamped to the map); the two
- * above hand cubic resizes to these. */
+/* Cubic resize (Keys with the resize's a, pixels past the border read as
+ * the border or, with exclude_outside, left out); the two above hand cubic
+ * resizes to these. */
 void FV_D(fv_resize_cubic_forward)(const fv_resize *r, const fv_box *in, const FV_T *x,
                                    const fv_box *out, FV_T *y);
 void FV_D(fv_resize_cubic_backward)(const fv_resize *r, const fv_box *in, FV_T *dx,

@@ -44,11 +44,10 @@ void FV_N(fv_shift_backward_ref)(const int64_t start[FV_AXES], const int64_t ste
 
 /* -------------------------------------------------------------- resize */
 
-/* Keys' cubic convolution kernel with a = -0.75 (PyTorch's bicubic, ONNX's
- * default cubic_coeff_a) at distance d. */
-static double keys(double d)
+/* Keys' cubic convolution kernel with coefficient a (-0.75: PyTorch's
+ * bicubic, ONNX's default cubic_coeff_a) at distance d. */
+static double keys(double a, double d)
 {
-    const double a = -0.75;
     d = fabs(d);
     if (d <= 1)
         return (a + 2) * d * d * d - (a + 3) * d * d + 1;
@@ -57,18 +56,26 @@ static double keys(double d)
     return 0;
 }
 
-/* Cubic: pixels floor(src) - 1 .. floor(src) + 2, indices clamped to the
- * map, each weighted by the kernel at its distance from src. */
-static double cubic_weight(double src, int64_t n_in, int64_t i)
+/* Cubic: pixels floor(src) - 1 .. floor(src) + 2, each weighted by the
+ * kernel at its distance from src; a pixel past the border stands for the
+ * border pixel, or with exclude_outside is left out and the weights of
+ * the pixels inside the map are divided by their sum. */
+static double cubic_weight(const fv_resize *r, double src, int64_t n_in, int64_t i)
 {
-    double lo = floor(src), w = 0;
+    double lo = floor(src), w = 0, inside = 0;
     for (int j = -1; j <= 2; j++) {
         int64_t at = (int64_t)lo + j;
+        double k = keys(r->cubic_a, src - (lo + j));
+        int outside = at < 0 || at > n_in - 1;
+        if (!outside)
+            inside += k;
+        if (outside && r->exclude_outside)
+            continue;
         at = at < 0 ? 0 : at > n_in - 1 ? n_in - 1 : at;
         if (at == i)
-            w += keys(src - (lo + j));
+            w += k;
     }
-    return w;
+    return r->exclude_outside ? w / inside : w;
 }
 
 /* Weight of input pixel i in output pixel o along axis a (n_in, n_out:
@@ -92,7 +99,7 @@ static double resize_weight(const fv_resize *r, int a, int64_t n_in, int64_t n_o
     else
         src = ((double)o + 0.5) / scale - 0.5;
     if (r->mode == FV_RESIZE_CUBIC)
-        return cubic_weight(src, n_in, i);
+        return cubic_weight(r, src, n_in, i);
     src = fmax(src, 0.0);
     double lo = floor(src), t = src - lo;
     int64_t i0 = (int64_t)lo, i1 = i0 + 1;

@@ -89,6 +89,14 @@ void fv_fmt_geometry(const fv_graph *g, int32_t node, const fv_feature_map *map,
             add(buf, size, "mode", r->mode == FV_RESIZE_NEAREST ? "nearest"
                                    : r->mode == FV_RESIZE_LINEAR ? "linear"
                                                                  : "cubic");
+            if (r->mode == FV_RESIZE_CUBIC && r->cubic_a != -0.75) {
+                snprintf(v, sizeof v, "%g", r->cubic_a);
+                add(buf, size, "a", v);
+            }
+            if (r->mode == FV_RESIZE_CUBIC && r->exclude_outside) {
+                size_t n = strlen(buf);
+                snprintf(buf + n, size - n, " exclude_outside");
+            }
             break;
         }
         case FV_OP_DEPTH_TO_SPACE:

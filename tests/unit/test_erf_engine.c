@@ -316,6 +316,8 @@ static void added_ops_cone(void **state)
         "input size=9 c=2; conv k=3 c=3; resize f=2 mode=cubic; conv k=3 c=2",
         "input size=7x9 c=2; conv k=3 c=3; resize f=3/2 mode=cubic; conv k=3 s=2 c=2",
         "input size=8 c=2; conv k=3 c=3; resize f=2 mode=cubic align_corners; conv k=3 c=2",
+        "input size=9 c=2; conv k=3 c=3; resize f=2 mode=cubic a=-0.5 exclude_outside; conv k=3",
+        "input size=7x9 c=2; conv k=3 c=3; resize f=3/2 mode=cubic a=-0.5; conv k=3 s=2 c=2",
         "input size=10 c=2; conv k=3 c=4; softmax; maxpool k=2 s=2; conv k=3 c=2",
         "input size=8 c=2; conv k=3 c=8; d2s b=2 mode=crd; conv k=3 c=2",
         "input size=12 c=3; s2d b=2 mode=crd; conv k=3 c=8; tanh; d2s b=2 mode=crd; conv k=3 s=2",

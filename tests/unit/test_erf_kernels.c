@@ -466,13 +466,17 @@ static void resampling(void **state)
     c.in = (fv_box){2, 6, 6, 2, 2, 10, 10};
     c.out = (fv_box){2, 2, 2, 1, 1, 5, 5};
     check_adjoint(&c, LINEAR, 1e-5);
-    /* resize x2, nearest, linear and cubic (half-pixel, aligned corners) */
+    /* resize x2, nearest, linear and cubic (half-pixel, aligned corners;
+     * Keys' a = -0.75 and -0.5, the border read or excluded) */
     c.fwd = resize_fwd, c.bwd = resize_bwd;
-    for (int mode = 0; mode < 5; mode++) {
+    for (int mode = 0; mode < 9; mode++) {
         fv_resize_mode m = mode == 0 ? FV_RESIZE_NEAREST : mode < 3 ? FV_RESIZE_LINEAR : FV_RESIZE_CUBIC;
-        c.resize = (fv_resize){{2, 2}, {1, 1}, m, mode == 2 || mode == 4};
+        c.resize = (fv_resize){{2, 2}, {1, 1}, m, mode == 2 || (mode > 2 && mode % 2 == 0),
+                               mode < 5 ? -0.75 : -0.5, mode > 6};
         c.in = (fv_box){2, 5, 5, 0, 0, 5, 5};
         c.out = (fv_box){2, 4, 3, 3, 5, 10, 10};
+        check_adjoint(&c, LINEAR, 1e-5);
+        c.out = (fv_box){2, 3, 4, 0, 0, 10, 10}; /* at the border */
         check_adjoint(&c, LINEAR, 1e-5);
     }
     for (int order = 0; order < 2; order++) { /* DCR, CRD */
@@ -505,6 +509,28 @@ static void block_orders(void **state)
             for (int off = 0; off < 4; off++) /* off = by * 2 + bx, NHWC */
                 assert_float_equal(y[off * 3 + ch], order ? ch * 4 + off : off * 3 + ch, 0);
     }
+}
+
+/* Keys' weights with a = -0.5 by hand: doubling a row of 6 pixels,
+ * output 5 samples half-pixel source 5.5 / 2 - 0.5 = 2.25, pixels 1..4 at
+ * distances 1.25, 0.25, 0.75, 1.75: weights a d^3 - 5a d^2 + 8a d - 4a
+ * beyond 1, (a + 2) d^3 - (a + 3) d^2 + 1 within. Output 0 samples -0.25,
+ * pixels -2..1 at 1.75, 0.75, 0.25, 1.25: -2 and -1 read pixel 0, or with
+ * exclude_outside drop out and the rest is divided by its sum. */
+static void cubic_weights(void **state)
+{
+    (void)state;
+    const double w175 = -0.0234375, w125 = -0.0703125, w075 = 0.2265625, w025 = 0.8671875;
+    fv_resize r = {{1, 2}, {1, 1}, FV_RESIZE_CUBIC, 0, -0.5, 0};
+    fv_box in = {1, 1, 6, 0, 0, 1, 6}, out = {1, 1, 12, 0, 0, 1, 12};
+    float x[6] = {1, 10, 100, 1000, 10000, 100000}, y[12];
+    fv_resize_forward(&r, &in, x, &out, y);
+    assert_float_equal(y[5], w125 * 10 + w025 * 100 + w075 * 1000 + w175 * 10000, 1e-3);
+    assert_float_equal(y[0], (w175 + w075 + w025) * 1 + w125 * 10, 1e-6);
+    r.exclude_outside = 1;
+    fv_resize_forward(&r, &in, x, &out, y);
+    assert_float_equal(y[5], w125 * 10 + w025 * 100 + w075 * 1000 + w175 * 10000, 1e-3);
+    assert_float_equal(y[0], (w025 * 1 + w125 * 10) / (w025 + w125), 1e-6);
 }
 
 /* Merges with SE-style broadcast, and concat, through the adjoint identity
@@ -583,6 +609,7 @@ int main(void)
         cmocka_unit_test(max_ties),        cmocka_unit_test(activations),
         cmocka_unit_test(resampling),      cmocka_unit_test(merges),
         cmocka_unit_test(softmax),         cmocka_unit_test(block_orders),
+        cmocka_unit_test(cubic_weights),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -107,6 +107,45 @@ static void stand_ins(void **state)
     fv_graph_free(g);
 }
 
+/* Resize's numbers: Keys' a and exclude_outside of a cubic (ONNX's
+ * defaults -0.75 and 0; TensorFlow exports -0.5 and 1); exclude_outside
+ * changes nothing for linear and is not kept there. Antialiasing a resize
+ * that grows is a no-op, and accepted. */
+static void resize_numbers(void **state)
+{
+    (void)state;
+    ob_model *m = ob_new(18);
+    ob_input(m, "x", 4, (int64_t[]){1, 2, 6, 6});
+    ob_init_floats(m, "scales", 4, (float[]){1, 1, 2, 2});
+    ob_node_t *tf = ob_node(m, "Resize", "tf", "x,,scales", "a");
+    ob_str(m, tf, "mode", "cubic");
+    ob_float(m, tf, "cubic_coeff_a", -0.5f);
+    ob_int(m, tf, "exclude_outside", 1);
+    ob_str(m, ob_node(m, "Resize", "torch", "a,,scales", "b"), "mode", "cubic");
+    ob_node_t *lin = ob_node(m, "Resize", "lin", "b,,scales", "c");
+    ob_str(m, lin, "mode", "linear");
+    ob_int(m, lin, "exclude_outside", 1);
+    ob_int(m, lin, "antialias", 1);
+    ob_output(m, "c");
+    fv_graph *g = parse(m, 0);
+    static const struct {
+        const char *name;
+        fv_resize_mode mode;
+        double a;
+        int exclude;
+    } want[] = {{"tf", FV_RESIZE_CUBIC, -0.5, 1},
+                {"torch", FV_RESIZE_CUBIC, -0.75, 0},
+                {"lin", FV_RESIZE_LINEAR, -0.75, 0}};
+    for (size_t k = 0; k < 3; k++) {
+        const fv_resize *r = &fv_graph_params(g, node(g, want[k].name))->resize;
+        assert_int_equal(r->mode, want[k].mode);
+        assert_true(r->cubic_a == want[k].a && r->exclude_outside == want[k].exclude);
+    }
+    fv_diag diag;
+    assert_int_equal(run_erf(g, "lin", &diag), FV_OK);
+    fv_graph_free(g);
+}
+
 /* A conv and a batch norm whose scale and shift are `scale` and `shift`:
  * initializers, or (alias) Identity nodes of them, as PyTorch's exporter
  * writes equal parameters it stores once. */
@@ -246,6 +285,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(constants), cmocka_unit_test(stand_ins),
                                        cmocka_unit_test(aliased_weights),
-                                       cmocka_unit_test(depth_to_space_crd)};
+                                       cmocka_unit_test(depth_to_space_crd),
+                                       cmocka_unit_test(resize_numbers)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -504,6 +504,8 @@ static void resize_case(twin_case *t)
     int mode = (int)pick(0, 4); /* nearest, linear, linear aligned, cubic, cubic aligned */
     t->resize.mode = mode == 0 ? FV_RESIZE_NEAREST : mode < 3 ? FV_RESIZE_LINEAR : FV_RESIZE_CUBIC;
     t->resize.align_corners = mode == 2 || mode == 4;
+    t->resize.cubic_a = pick(0, 1) ? -0.75 : -0.5; /* PyTorch's, TensorFlow's */
+    t->resize.exclude_outside = mode >= 3 && pick(0, 1);
     for (int a = 0; a < FV_AXES; a++) {
         const int64_t *s = scales[pick(0, 5)];
         t->resize.scale_num[a] = s[0], t->resize.scale_den[a] = s[1];
