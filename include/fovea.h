@@ -211,7 +211,7 @@ typedef struct fv_slice {
 /** Constants of a pointwise op, used by the ERF engine. fv_layer_init sets
  * PyTorch's defaults: leaky_relu alpha 0.01, elu alpha 1, prelu slope 0.25
  * when the model has none, hard_sigmoid alpha 1/6 and beta 1/2,
- * batch_norm epsilon 1e-5 (in alpha). */
+ * batch_norm and instance_norm epsilon 1e-5 (in alpha). */
 typedef struct fv_pointwise {
     double alpha;
     double beta;
@@ -224,7 +224,8 @@ typedef union fv_params {
     fv_pad pad;        /**< pad */
     fv_slice slice;    /**< slice */
     fv_block block;    /**< depth_to_space, space_to_depth */
-    fv_pointwise pointwise; /**< leaky_relu, elu, prelu, hard_sigmoid, batch_norm */
+    fv_pointwise pointwise; /**< leaky_relu, elu, prelu, hard_sigmoid, batch_norm,
+                                 instance_norm */
 } fv_params;
 
 /* ------------------------------------------------------------------- graph */
@@ -429,7 +430,8 @@ const char *fv_graph_warning(const fv_graph *graph, size_t k);
 int fv_graph_assumed_identity(const fv_graph *graph, int32_t node);
 
 /** Which stored tensor of a node fv_graph_weight gives. Batch norm: WEIGHT
- * is its scale, BIAS its shift, BN_MEAN and BN_VAR the running statistics. */
+ * is its scale, BIAS its shift, BN_MEAN and BN_VAR the running statistics;
+ * instance norm: WEIGHT its scale, BIAS its shift. */
 typedef enum fv_weight_kind {
     FV_WEIGHT = 0,
     FV_BIAS = 1,
@@ -439,8 +441,8 @@ typedef enum fv_weight_kind {
 } fv_weight_kind;
 
 /**
- * The weight or bias of a conv, transposed conv, fully connected, batch norm
- * or PReLU node, as float32 in the model's layout (conv: out, in/groups, kh, kw;
+ * The weight or bias of a conv, transposed conv, fully connected, batch norm,
+ * instance norm or PReLU node, as float32 in the model's layout (conv: out, in/groups, kh, kw;
  * up to 4 dims). Needs a graph loaded with keep_weights. Tensors stored in
  * external-data files are read from the model's directory on the first call.
  * *data is owned by the graph and lives as long as it; do not free it.

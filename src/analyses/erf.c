@@ -68,7 +68,6 @@ static fv_status check_node(const erf_engine *e, int32_t i, fv_diag *diag)
     switch (op) {
     case FV_OP_FLATTEN:
     case FV_OP_FULLY_CONNECTED:
-    case FV_OP_INSTANCE_NORM:
     case FV_OP_LRN:
         return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED, "the ERF engine has no kernel for %s",
                             fv_op_name(op));
@@ -252,6 +251,7 @@ static void engine_free(erf_engine *e)
             free(n->bias);
             free(n->scale);
             free(n->shift);
+            free(n->stats);
             free(n->slope);
             fv_conv_plan_free(n->conv);
             fv_direct_conv_free_f64(n->direct);

@@ -101,6 +101,11 @@ static void forward(erf_engine *e, int32_t i)
     case FV_OP_SOFTMAX:
         FV_N(fv_softmax_forward)(&x->box, VAL(x), &n->box, VAL(n));
         break;
+    case FV_OP_INSTANCE_NORM:
+        FV_N(fv_instance_norm_forward)
+        ((const fv_real *)n->scale, (const fv_real *)n->shift, p->pointwise.alpha, n->stats,
+         &x->box, VAL(x), &n->box, VAL(n));
+        break;
     default:
         FV_N(fv_act_forward)(&n->act, &x->box, VAL(x), &n->box, VAL(n));
         break;
@@ -188,6 +193,10 @@ static void backward(erf_engine *e, int32_t i)
         break;
     case FV_OP_SOFTMAX:
         FV_N(fv_softmax_backward)(&x->box, GRAD(x), &n->box, VAL(n), GRAD(n));
+        break;
+    case FV_OP_INSTANCE_NORM:
+        FV_N(fv_instance_norm_backward)
+        ((const fv_real *)n->scale, n->stats, &x->box, VAL(x), GRAD(x), &n->box, GRAD(n));
         break;
     default:
         FV_N(fv_act_backward)(&n->act, &x->box, VAL(x), GRAD(x), &n->box, GRAD(n));

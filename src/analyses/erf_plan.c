@@ -75,6 +75,7 @@ static void reads(const fv_graph *g, const fv_erf_plan *plan, int32_t node, int3
     case FV_OP_GLOBAL_MAX_POOL:
     case FV_OP_FLATTEN:
     case FV_OP_FULLY_CONNECTED:
+    case FV_OP_INSTANCE_NORM: /* its statistics see the whole map */
         *rlo = 0;
         *rhi = in->size[a] - 1;
         break;

@@ -74,6 +74,7 @@ static fv_status read_constants(onnx_ctx *c, fv_node *node)
         }
         break;
     case FV_OP_BATCH_NORM:
+    case FV_OP_INSTANCE_NORM:
         if ((st = onnx_attr_float(c, "epsilon", 1e-5f, &v)) == FV_OK)
             p->alpha = v;
         break;

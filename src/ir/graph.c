@@ -141,6 +141,7 @@ void fv_layer_init(fv_layer *layer, fv_op op)
         p->pointwise = (fv_pointwise){1.0 / 6, 0.5};
         break;
     case FV_OP_BATCH_NORM:
+    case FV_OP_INSTANCE_NORM:
         p->pointwise = (fv_pointwise){1e-5, 0};
         break;
     default:

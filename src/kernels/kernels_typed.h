@@ -63,6 +63,18 @@ void FV_D(fv_softmax_forward)(const fv_box *in, const FV_T *x, const fv_box *out
 void FV_D(fv_softmax_backward)(const fv_box *in, FV_T *dx, const fv_box *out, const FV_T *y,
                                const FV_T *dy);
 
+/* Instance normalisation (instance_norm.c): per channel, y = scale[c]
+ * (x - mean) / sqrt(var + eps) + shift[c], mean and biased variance over
+ * the whole map, which is in's window; out's window is any part of it.
+ * stats: 4 c doubles the caller owns; forward leaves the means and the
+ * 1 / sigma of the channels in the first 2 c, and backward, which must
+ * follow it, reads them and works in the rest. */
+void FV_D(fv_instance_norm_forward)(const FV_T *scale, const FV_T *shift, double eps,
+                                    double *stats, const fv_box *in, const FV_T *x,
+                                    const fv_box *out, FV_T *y);
+void FV_D(fv_instance_norm_backward)(const FV_T *scale, double *stats, const fv_box *in,
+                                     const FV_T *x, FV_T *dx, const fv_box *out, const FV_T *dy);
+
 /* y = x * scale[c] + shift[c]: batch norm in eval mode, folded. */
 void FV_D(fv_affine_forward)(const FV_T *scale, const FV_T *shift, const fv_box *in, const FV_T *x,
                              const fv_box *out, FV_T *y);

@@ -316,8 +316,9 @@ static fv_layer draw_resample(rng *r, const fv_feature_map *m)
     return l;
 }
 
-static const fv_op pointwise_ops[] = {FV_OP_RELU, FV_OP_BATCH_NORM, FV_OP_SIGMOID,
-                                      FV_OP_IDENTITY, FV_OP_SILU, FV_OP_DROPOUT};
+static const fv_op pointwise_ops[] = {FV_OP_RELU,     FV_OP_BATCH_NORM, FV_OP_SIGMOID,
+                                      FV_OP_IDENTITY, FV_OP_SILU,       FV_OP_DROPOUT,
+                                      FV_OP_INSTANCE_NORM};
 
 static int32_t add_unary(draft *d, rng *r, int32_t x)
 {

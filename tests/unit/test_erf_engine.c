@@ -321,6 +321,8 @@ static void added_ops_cone(void **state)
         "input size=10 c=2; conv k=3 c=4; softmax; maxpool k=2 s=2; conv k=3 c=2",
         "input size=8 c=2; conv k=3 c=8; d2s b=2 mode=crd; conv k=3 c=2",
         "input size=12 c=3; s2d b=2 mode=crd; conv k=3 c=8; tanh; d2s b=2 mode=crd; conv k=3 s=2",
+        "input size=10 c=2; conv k=3 c=3; instance_norm; relu; conv k=3 s=2 c=2",
+        "input size=9x11 c=2; conv k=3 c=4; instance_norm; maxpool k=2 s=2; instance_norm; conv k=3",
     };
     double worst = 0;
     for (size_t k = 0; k < sizeof nets / sizeof nets[0]; k++) {
@@ -333,13 +335,43 @@ static void added_ops_cone(void **state)
     }
 }
 
+/* Instance norm's statistics read its whole input map: the map reaches
+ * every pixel of the image, past the TRF box, whose metrics still hold. */
+static void instance_norm_whole_map(void **state)
+{
+    (void)state;
+    fv_graph *g = parse("input size=16 c=2; conv k=3 p=1 c=3; instance_norm; conv k=3 p=1");
+    fv_erf_options o;
+    fv_erf_options_init(&o);
+    o.weights = FV_ERF_RANDOM;
+    o.input = FV_ERF_NORMAL;
+    fv_erf_result *r = run(g, &o);
+    int64_t h, w, y0, x0;
+    const double *m = fv_erf_map(r, &h, &w, &y0, &x0);
+    assert_int_equal(h, 16);
+    assert_int_equal(w, 16);
+    for (int64_t i = 0; i < h * w; i++)
+        assert_true(m[i] > 0);
+    fv_erf_metrics met;
+    fv_diag diag;
+    fv_diag_init(&diag);
+    assert_int_equal(fv_erf_metrics_compute(g, r, &met, &diag), FV_OK);
+    for (int a = 0; a < 2; a++) { /* the unit (7, 7) and its 5x5 TRF */
+        assert_int_equal(met.trf_first[a], 5);
+        assert_int_equal(met.trf_last[a], 9);
+    }
+    assert_true(met.radius[3] > 5 && met.sigma_area_ratio > 1);
+    fv_erf_free(r);
+    fv_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(seed_grid),         cmocka_unit_test(luo_table),
         cmocka_unit_test(other_kernels),     cmocka_unit_test(strided_dilated),
         cmocka_unit_test(cone_equals_whole), cmocka_unit_test(added_ops_cone),
-        cmocka_unit_test(float64_engine),
+        cmocka_unit_test(float64_engine),    cmocka_unit_test(instance_norm_whole_map),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

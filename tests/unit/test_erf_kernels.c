@@ -35,6 +35,8 @@ typedef struct op_case {
     int64_t start[2], step[2], pad_end[2];
     fv_block block;
     int include_pad, is_max;
+    const float *scale, *shift;
+    double eps;
 } op_case;
 
 static double dot(const float *a, const float *b, size_t n)
@@ -437,6 +439,42 @@ static void softmax_bwd(const op_case *c, const float *x, float *dx, const float
     free(y);
 }
 
+/* Instance norm's forward and backward each run with their own
+ * statistics: backward needs the ones its forward leaves. */
+static void inorm_fwd(const op_case *c, const float *x, float *y)
+{
+    double stats[4 * 8];
+    fv_instance_norm_forward(c->scale, c->shift, c->eps, stats, &c->in, x, &c->out, y);
+}
+static void inorm_bwd(const op_case *c, const float *x, float *dx, const float *dy)
+{
+    double stats[4 * 8];
+    float *y = malloc(fv_box_size(&c->out) * sizeof *y);
+    fv_instance_norm_forward(c->scale, c->shift, c->eps, stats, &c->in, x, &c->out, y);
+    fv_instance_norm_backward(c->scale, stats, &c->in, x, dx, &c->out, dy);
+    free(y);
+}
+
+/* Instance norm on a window of its map, the whole map, and a map whose
+ * variance is small against epsilon: the gradient through the statistics
+ * reaches every pixel of the map. */
+static void instance_norm(void **state)
+{
+    (void)state;
+    float scale[3] = {0.5f, -1.5f, 2.0f}, shift[3] = {0.1f, 0.0f, -0.3f};
+    op_case c = {0};
+    c.scale = scale, c.shift = shift, c.eps = 1e-5;
+    c.fwd = inorm_fwd, c.bwd = inorm_bwd;
+    c.in = (fv_box){3, 6, 5, 0, 0, 6, 5};
+    c.out = (fv_box){3, 3, 2, 2, 1, 6, 5};
+    check_adjoint(&c, SMOOTH, 2e-3);
+    c.out = c.in;
+    check_adjoint(&c, SMOOTH, 2e-3);
+    c.out = (fv_box){3, 1, 1, 5, 4, 6, 5};
+    c.eps = 4;
+    check_adjoint(&c, SMOOTH, 2e-3);
+}
+
 /* Softmax over 1, 3 and 5 channels, on a window inside a larger one. */
 static void softmax(void **state)
 {
@@ -609,7 +647,7 @@ int main(void)
         cmocka_unit_test(max_ties),        cmocka_unit_test(activations),
         cmocka_unit_test(resampling),      cmocka_unit_test(merges),
         cmocka_unit_test(softmax),         cmocka_unit_test(block_orders),
-        cmocka_unit_test(cubic_weights),
+        cmocka_unit_test(cubic_weights),   cmocka_unit_test(instance_norm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

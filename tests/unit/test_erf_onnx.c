@@ -65,7 +65,8 @@ static void constants(void **state)
     ob_weight(m, "mu", 1, (int64_t[]){2}, NULL, 1);
     ob_weight(m, "var", 1, (int64_t[]){2}, NULL, 1);
     ob_float(m, ob_node(m, "BatchNormalization", "bn", "c,s,bb,mu,var", "d"), "epsilon", 1e-3f);
-    ob_node_t *ap = ob_node(m, "AveragePool", "ap", "d", "e");
+    ob_float(m, ob_node(m, "InstanceNormalization", "in", "d,s,bb", "d2"), "epsilon", 2e-3f);
+    ob_node_t *ap = ob_node(m, "AveragePool", "ap", "d2", "e");
     ob_ints(m, ap, "kernel_shape", 2, (int64_t[]){3, 3});
     ob_ints(m, ap, "pads", 4, (int64_t[]){1, 1, 1, 1});
     ob_int(m, ap, "count_include_pad", 1);
@@ -77,6 +78,7 @@ static void constants(void **state)
     assert_float_equal(fv_graph_params(g, node(g, "hs"))->pointwise.alpha, 0.25, 1e-7);
     assert_float_equal(fv_graph_params(g, node(g, "hs"))->pointwise.beta, 0.4, 1e-7);
     assert_float_equal(fv_graph_params(g, node(g, "bn"))->pointwise.alpha, 1e-3, 1e-9);
+    assert_float_equal(fv_graph_params(g, node(g, "in"))->pointwise.alpha, 2e-3, 1e-9);
     assert_int_equal(fv_graph_params(g, node(g, "ap"))->window.count_include_pad, 1);
     fv_diag diag;
     assert_int_equal(run_erf(g, "ap", &diag), FV_OK);

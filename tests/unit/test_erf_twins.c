@@ -71,6 +71,7 @@ typedef struct twin_case {
     fv_act act;
     fv_resize resize;
     const fv_real *scale, *shift;
+    double eps;
 } twin_case;
 
 static void compare(const char *what, const twin_case *t)
@@ -253,6 +254,53 @@ static void softmax_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *
     FV_N(fv_softmax_forward)(&t->in, x, &t->out, y);
     FV_N(fv_softmax_backward)(&t->in, dx, &t->out, y, dy);
     free(y);
+}
+
+static void inorm_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
+{
+    if (ref) {
+        FV_N(fv_instance_norm_forward_ref)(t->scale, t->shift, t->eps, &t->in, x, &t->out, y);
+        return;
+    }
+    double *stats = malloc(4 * (size_t)t->in.c * sizeof *stats);
+    FV_N(fv_instance_norm_forward)(t->scale, t->shift, t->eps, stats, &t->in, x, &t->out, y);
+    free(stats);
+}
+static void inorm_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx,
+                      const fv_real *dy)
+{
+    if (ref) {
+        FV_N(fv_instance_norm_backward_ref)(t->scale, t->eps, &t->in, x, dx, &t->out, dy);
+        return;
+    }
+    /* the kernel reads the statistics its forward leaves */
+    double *stats = malloc(4 * (size_t)t->in.c * sizeof *stats);
+    fv_real *y = malloc(fv_box_size(&t->out) * sizeof *y);
+    FV_N(fv_instance_norm_forward)(t->scale, t->shift, t->eps, stats, &t->in, x, &t->out, y);
+    FV_N(fv_instance_norm_backward)(t->scale, stats, &t->in, x, dx, &t->out, dy);
+    free(stats), free(y);
+}
+
+/* Instance norm: the input window is its whole map, the output any window
+ * of it; epsilon small or large against the variance. */
+static void instance_norm(void **state)
+{
+    (void)state;
+    twin_case t = {0};
+    for (int i = 0; i < CASES; i++) {
+        int64_t c = pick(1, 4);
+        fv_real *scale = values((size_t)c, 0), *shift = values((size_t)c, 0);
+        t.scale = scale, t.shift = shift, t.eps = i % 2 ? 1e-5 : 0.5;
+        for (int a = 0; a < FV_AXES; a++) {
+            int64_t map = pick(1, 8), o0, o1;
+            output_axis(&t.out, a, map, &o0, &o1);
+            input_axis(&t.in, a, 0, map - 1, map);
+        }
+        t.in.c = t.out.c = c;
+        t.fwd = inorm_fwd, t.bwd = inorm_bwd;
+        compare("instance norm", &t);
+        free(scale), free(shift);
+    }
 }
 
 static void pointwise(void **state)
@@ -567,7 +615,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pools),  cmocka_unit_test(global_pools), cmocka_unit_test(pointwise),
-        cmocka_unit_test(merges), cmocka_unit_test(resampling),
+        cmocka_unit_test(merges), cmocka_unit_test(resampling), cmocka_unit_test(instance_norm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
