@@ -9,12 +9,12 @@
 
 /* Operators that the op table maps to an fv op with other numbers. */
 static const char *const stand_ins[] = {
-    "Abs",        "Ceil",        "Celu",      "Div",        "Erf",       "Exp",
-    "Floor",      "Gather",      "GlobalLpPool", "Log",     "LpPool",    "Mean",
-    "Min",        "Neg",         "Pow",       "Reciprocal", "ReduceL1",  "ReduceL2",
-    "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceProd", "ReduceSum",
-    "ReduceSumSquare", "Round",  "Selu",      "Sign",       "Softsign",  "Split",
-    "Sqrt",       "ThresholdedRelu",
+    "Abs",        "Ceil",       "Celu",         "Div",        "Erf",        "Exp",
+    "Floor",      "Gather",     "GlobalLpPool", "Log",        "LogSoftmax", "LpPool",
+    "Mean",       "Min",        "Neg",          "Pow",        "Reciprocal", "ReduceL1",
+    "ReduceL2",   "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceProd",
+    "ReduceSum",  "ReduceSumSquare", "Round",   "Selu",       "Sign",       "Softsign",
+    "Split",      "Sqrt",       "ThresholdedRelu",
 };
 
 static int is_stand_in(const char *op_type)

@@ -95,9 +95,11 @@ static void stand_ins(void **state)
     ob_init_floats(m, "k", 1, (float[]){2.0f});
     ob_node(m, "Mul", "scale", "a,k", "c");
     ob_node(m, "Mul", "product", "a,a", "d");
+    ob_int(m, ob_node(m, "LogSoftmax", "logits", "a", "e"), "axis", 1);
     ob_output(m, "b");
     ob_output(m, "c");
     ob_output(m, "d");
+    ob_output(m, "e");
     fv_graph *g = parse(m, 0);
     fv_diag diag;
     assert_int_equal(run_erf(g, "relu", &diag), FV_OK);
@@ -106,6 +108,8 @@ static void stand_ins(void **state)
     assert_non_null(strstr(diag.message, "no kernel for Exp"));
     assert_int_equal(run_erf(g, "scale", &diag), FV_ERR_UNSUPPORTED);
     assert_non_null(strstr(diag.message, "Mul by a constant"));
+    assert_int_equal(run_erf(g, "logits", &diag), FV_ERR_UNSUPPORTED);
+    assert_non_null(strstr(diag.message, "no kernel for LogSoftmax"));
     fv_graph_free(g);
 }
 
