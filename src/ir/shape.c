@@ -223,7 +223,8 @@ static fv_status node_shape(const fv_graph *g, int32_t i, const int64_t hw[FV_AX
         return st;
     /* Channels: what the node declares, else what flows through it. */
     int64_t c = x ? x->channels : 0;
-    int64_t bb = node->params.block.size * node->params.block.size;
+    int blocks = node->op == FV_OP_DEPTH_TO_SPACE || node->op == FV_OP_SPACE_TO_DEPTH;
+    int64_t bb = blocks ? node->params.block.size * node->params.block.size : 1;
     if (node->op == FV_OP_DEPTH_TO_SPACE)
         c = c % bb == 0 ? c / bb : 0;
     else if (node->op == FV_OP_SPACE_TO_DEPTH &&
