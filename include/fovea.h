@@ -169,7 +169,30 @@ typedef struct fv_resize {
     int64_t scale_den[FV_AXES];
     fv_resize_mode mode;
     int align_corners;               /**< source = out * (in-1)/(out-1); needs sizes */
+    double cubic_a;                  /**< cubic: Keys' coefficient a; fv_layer_init sets
+                                          -0.75 (PyTorch's, ONNX's default), TensorFlow
+                                          uses -0.5 */
+    int exclude_outside;             /**< cubic: pixels past the border get weight 0 and
+                                          the others are scaled to sum 1 (ONNX's
+                                          exclude_outside, TensorFlow's bicubic); else
+                                          they are read as the border pixel */
 } fv_resize;
+
+/** Which channel of the deep side feeds which pixel of a b x b block in
+ * depth_to_space and space_to_depth (ONNX's DepthToSpace mode). Receptive
+ * fields are the same in both orders; the ERF engine moves values by it. */
+typedef enum fv_block_order {
+    FV_BLOCK_DCR, /**< out channel c at block offset (by, bx) is in channel
+                       (by * b + bx) * C + c: ONNX's default, TensorFlow's */
+    FV_BLOCK_CRD  /**< ... is in channel c * b * b + by * b + bx:
+                       PyTorch's PixelShuffle and PixelUnshuffle */
+} fv_block_order;
+
+/** Depth to space and space to depth: b x b pixels per b * b channels. */
+typedef struct fv_block {
+    int64_t size;         /**< b */
+    fv_block_order order;
+} fv_block;
 
 /** Pad: pixels added before and after, per axis; negative values crop. */
 typedef struct fv_pad {
@@ -188,7 +211,7 @@ typedef struct fv_slice {
 /** Constants of a pointwise op, used by the ERF engine. fv_layer_init sets
  * PyTorch's defaults: leaky_relu alpha 0.01, elu alpha 1, prelu slope 0.25
  * when the model has none, hard_sigmoid alpha 1/6 and beta 1/2,
- * batch_norm epsilon 1e-5 (in alpha). */
+ * batch_norm and instance_norm epsilon 1e-5 (in alpha). */
 typedef struct fv_pointwise {
     double alpha;
     double beta;
@@ -212,8 +235,9 @@ typedef union fv_params {
     fv_resize resize;  /**< resize */
     fv_pad pad;        /**< pad */
     fv_slice slice;    /**< slice */
-    int64_t block;     /**< depth_to_space, space_to_depth */
-    fv_pointwise pointwise; /**< leaky_relu, elu, prelu, hard_sigmoid, batch_norm */
+    fv_block block;    /**< depth_to_space, space_to_depth */
+    fv_pointwise pointwise; /**< leaky_relu, elu, prelu, hard_sigmoid, batch_norm,
+                                 instance_norm */
     fv_lrn lrn;        /**< lrn */
 } fv_params;
 
@@ -240,8 +264,8 @@ typedef struct fv_layer {
 } fv_layer;
 
 /** Fills a layer for `op` with neutral parameters: kernel, stride, dilation,
- * groups, scale and block 1; slices to the end; the fv_pointwise and fv_lrn
- * defaults above. */
+ * groups, scale and block size 1 (DCR order); slices to the end; cubic resizes
+ * a = -0.75; the fv_pointwise and fv_lrn defaults above. */
 void fv_layer_init(fv_layer *layer, fv_op op);
 
 /**
@@ -427,7 +451,8 @@ const char *fv_graph_warning(const fv_graph *graph, size_t k);
 int fv_graph_assumed_identity(const fv_graph *graph, int32_t node);
 
 /** Which stored tensor of a node fv_graph_weight gives. Batch norm: WEIGHT
- * is its scale, BIAS its shift, BN_MEAN and BN_VAR the running statistics. */
+ * is its scale, BIAS its shift, BN_MEAN and BN_VAR the running statistics;
+ * instance norm: WEIGHT its scale, BIAS its shift. */
 typedef enum fv_weight_kind {
     FV_WEIGHT = 0,
     FV_BIAS = 1,
@@ -437,8 +462,8 @@ typedef enum fv_weight_kind {
 } fv_weight_kind;
 
 /**
- * The weight or bias of a conv, transposed conv, fully connected, batch norm
- * or PReLU node, as float32 in the model's layout (conv: out, in/groups, kh, kw;
+ * The weight or bias of a conv, transposed conv, fully connected, batch norm,
+ * instance norm or PReLU node, as float32 in the model's layout (conv: out, in/groups, kh, kw;
  * up to 4 dims). Needs a graph loaded with keep_weights. Tensors stored in
  * external-data files are read from the model's directory on the first call.
  * *data is owned by the graph and lives as long as it; do not free it.

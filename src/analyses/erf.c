@@ -125,7 +125,6 @@ static fv_status check_node(const erf_engine *e, int32_t i, fv_diag *diag)
     switch (op) {
     case FV_OP_FLATTEN:
     case FV_OP_FULLY_CONNECTED:
-    case FV_OP_INSTANCE_NORM:
         return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED, "the ERF engine has no kernel for %s",
                             fv_op_name(op));
     case FV_OP_LRN: {
@@ -169,10 +168,11 @@ static fv_status settle_channels(erf_engine *e, fv_diag *diag)
                 for (size_t j = 0; j < n_in; j++)
                     b->c += e->plan.box[fv_graph_input(g, i, j)].c;
             } else if (op == FV_OP_DEPTH_TO_SPACE) {
-                int64_t bb = fv_graph_params(g, i)->block;
+                int64_t bb = fv_graph_params(g, i)->block.size;
                 b->c = c0 / (bb * bb) > 0 ? c0 / (bb * bb) : 1;
             } else if (op == FV_OP_SPACE_TO_DEPTH) {
-                b->c = c0 * fv_graph_params(g, i)->block * fv_graph_params(g, i)->block;
+                int64_t bb = fv_graph_params(g, i)->block.size;
+                b->c = c0 * bb * bb;
             } else {
                 b->c = c0;
             }
@@ -188,10 +188,10 @@ static fv_status settle_channels(erf_engine *e, fv_diag *diag)
                 sum += e->plan.box[fv_graph_input(g, i, j)].c;
             ok = sum == b->c;
         } else if (op == FV_OP_DEPTH_TO_SPACE) {
-            int64_t bb = fv_graph_params(g, i)->block;
+            int64_t bb = fv_graph_params(g, i)->block.size;
             ok = c0 == b->c * bb * bb;
         } else if (op == FV_OP_SPACE_TO_DEPTH) {
-            int64_t bb = fv_graph_params(g, i)->block;
+            int64_t bb = fv_graph_params(g, i)->block.size;
             ok = b->c == c0 * bb * bb;
         } else if (fv_op_kind_of(op) == FV_KIND_MERGE) {
             for (size_t j = 0; j < n_in; j++) {
@@ -329,6 +329,7 @@ static void engine_free(erf_engine *e)
             free(n->bias);
             free(n->scale);
             free(n->shift);
+            free(n->stats);
             free(n->slope);
             for (size_t j = 0; n->edge && j < fv_graph_n_inputs(e->g, (int32_t)i); j++)
                 free(n->edge[j]);

@@ -148,10 +148,10 @@ static void forward(erf_engine *e, int32_t i)
         FV_N(fv_resize_forward)(&p->resize, &x->box, xv, &n->box, VAL(n));
         break;
     case FV_OP_DEPTH_TO_SPACE:
-        FV_N(fv_depth_to_space_forward)(p->block, &x->box, xv, &n->box, VAL(n));
+        FV_N(fv_depth_to_space_forward)(&p->block, &x->box, xv, &n->box, VAL(n));
         break;
     case FV_OP_SPACE_TO_DEPTH:
-        FV_N(fv_space_to_depth_forward)(p->block, &x->box, xv, &n->box, VAL(n));
+        FV_N(fv_space_to_depth_forward)(&p->block, &x->box, xv, &n->box, VAL(n));
         break;
     case FV_OP_PAD: {
         int64_t start[FV_AXES] = {-p->pad.begin[0], -p->pad.begin[1]}, step[FV_AXES] = {1, 1};
@@ -192,7 +192,12 @@ static void forward(erf_engine *e, int32_t i)
         FV_N(fv_softmax_forward)(&x->box, xv, &n->box, VAL(n));
         break;
     case FV_OP_LRN:
-        FV_N(fv_lrn_forward)(&p->lrn, &x->box, VAL(x), &n->box, VAL(n));
+        FV_N(fv_lrn_forward)(&p->lrn, &x->box, xv, &n->box, VAL(n));
+        break;
+    case FV_OP_INSTANCE_NORM:
+        FV_N(fv_instance_norm_forward)
+        ((const fv_real *)n->scale, (const fv_real *)n->shift, p->pointwise.alpha, n->stats,
+         &x->box, xv, &n->box, VAL(n));
         break;
     default:
         FV_N(fv_act_forward)(&n->act, &x->box, xv, &n->box, VAL(n));
@@ -238,10 +243,10 @@ static void backward(erf_engine *e, int32_t i)
         FV_N(fv_resize_backward)(&p->resize, &x->box, GRAD(x), &n->box, GRAD(n));
         break;
     case FV_OP_DEPTH_TO_SPACE:
-        FV_N(fv_depth_to_space_backward)(p->block, &x->box, GRAD(x), &n->box, GRAD(n));
+        FV_N(fv_depth_to_space_backward)(&p->block, &x->box, GRAD(x), &n->box, GRAD(n));
         break;
     case FV_OP_SPACE_TO_DEPTH:
-        FV_N(fv_space_to_depth_backward)(p->block, &x->box, GRAD(x), &n->box, GRAD(n));
+        FV_N(fv_space_to_depth_backward)(&p->block, &x->box, GRAD(x), &n->box, GRAD(n));
         break;
     case FV_OP_PAD: {
         int64_t start[FV_AXES] = {-p->pad.begin[0], -p->pad.begin[1]}, step[FV_AXES] = {1, 1};
@@ -284,7 +289,10 @@ static void backward(erf_engine *e, int32_t i)
         FV_N(fv_softmax_backward)(&x->box, GRAD(x), &n->box, VAL(n), GRAD(n));
         break;
     case FV_OP_LRN:
-        FV_N(fv_lrn_backward)(&p->lrn, &x->box, VAL(x), GRAD(x), &n->box, GRAD(n));
+        FV_N(fv_lrn_backward)(&p->lrn, &x->box, xv, GRAD(x), &n->box, GRAD(n));
+    case FV_OP_INSTANCE_NORM:
+        FV_N(fv_instance_norm_backward)
+        ((const fv_real *)n->scale, n->stats, &x->box, xv, GRAD(x), &n->box, GRAD(n));
         break;
     default:
         FV_N(fv_act_backward)(&n->act, &x->box, xv, GRAD(x), &n->box, GRAD(n));

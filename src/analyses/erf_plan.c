@@ -75,6 +75,7 @@ static void reads(const fv_graph *g, const fv_erf_plan *plan, int32_t node, int3
     case FV_OP_GLOBAL_MAX_POOL:
     case FV_OP_FLATTEN:
     case FV_OP_FULLY_CONNECTED:
+    case FV_OP_INSTANCE_NORM: /* its statistics see the whole map */
         *rlo = 0;
         *rhi = in->size[a] - 1;
         break;
@@ -82,12 +83,12 @@ static void reads(const fv_graph *g, const fv_erf_plan *plan, int32_t node, int3
         resize_reads(&par->resize, a, lo, hi, in->size[a], out->size[a], rlo, rhi);
         break;
     case FV_OP_DEPTH_TO_SPACE:
-        *rlo = floor_div(lo, par->block);
-        *rhi = floor_div(hi, par->block);
+        *rlo = floor_div(lo, par->block.size);
+        *rhi = floor_div(hi, par->block.size);
         break;
     case FV_OP_SPACE_TO_DEPTH:
-        *rlo = lo * par->block;
-        *rhi = hi * par->block + par->block - 1;
+        *rlo = lo * par->block.size;
+        *rhi = hi * par->block.size + par->block.size - 1;
         break;
     case FV_OP_PAD:
         *rlo = lo - par->pad.begin[a];

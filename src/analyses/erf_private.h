@@ -15,7 +15,8 @@ typedef struct erf_node {
     fv_direct_conv_f64 *direct; /* the same in float64 (plain C) */
     float *w, *bias;       /* conv weights (ONNX layout) and bias, owned */
     size_t n_w;
-    void *scale, *shift;   /* typed; batch norm folded, owned; NULL = identity */
+    void *scale, *shift;   /* typed, owned: batch norm folded, instance norm's affine */
+    double *stats;         /* instance norm: 4 c doubles of statistics, owned */
     float *slope;          /* prelu, owned */
     int64_t n_slope;
     fv_act act;            /* pointwise activations */
@@ -63,7 +64,7 @@ typedef struct erf_images {
 } erf_images;
 
 /* Fills the weights of active node `i` (conv weights and bias, batch norm
- * scale and shift, prelu slopes) from the chosen source; `draw` numbers the
+ * and instance norm scale and shift, prelu slopes) from the chosen source; `draw` numbers the
  * random draw (0, or the sample with redraw). */
 fv_status erf_weights_fill(erf_engine *e, int32_t i, uint64_t draw, fv_diag *diag);
 

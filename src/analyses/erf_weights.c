@@ -1,6 +1,7 @@
 /* Where the ERF engine's numbers come from: all ones (Luo et al.'s path
  * counts), He-normal random weights (seeded, the same on every machine), or
- * the model's own tensors with batch norm folded in eval mode. */
+ * the model's own tensors with batch norm folded in eval mode and instance
+ * norm's scale and shift. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,8 @@ size_t erf_weights_bytes(const erf_engine *e, int32_t i)
         return (conv_count(e, i) + (size_t)e->nodes[i].box.c) * sizeof(float);
     if (op == FV_OP_BATCH_NORM)
         return 2 * (size_t)e->nodes[i].box.c * e->elem;
+    if (op == FV_OP_INSTANCE_NORM)
+        return (size_t)e->nodes[i].box.c * (2 * e->elem + 4 * sizeof(double));
     if (op == FV_OP_PRELU)
         return (size_t)e->nodes[i].box.c * sizeof(float);
     return 0;
@@ -139,6 +142,31 @@ static fv_status batch_norm(erf_engine *e, int32_t i, fv_diag *diag)
     return FV_OK;
 }
 
+/* Instance norm: scale and shift from the model, else 1 and 0; the
+ * normalisation itself runs whatever the weights. */
+static fv_status instance_norm(erf_engine *e, int32_t i, fv_diag *diag)
+{
+    erf_node *n = &e->nodes[i];
+    size_t c = (size_t)n->box.c;
+    const float *gamma = NULL, *beta = NULL;
+    fv_status st = FV_OK;
+    if (e->o->weights == FV_ERF_MODEL &&
+        (st = model_tensor(e, i, FV_WEIGHT, c, "scale", &gamma, diag)) == FV_OK)
+        st = model_tensor(e, i, FV_BIAS, c, "shift", &beta, diag);
+    if (st != FV_OK)
+        return st;
+    n->scale = malloc(c * e->elem);
+    n->shift = malloc(c * e->elem);
+    n->stats = malloc(4 * c * sizeof *n->stats);
+    if (!n->scale || !n->shift || !n->stats)
+        return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
+    for (size_t k = 0; k < c; k++) {
+        erf_put(e, n->scale, k, gamma ? gamma[k] : 1.0);
+        erf_put(e, n->shift, k, beta ? beta[k] : 0.0);
+    }
+    return FV_OK;
+}
+
 static fv_status prelu(erf_engine *e, int32_t i, fv_diag *diag)
 {
     erf_node *n = &e->nodes[i];
@@ -174,6 +202,8 @@ fv_status erf_weights_fill(erf_engine *e, int32_t i, uint64_t draw, fv_diag *dia
         return conv_weights(e, i, draw, diag);
     case FV_OP_BATCH_NORM:
         return batch_norm(e, i, diag);
+    case FV_OP_INSTANCE_NORM:
+        return instance_norm(e, i, diag);
     case FV_OP_PRELU:
         return prelu(e, i, diag);
     default:

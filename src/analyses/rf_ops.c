@@ -131,16 +131,16 @@ fv_rf_op_err fv_rf_op_map(const fv_graph *g, int32_t node, int a, const fv_featu
     case FV_OP_RESIZE:
         return resize_op_map(g, node, a, maps, m);
     case FV_OP_DEPTH_TO_SPACE: /* o reads o / b */
-        m->period = p->block;
+        m->period = p->block.size;
         m->advance = 1;
-        for (int64_t o = 0; o < p->block; o++)
+        for (int64_t o = 0; o < p->block.size; o++)
             m->lo[o] = m->hi[o] = 0;
         return FV_RF_OP_OK;
     case FV_OP_SPACE_TO_DEPTH: /* o reads o*b .. o*b + b - 1 */
         m->period = 1;
-        m->advance = p->block;
+        m->advance = p->block.size;
         m->lo[0] = 0;
-        m->hi[0] = p->block - 1;
+        m->hi[0] = p->block.size - 1;
         return FV_RF_OP_OK;
     case FV_OP_PAD: /* o reads o - begin */
         m->period = 1;
@@ -193,11 +193,11 @@ fv_rf_path_step fv_rf_op_path_step(const fv_graph *g, int32_t node, int a,
         break;
     }
     case FV_OP_DEPTH_TO_SPACE:
-        fv_rat_make(1, p->block, &step.scale);
+        fv_rat_make(1, p->block.size, &step.scale);
         break;
     case FV_OP_SPACE_TO_DEPTH:
-        step.grow = fv_rat_int(p->block - 1);
-        step.scale = fv_rat_int(p->block);
+        step.grow = fv_rat_int(p->block.size - 1);
+        step.scale = fv_rat_int(p->block.size);
         break;
     case FV_OP_SLICE:
         step.scale = fv_rat_int(p->slice.step[a]);

@@ -266,7 +266,7 @@ static fv_status reorg(dn_build *b, const dn_section *s, dn_layer *l)
         (st = dn_int(b->cfg, s, "reverse", 0, 0, 0, 1, &reverse, b->diag)))
         return st;
     fv_layer_init(&l->layer, reverse ? FV_OP_DEPTH_TO_SPACE : FV_OP_SPACE_TO_DEPTH);
-    l->layer.params.block = stride;
+    l->layer.params.block.size = stride;
     one_input(l, previous(l));
     return FV_OK;
 }
@@ -474,10 +474,10 @@ static void track_size(dn_build *b, int32_t node, const fv_layer *l)
             out = n <= FV_MAX_DIM ? n * p->resize.scale_num[a] : 0;
             break;
         case FV_OP_SPACE_TO_DEPTH:
-            out = n / p->block;
+            out = n / p->block.size;
             break;
         case FV_OP_DEPTH_TO_SPACE:
-            out = n <= FV_MAX_DIM ? n * p->block : 0;
+            out = n <= FV_MAX_DIM ? n * p->block.size : 0;
             break;
         case FV_OP_SLICE:
             out = p->slice.end[a] - p->slice.start[a];

@@ -10,12 +10,12 @@
 
 /* Operators that the op table maps to an fv op with other numbers. */
 static const char *const stand_ins[] = {
-    "Abs",        "Ceil",        "Celu",      "Div",        "Erf",       "Exp",
-    "Floor",      "Gather",      "GlobalLpPool", "Log",     "LpPool",    "Mean",
-    "Min",        "Neg",         "Pow",       "Reciprocal", "ReduceL1",  "ReduceL2",
-    "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceProd", "ReduceSum",
-    "ReduceSumSquare", "Round",  "Selu",      "Sign",       "Softsign",  "Split",
-    "Sqrt",       "ThresholdedRelu",
+    "Abs",        "Ceil",       "Celu",         "Div",        "Erf",        "Exp",
+    "Floor",      "Gather",     "GlobalLpPool", "Log",        "LogSoftmax", "LpPool",
+    "Mean",       "Min",        "Neg",          "Pow",        "Reciprocal", "ReduceL1",
+    "ReduceL2",   "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceProd",
+    "ReduceSum",  "ReduceSumSquare", "Round",   "Selu",       "Sign",       "Softsign",
+    "Split",      "Sqrt",       "ThresholdedRelu",
 };
 
 static int is_stand_in(const char *op_type)
@@ -45,9 +45,6 @@ static const char *why_inexact(onnx_ctx *c, const fv_node *node, char *buf, size
         snprintf(buf, size, "Pad in mode '%s'", s);
         return buf;
     }
-    if (strcmp(t, "DepthToSpace") == 0 &&
-        onnx_attr_string(c, "mode", "DCR", s, sizeof s) == FV_OK && strcmp(s, "DCR") != 0)
-        return "DepthToSpace in mode CRD";
     if (strcmp(t, "Gelu") == 0 &&
         onnx_attr_string(c, "approximate", "none", s, sizeof s) == FV_OK && strcmp(s, "none") != 0)
         return "Gelu with the tanh approximation";
@@ -101,6 +98,7 @@ static fv_status read_constants(onnx_ctx *c, fv_node *node)
         }
         break;
     case FV_OP_BATCH_NORM:
+    case FV_OP_INSTANCE_NORM:
         if ((st = onnx_attr_float(c, "epsilon", 1e-5f, &v)) == FV_OK)
             p->alpha = v;
         break;

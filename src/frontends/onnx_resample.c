@@ -156,6 +156,38 @@ static fv_status resize_mode(onnx_ctx *c, const char *mode, const char *ctm, con
                      r->mode == FV_RESIZE_NEAREST ? "'" : "");
 }
 
+/* The attributes that change the numbers but not the pixels read: a cubic's
+ * coefficient and border rule (exclude_outside changes nothing for linear,
+ * whose taps past the border already carry weight 0 or read the border
+ * pixel, nor for nearest). Antialiasing when shrinking and sizes under an
+ * aspect-ratio policy change the pixels read too, and are refused. */
+static fv_status resize_numbers(onnx_ctx *c, int by_sizes, fv_resize *r)
+{
+    int64_t v;
+    char policy[32];
+    fv_status st = onnx_attr_int(c, "antialias", 0, &v);
+    int shrinks = r->scale_num[0] < r->scale_den[0] || r->scale_num[1] < r->scale_den[1];
+    if (st == FV_OK && v != 0 && r->mode != FV_RESIZE_NEAREST && shrinks)
+        return onnx_fail(c, FV_ERR_UNSUPPORTED,
+                         "antialias widens the filter of a shrinking resize; not supported");
+    if (st == FV_OK)
+        st = onnx_attr_string(c, "keep_aspect_ratio_policy", "stretch", policy, sizeof policy);
+    if (st == FV_OK && by_sizes && strcmp(policy, "stretch") != 0)
+        return onnx_fail(c, FV_ERR_UNSUPPORTED,
+                         "keep_aspect_ratio_policy '%s' is not supported", policy);
+    if (st != FV_OK || r->mode != FV_RESIZE_CUBIC)
+        return st;
+    float a;
+    if ((st = onnx_attr_float(c, "cubic_coeff_a", -0.75f, &a)) != FV_OK ||
+        (st = onnx_attr_int(c, "exclude_outside", 0, &v)) != FV_OK)
+        return st;
+    if (!isfinite(a))
+        return onnx_fail(c, FV_ERR_SEMANTIC, "cubic_coeff_a %g is not a finite number", a);
+    r->cubic_a = a;
+    r->exclude_outside = v != 0;
+    return FV_OK;
+}
+
 fv_status onnx_op_resize(onnx_ctx *c, fv_op op, const onnx_inputs *in)
 {
     char mode[32], ctm[32], nearest[32];
@@ -183,7 +215,8 @@ fv_status onnx_op_resize(onnx_ctx *c, fv_op op, const onnx_inputs *in)
     fv_layer layer;
     fv_layer_init(&layer, FV_OP_RESIZE);
     if ((st = resize_scale(c, sc, ns, sz, sz_known, nz, in->node[0], &layer.params.resize)) != FV_OK ||
-        (st = resize_mode(c, mode, ctm, nearest, &layer.params.resize)) != FV_OK)
+        (st = resize_mode(c, mode, ctm, nearest, &layer.params.resize)) != FV_OK ||
+        (st = resize_numbers(c, !ns, &layer.params.resize)) != FV_OK)
         return st;
     return onnx_emit(c, &layer, in, 1, in->vector);
 }
@@ -221,7 +254,16 @@ fv_status onnx_op_block(onnx_ctx *c, fv_op op, const onnx_inputs *in)
                          FV_MAX_STRIDE);
     fv_layer layer;
     fv_layer_init(&layer, op);
-    layer.params.block = b;
+    layer.params.block.size = b;
+    if (op == FV_OP_DEPTH_TO_SPACE) { /* SpaceToDepth has one order, DCR's inverse */
+        char mode[16];
+        if ((st = onnx_attr_string(c, "mode", "DCR", mode, sizeof mode)) != FV_OK)
+            return st;
+        if (strcmp(mode, "CRD") == 0)
+            layer.params.block.order = FV_BLOCK_CRD;
+        else if (strcmp(mode, "DCR") != 0)
+            return onnx_fail(c, FV_ERR_SEMANTIC, "mode '%s' is not DCR or CRD", mode);
+    }
     return onnx_emit(c, &layer, in, 1, in->vector);
 }
 

@@ -16,6 +16,7 @@
 #define WINDOW (BIT(FV_OP_CONV) | BIT(FV_OP_CONV_TRANSPOSE) | BIT(FV_OP_MAX_POOL) | BIT(FV_OP_AVG_POOL))
 #define CONVS (BIT(FV_OP_CONV) | BIT(FV_OP_CONV_TRANSPOSE))
 #define POOLS (BIT(FV_OP_MAX_POOL) | BIT(FV_OP_AVG_POOL))
+#define BLOCKS (BIT(FV_OP_DEPTH_TO_SPACE) | BIT(FV_OP_SPACE_TO_DEPTH))
 
 static_assert(FV_OP_COUNT <= 64, "op masks are 64-bit");
 
@@ -137,7 +138,7 @@ static fv_status key_k(pctx *c) { return pair(c, 1, c->layer->params.window.kern
 static fv_status key_s(pctx *c) { return pair(c, 1, c->layer->params.window.stride); }
 static fv_status key_d(pctx *c) { return pair(c, 1, c->layer->params.window.dilation); }
 static fv_status key_op(pctx *c) { return pair(c, 0, c->layer->params.window.output_padding); }
-static fv_status key_b(pctx *c) { return single(c, 1, &c->layer->params.block); }
+static fv_status key_b(pctx *c) { return single(c, 1, &c->layer->params.block.size); }
 static fv_status key_c(pctx *c) { return single(c, 1, &c->layer->channels); }
 
 /* The image size is checked here, where its line is known, not first by
@@ -240,6 +241,35 @@ static fv_status key_align(pctx *c)
     return FV_OK;
 }
 
+static fv_status key_exclude(pctx *c)
+{
+    c->layer->params.resize.exclude_outside = 1;
+    return FV_OK;
+}
+
+/* A finite decimal number (no hexadecimal floats): the values that are
+ * not integers, alpha= and a=; `example` goes into the message. */
+static fv_status decimal(pctx *c, const char *example, double *v)
+{
+    char buf[64];
+    size_t n = strlen(c->value);
+    if (n == 0 || n >= sizeof buf || strpbrk(c->value, "xXpP"))
+        return bad_form(c, example);
+    memcpy(buf, c->value, n + 1);
+    char *end;
+    errno = 0;
+    *v = strtod(buf, &end);
+    if (end != buf + n || errno == ERANGE || !isfinite(*v))
+        return bad_form(c, example);
+    return FV_OK;
+}
+
+/* a=-0.5: the cubic resize's a (Keys). */
+static fv_status key_a(pctx *c)
+{
+    return decimal(c, "a decimal number such as -0.5", &c->layer->params.resize.cubic_a);
+}
+
 /* f=N | HxW | N/M, each axis a positive integer or ratio. */
 static fv_status key_f(pctx *c)
 {
@@ -289,6 +319,16 @@ static fv_status key_mode(pctx *c)
                 c->value);
 }
 
+/* mode=dcr | crd of depth_to_space and space_to_depth. */
+static fv_status key_order(pctx *c)
+{
+    if (strcmp(c->value, "dcr") == 0 || strcmp(c->value, "crd") == 0) {
+        c->layer->params.block.order = c->value[0] == 'c' ? FV_BLOCK_CRD : FV_BLOCK_DCR;
+        return FV_OK;
+    }
+    return fail(c, FV_ERR_SEMANTIC, "unknown channel order '%s': expected dcr or crd", c->value);
+}
+
 /* y= / x=START:END[:STEP], START and END may be empty (from the start, to the end). */
 static fv_status slice_axis(pctx *c, int a)
 {
@@ -311,20 +351,14 @@ static fv_status slice_axis(pctx *c, int a)
     return FV_OK;
 }
 
-/* alpha=X: leaky_relu's slope below 0, elu's factor of exp(x) - 1. A
- * finite decimal number, at least 0 (no hexadecimal floats). */
+/* alpha=X: leaky_relu's slope below 0, elu's factor of exp(x) - 1; at
+ * least 0. */
 static fv_status key_alpha(pctx *c)
 {
-    char buf[64];
-    size_t n = strlen(c->value);
-    if (n == 0 || n >= sizeof buf || strpbrk(c->value, "xXpP"))
-        return bad_form(c, "a number such as 0.1");
-    memcpy(buf, c->value, n + 1);
-    char *end;
-    errno = 0;
-    double v = strtod(buf, &end);
-    if (end != buf + n || errno == ERANGE || !isfinite(v))
-        return bad_form(c, "a number such as 0.1");
+    double v;
+    fv_status st = decimal(c, "a number such as 0.1", &v);
+    if (st != FV_OK)
+        return st;
     if (v < 0)
         return fail(c, FV_ERR_SEMANTIC, "alpha= must be at least 0, not %s", c->value);
     c->layer->params.pointwise.alpha = v;
@@ -353,7 +387,10 @@ static const struct {
     {"f", BIT(FV_OP_RESIZE), FLAG_NONE, key_f},
     {"mode", BIT(FV_OP_RESIZE), FLAG_NONE, key_mode},
     {"align_corners", BIT(FV_OP_RESIZE), FLAG_ONLY, key_align},
-    {"b", BIT(FV_OP_DEPTH_TO_SPACE) | BIT(FV_OP_SPACE_TO_DEPTH), FLAG_NONE, key_b},
+    {"a", BIT(FV_OP_RESIZE), FLAG_NONE, key_a},
+    {"exclude_outside", BIT(FV_OP_RESIZE), FLAG_ONLY, key_exclude},
+    {"b", BLOCKS, FLAG_NONE, key_b},
+    {"mode", BLOCKS, FLAG_NONE, key_order},
     {"y", BIT(FV_OP_SLICE), FLAG_NONE, key_y},
     {"x", BIT(FV_OP_SLICE), FLAG_NONE, key_x},
     {"size", BIT(FV_OP_INPUT), FLAG_NONE, key_size},
@@ -408,8 +445,11 @@ fv_status fv_text_param_finish(fv_layer *layer, fv_pstate *ps, char *msg, size_t
     }
     if ((bit & BIT(FV_OP_RESIZE)) && !seen(ps, "f"))
         return fail(&c, FV_ERR_SEMANTIC, "resize needs a scale: f=N, f=HxW or f=N/M");
-    if ((bit & (BIT(FV_OP_DEPTH_TO_SPACE) | BIT(FV_OP_SPACE_TO_DEPTH))) &&
-        !seen(ps, "b"))
+    if ((bit & BIT(FV_OP_RESIZE)) && layer->params.resize.mode != FV_RESIZE_CUBIC &&
+        (seen(ps, "a") || seen(ps, "exclude_outside")))
+        return fail(&c, FV_ERR_SEMANTIC, "%s belongs to cubic resizes (mode=cubic)",
+                    seen(ps, "a") ? "a=" : "exclude_outside");
+    if ((bit & BLOCKS) && !seen(ps, "b"))
         return fail(&c, FV_ERR_SEMANTIC, "%s needs a block size: b=N", op);
     if ((bit & BIT(FV_OP_PAD)) && !seen(ps, "p"))
         return fail(&c, FV_ERR_SEMANTIC, "pad needs p=");

@@ -82,9 +82,9 @@ static fv_status check_resample(const fv_graph *g, int32_t i, fv_diag *diag)
             break;
         case FV_OP_DEPTH_TO_SPACE:
         case FV_OP_SPACE_TO_DEPTH:
-            if (p->block < 1 || p->block > FV_MAX_STRIDE)
+            if (p->block.size < 1 || p->block.size > FV_MAX_STRIDE)
                 return fv_diag_node(diag, g, i, FV_ERR_GRAPH, "block size %lld is outside 1..%d",
-                                    (long long)p->block, FV_MAX_STRIDE);
+                                    (long long)p->block.size, FV_MAX_STRIDE);
             break;
         case FV_OP_PAD:
             if (p->pad.begin[a] < -FV_MAX_PAD || p->pad.begin[a] > FV_MAX_PAD ||

@@ -109,7 +109,7 @@ void fv_layer_init(fv_layer *layer, fv_op op)
             break;
         case FV_OP_DEPTH_TO_SPACE:
         case FV_OP_SPACE_TO_DEPTH:
-            p->block = 1;
+            p->block.size = 1;
             break;
         case FV_OP_PAD:
             break;
@@ -122,8 +122,12 @@ void fv_layer_init(fv_layer *layer, fv_op op)
         }
     }
     /* Pointwise constants share the union with the window defaults above,
-     * which a pointwise op never reads. */
+     * which a pointwise op never reads; the cubic coefficient goes with
+     * the resize. */
     switch (op) {
+    case FV_OP_RESIZE:
+        p->resize.cubic_a = -0.75;
+        break;
     case FV_OP_LEAKY_RELU:
         p->pointwise = (fv_pointwise){0.01, 0};
         break;
@@ -137,6 +141,7 @@ void fv_layer_init(fv_layer *layer, fv_op op)
         p->pointwise = (fv_pointwise){1.0 / 6, 0.5};
         break;
     case FV_OP_BATCH_NORM:
+    case FV_OP_INSTANCE_NORM:
         p->pointwise = (fv_pointwise){1e-5, 0};
         break;
     case FV_OP_LRN:

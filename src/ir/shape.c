@@ -92,14 +92,14 @@ static fv_status resample_axis(const fv_graph *g, int32_t i, int a, int64_t n, f
         out = n * p->resize.scale_num[a] / p->resize.scale_den[a];
         break;
     case FV_OP_DEPTH_TO_SPACE:
-        out = n * p->block;
+        out = n * p->block.size;
         break;
     case FV_OP_SPACE_TO_DEPTH:
-        if (n % p->block != 0)
+        if (n % p->block.size != 0)
             return fv_diag_node(diag, g, i, FV_ERR_GRAPH,
                                 "input size %lld along %c is not a multiple of the block %lld",
-                                (long long)n, axis_name[a], (long long)p->block);
-        out = n / p->block;
+                                (long long)n, axis_name[a], (long long)p->block.size);
+        out = n / p->block.size;
         break;
     case FV_OP_PAD:
         m->pad_begin[a] = p->pad.begin[a];
@@ -223,13 +223,12 @@ static fv_status node_shape(const fv_graph *g, int32_t i, const int64_t hw[FV_AX
         return st;
     /* Channels: what the node declares, else what flows through it. */
     int64_t c = x ? x->channels : 0;
+    int blocks = node->op == FV_OP_DEPTH_TO_SPACE || node->op == FV_OP_SPACE_TO_DEPTH;
+    int64_t bb = blocks ? node->params.block.size * node->params.block.size : 1;
     if (node->op == FV_OP_DEPTH_TO_SPACE)
-        c = c % (node->params.block * node->params.block) == 0
-                ? c / (node->params.block * node->params.block)
-                : 0;
+        c = c % bb == 0 ? c / bb : 0;
     else if (node->op == FV_OP_SPACE_TO_DEPTH &&
-             (__builtin_mul_overflow(c, node->params.block * node->params.block, &c) ||
-              c > FV_MAX_CHANNELS))
+             (__builtin_mul_overflow(c, bb, &c) || c > FV_MAX_CHANNELS))
         return channel_limit(g, i, diag);
     m->channels = node->channels > 0 ? node->channels : c;
     return FV_OK;

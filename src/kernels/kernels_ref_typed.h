@@ -38,6 +38,12 @@ void FV_D(fv_lrn_forward_ref)(const fv_lrn *p, const fv_box *in, const FV_T *x, 
                               FV_T *y);
 void FV_D(fv_lrn_backward_ref)(const fv_lrn *p, const fv_box *in, const FV_T *x, FV_T *dx,
                                const fv_box *out, const FV_T *dy);
+void FV_D(fv_instance_norm_forward_ref)(const FV_T *scale, const FV_T *shift, double eps,
+                                        const fv_box *in, const FV_T *x, const fv_box *out,
+                                        FV_T *y);
+void FV_D(fv_instance_norm_backward_ref)(const FV_T *scale, double eps, const fv_box *in,
+                                         const FV_T *x, FV_T *dx, const fv_box *out,
+                                         const FV_T *dy);
 void FV_D(fv_affine_forward_ref)(const FV_T *scale, const FV_T *shift, const fv_box *in,
                                  const FV_T *x, const fv_box *out, FV_T *y);
 void FV_D(fv_affine_backward_ref)(const FV_T *scale, const fv_box *in, FV_T *dx, const fv_box *out,
@@ -60,11 +66,11 @@ void FV_D(fv_resize_forward_ref)(const fv_resize *r, const fv_box *in, const FV_
                                  const fv_box *out, FV_T *y);
 void FV_D(fv_resize_backward_ref)(const fv_resize *r, const fv_box *in, FV_T *dx, const fv_box *out,
                                   const FV_T *dy);
-void FV_D(fv_depth_to_space_forward_ref)(int64_t block, const fv_box *in, const FV_T *x,
+void FV_D(fv_depth_to_space_forward_ref)(const fv_block *b, const fv_box *in, const FV_T *x,
                                          const fv_box *out, FV_T *y);
-void FV_D(fv_depth_to_space_backward_ref)(int64_t block, const fv_box *in, FV_T *dx,
+void FV_D(fv_depth_to_space_backward_ref)(const fv_block *b, const fv_box *in, FV_T *dx,
                                           const fv_box *out, const FV_T *dy);
-void FV_D(fv_space_to_depth_forward_ref)(int64_t block, const fv_box *in, const FV_T *x,
+void FV_D(fv_space_to_depth_forward_ref)(const fv_block *b, const fv_box *in, const FV_T *x,
                                          const fv_box *out, FV_T *y);
-void FV_D(fv_space_to_depth_backward_ref)(int64_t block, const fv_box *in, FV_T *dx,
+void FV_D(fv_space_to_depth_backward_ref)(const fv_block *b, const fv_box *in, FV_T *dx,
                                           const fv_box *out, const FV_T *dy);

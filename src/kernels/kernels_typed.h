@@ -74,6 +74,17 @@ void FV_D(fv_lrn_forward)(const fv_lrn *p, const fv_box *in, const FV_T *x, cons
                           FV_T *y);
 void FV_D(fv_lrn_backward)(const fv_lrn *p, const fv_box *in, const FV_T *x, FV_T *dx,
                            const fv_box *out, const FV_T *dy);
+/* Instance normalisation (instance_norm.c): per channel, y = scale[c]
+ * (x - mean) / sqrt(var + eps) + shift[c], mean and biased variance over
+ * the whole map, which is in's window; out's window is any part of it.
+ * stats: 4 c doubles the caller owns; forward leaves the means and the
+ * 1 / sigma of the channels in the first 2 c, and backward, which must
+ * follow it, reads them and works in the rest. */
+void FV_D(fv_instance_norm_forward)(const FV_T *scale, const FV_T *shift, double eps,
+                                    double *stats, const fv_box *in, const FV_T *x,
+                                    const fv_box *out, FV_T *y);
+void FV_D(fv_instance_norm_backward)(const FV_T *scale, double *stats, const fv_box *in,
+                                     const FV_T *x, FV_T *dx, const fv_box *out, const FV_T *dy);
 
 /* y = x * scale[c] + shift[c]: batch norm in eval mode, folded. */
 void FV_D(fv_affine_forward)(const FV_T *scale, const FV_T *shift, const fv_box *in, const FV_T *x,
@@ -115,23 +126,25 @@ void FV_D(fv_resize_forward)(const fv_resize *r, const fv_box *in, const FV_T *x
                              FV_T *y);
 void FV_D(fv_resize_backward)(const fv_resize *r, const fv_box *in, FV_T *dx, const fv_box *out,
                               const FV_T *dy);
-/* Cubic resize (Keys, a = -0.75, indices clamped to the map); the two
- * above hand cubic resizes to these. */
+/* Cubic resize (Keys with the resize's a, pixels past the border read as
+ * the border or, with exclude_outside, left out); the two above hand cubic
+ * resizes to these. */
 void FV_D(fv_resize_cubic_forward)(const fv_resize *r, const fv_box *in, const FV_T *x,
                                    const fv_box *out, FV_T *y);
 void FV_D(fv_resize_cubic_backward)(const fv_resize *r, const fv_box *in, FV_T *dx,
                                     const fv_box *out, const FV_T *dy);
 
-/* Depth to space (ONNX DCR order: out channel c, offset (by, bx) reads
- * in channel (by * b + bx) * C + c) and its inverse, space to depth. */
-void FV_D(fv_depth_to_space_forward)(int64_t block, const fv_box *in, const FV_T *x,
+/* Depth to space (out channel c at block offset (by, bx) reads in channel
+ * (by * b + bx) * C + c in DCR order, c * b * b + by * b + bx in CRD) and
+ * its inverse, space to depth, in the same order. */
+void FV_D(fv_depth_to_space_forward)(const fv_block *b, const fv_box *in, const FV_T *x,
                                      const fv_box *out, FV_T *y);
-void FV_D(fv_depth_to_space_backward)(int64_t block, const fv_box *in, FV_T *dx, const fv_box *out,
-                                      const FV_T *dy);
-void FV_D(fv_space_to_depth_forward)(int64_t block, const fv_box *in, const FV_T *x,
+void FV_D(fv_depth_to_space_backward)(const fv_block *b, const fv_box *in, FV_T *dx,
+                                      const fv_box *out, const FV_T *dy);
+void FV_D(fv_space_to_depth_forward)(const fv_block *b, const fv_box *in, const FV_T *x,
                                      const fv_box *out, FV_T *y);
-void FV_D(fv_space_to_depth_backward)(int64_t block, const fv_box *in, FV_T *dx, const fv_box *out,
-                                      const FV_T *dy);
+void FV_D(fv_space_to_depth_backward)(const fv_block *b, const fv_box *in, FV_T *dx,
+                                      const fv_box *out, const FV_T *dy);
 
 /* -------------------------------------------------------------- scaling */
 

@@ -1,6 +1,6 @@
-/* Reference twins of the activations and the folded batch norm (see
- * kernels_ref.h): each formula in double from its PyTorch definition, and
- * the channel softmax and local response normalisation. */
+/* Reference twins of the activations, the folded batch norm and instance
+ * norm (see kernels_ref.h): each formula in double from its PyTorch
+ * definition, and the channel softmax and local response normalisation. */
 #include <assert.h>
 
 #include "kernel_real.h"
@@ -203,4 +203,61 @@ void FV_N(fv_affine_backward_ref)(const fv_real *scale, const fv_box *in, fv_rea
     FV_REF_EACH(out, c, oy, ox)
     dx[fv_ref_offset(in, c, out->y0 + oy - in->y0, out->x0 + ox - in->x0)] +=
         (fv_real)((double)scale[c] * dy[fv_ref_offset(out, c, oy, ox)]);
+}
+
+/* Instance norm from its definition: channel c's mean and biased variance
+ * over every pixel of the map, read through fv_ref_read, so that an input
+ * window short of the map reads NaN. */
+static void channel_moments(const fv_box *in, const fv_real *x, int64_t c, double eps,
+                            double *mean, double *sigma)
+{
+    double n = (double)(in->map_h * in->map_w), s = 0, v = 0;
+    for (int64_t Y = 0; Y < in->map_h; Y++)
+        for (int64_t X = 0; X < in->map_w; X++)
+            s += FV_N(fv_ref_read)(in, x, c, Y, X);
+    *mean = s / n;
+    for (int64_t Y = 0; Y < in->map_h; Y++)
+        for (int64_t X = 0; X < in->map_w; X++) {
+            double d = FV_N(fv_ref_read)(in, x, c, Y, X) - *mean;
+            v += d * d;
+        }
+    *sigma = sqrt(v / n + eps);
+}
+
+void FV_N(fv_instance_norm_forward_ref)(const fv_real *scale, const fv_real *shift, double eps,
+                                        const fv_box *in, const fv_real *x, const fv_box *out,
+                                        fv_real *y)
+{
+    for (int64_t c = 0; c < out->c; c++) {
+        double mean, sigma;
+        channel_moments(in, x, c, eps, &mean, &sigma);
+        FV_REF_EACH_PIXEL(out, oy, ox) {
+            double v = FV_N(fv_ref_read)(in, x, c, out->y0 + oy, out->x0 + ox);
+            y[fv_ref_offset(out, c, oy, ox)] = (fv_real)(scale[c] * (v - mean) / sigma + shift[c]);
+        }
+    }
+}
+
+/* Every (output p, input q) pair of a channel, through the Jacobian
+ * dy_p / dx_q = scale / sigma (delta_pq - 1 / N - xhat_p xhat_q / N). */
+void FV_N(fv_instance_norm_backward_ref)(const fv_real *scale, double eps, const fv_box *in,
+                                         const fv_real *x, fv_real *dx, const fv_box *out,
+                                         const fv_real *dy)
+{
+    double n = (double)(in->map_h * in->map_w);
+    for (int64_t c = 0; c < in->c; c++) {
+        double mean, sigma;
+        channel_moments(in, x, c, eps, &mean, &sigma);
+        FV_REF_EACH_PIXEL(in, iy, ix) {
+            int64_t Y = in->y0 + iy, X = in->x0 + ix;
+            double xq = (FV_N(fv_ref_read)(in, x, c, Y, X) - mean) / sigma, g = 0;
+            FV_REF_EACH_PIXEL(out, oy, ox) {
+                int64_t P = out->y0 + oy, Q = out->x0 + ox;
+                double xp = (FV_N(fv_ref_read)(in, x, c, P, Q) - mean) / sigma;
+                double d = (P == Y && Q == X) - 1 / n - xp * xq / n;
+                g += dy[fv_ref_offset(out, c, oy, ox)] * scale[c] / sigma * d;
+            }
+            dx[fv_ref_offset(in, c, iy, ix)] += (fv_real)g;
+        }
+    }
 }

@@ -44,11 +44,10 @@ void FV_N(fv_shift_backward_ref)(const int64_t start[FV_AXES], const int64_t ste
 
 /* -------------------------------------------------------------- resize */
 
-/* Keys' cubic convolution kernel with a = -0.75 (PyTorch's bicubic, ONNX's
- * default cubic_coeff_a) at distance d. */
-static double keys(double d)
+/* Keys' cubic convolution kernel with coefficient a (-0.75: PyTorch's
+ * bicubic, ONNX's default cubic_coeff_a) at distance d. */
+static double keys(double a, double d)
 {
-    const double a = -0.75;
     d = fabs(d);
     if (d <= 1)
         return (a + 2) * d * d * d - (a + 3) * d * d + 1;
@@ -57,18 +56,26 @@ static double keys(double d)
     return 0;
 }
 
-/* Cubic: pixels floor(src) - 1 .. floor(src) + 2, indices clamped to the
- * map, each weighted by the kernel at its distance from src. */
-static double cubic_weight(double src, int64_t n_in, int64_t i)
+/* Cubic: pixels floor(src) - 1 .. floor(src) + 2, each weighted by the
+ * kernel at its distance from src; a pixel past the border stands for the
+ * border pixel, or with exclude_outside is left out and the weights of
+ * the pixels inside the map are divided by their sum. */
+static double cubic_weight(const fv_resize *r, double src, int64_t n_in, int64_t i)
 {
-    double lo = floor(src), w = 0;
+    double lo = floor(src), w = 0, inside = 0;
     for (int j = -1; j <= 2; j++) {
         int64_t at = (int64_t)lo + j;
+        double k = keys(r->cubic_a, src - (lo + j));
+        int outside = at < 0 || at > n_in - 1;
+        if (!outside)
+            inside += k;
+        if (outside && r->exclude_outside)
+            continue;
         at = at < 0 ? 0 : at > n_in - 1 ? n_in - 1 : at;
         if (at == i)
-            w += keys(src - (lo + j));
+            w += k;
     }
-    return w;
+    return r->exclude_outside ? w / inside : w;
 }
 
 /* Weight of input pixel i in output pixel o along axis a (n_in, n_out:
@@ -92,7 +99,7 @@ static double resize_weight(const fv_resize *r, int a, int64_t n_in, int64_t n_o
     else
         src = ((double)o + 0.5) / scale - 0.5;
     if (r->mode == FV_RESIZE_CUBIC)
-        return cubic_weight(src, n_in, i);
+        return cubic_weight(r, src, n_in, i);
     src = fmax(src, 0.0);
     double lo = floor(src), t = src - lo;
     int64_t i0 = (int64_t)lo, i1 = i0 + 1;
@@ -134,25 +141,31 @@ void FV_N(fv_resize_backward_ref)(const fv_resize *r, const fv_box *in, fv_real 
 
 /* ------------------------------------------------- depth <-> space */
 
-/* ONNX DepthToSpace, DCR: deep channel k = (by * b + bx) * C + c at deep
- * pixel (y, x) becomes channel c at (y b + by, x b + bx). Space to depth
- * is the same correspondence read the other way. */
-static int dcr_pair(int64_t b, int64_t C, int64_t k, int64_t y, int64_t x, int64_t c, int64_t Y,
-                    int64_t X)
+/* ONNX DepthToSpace: deep channel k at deep pixel (y, x) becomes channel c
+ * at (y b + by, x b + bx), where k splits as (by, bx, c) in DCR order,
+ * k = (by * b + bx) * C + c, and as (c, by, bx) in CRD order,
+ * k = (c * b + by) * b + bx. Space to depth is the same correspondence read
+ * the other way. */
+static int block_pair(const fv_block *b, int64_t C, int64_t k, int64_t y, int64_t x, int64_t c,
+                      int64_t Y, int64_t X)
 {
-    int64_t by = k / C / b, bx = k / C % b;
-    return k % C == c && y * b + by == Y && x * b + bx == X;
+    int64_t n = b->size, by, bx, kc;
+    if (b->order == FV_BLOCK_CRD)
+        kc = k / (n * n), by = k / n % n, bx = k % n;
+    else
+        kc = k % C, by = k / C / n, bx = k / C % n;
+    return kc == c && y * n + by == Y && x * n + bx == X;
 }
 
 /* Copies between the spatial window sp (C channels) and the deep window
- * dp (b^2 C channels) for every pair dcr_pair links: sp_to_dp picks the
+ * dp (b^2 C channels) for every pair block_pair links: sp_to_dp picks the
  * direction; add accumulates instead of overwriting. */
-static void dcr_move(int64_t b, const fv_box *sp, const fv_box *dp, const fv_real *from,
-                     fv_real *to, int sp_to_dp, int add)
+static void block_move(const fv_block *b, const fv_box *sp, const fv_box *dp, const fv_real *from,
+                       fv_real *to, int sp_to_dp, int add)
 {
     FV_REF_EACH(dp, k, y, x)
     FV_REF_EACH(sp, c, Y, X) {
-        if (!dcr_pair(b, sp->c, k, dp->y0 + y, dp->x0 + x, c, sp->y0 + Y, sp->x0 + X))
+        if (!block_pair(b, sp->c, k, dp->y0 + y, dp->x0 + x, c, sp->y0 + Y, sp->x0 + X))
             continue;
         size_t s = fv_ref_offset(sp, c, Y, X), d = fv_ref_offset(dp, k, y, x);
         fv_real *dst = sp_to_dp ? &to[d] : &to[s];
@@ -161,26 +174,26 @@ static void dcr_move(int64_t b, const fv_box *sp, const fv_box *dp, const fv_rea
     }
 }
 
-void FV_N(fv_depth_to_space_forward_ref)(int64_t block, const fv_box *in, const fv_real *x,
+void FV_N(fv_depth_to_space_forward_ref)(const fv_block *b, const fv_box *in, const fv_real *x,
                                          const fv_box *out, fv_real *y)
 {
-    dcr_move(block, out, in, x, y, 0, 0);
+    block_move(b, out, in, x, y, 0, 0);
 }
 
-void FV_N(fv_depth_to_space_backward_ref)(int64_t block, const fv_box *in, fv_real *dx,
+void FV_N(fv_depth_to_space_backward_ref)(const fv_block *b, const fv_box *in, fv_real *dx,
                                           const fv_box *out, const fv_real *dy)
 {
-    dcr_move(block, out, in, dy, dx, 1, 1);
+    block_move(b, out, in, dy, dx, 1, 1);
 }
 
-void FV_N(fv_space_to_depth_forward_ref)(int64_t block, const fv_box *in, const fv_real *x,
+void FV_N(fv_space_to_depth_forward_ref)(const fv_block *b, const fv_box *in, const fv_real *x,
                                          const fv_box *out, fv_real *y)
 {
-    dcr_move(block, in, out, x, y, 1, 0);
+    block_move(b, in, out, x, y, 1, 0);
 }
 
-void FV_N(fv_space_to_depth_backward_ref)(int64_t block, const fv_box *in, fv_real *dx,
+void FV_N(fv_space_to_depth_backward_ref)(const fv_block *b, const fv_box *in, fv_real *dx,
                                           const fv_box *out, const fv_real *dy)
 {
-    dcr_move(block, in, out, dy, dx, 0, 1);
+    block_move(b, in, out, dy, dx, 0, 1);
 }

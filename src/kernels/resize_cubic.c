@@ -1,24 +1,25 @@
-/* Cubic resize as PyTorch (bicubic) and ONNX (cubic, cubic_coeff_a = -0.75,
- * exclude_outside = 0) compute it: the source coordinate, half-pixel
- * (o + 1/2) den / num - 1/2 without clamping or o (in - 1) / (out - 1) with
- * aligned corners, is x = i0 + t; the output mixes pixels i0 - 1 .. i0 + 2,
- * each index clamped to the map, with Keys' weights. When t = 0 only i0 has
- * weight, and only i0 is read: the cone planner (rf_ops.c) gives such an
- * output that one pixel. */
+/* Cubic resize as PyTorch (bicubic) and ONNX (cubic) compute it: the
+ * source coordinate, half-pixel (o + 1/2) den / num - 1/2 without clamping
+ * or o (in - 1) / (out - 1) with aligned corners, is x = i0 + t; the output
+ * mixes pixels i0 - 1 .. i0 + 2 with Keys' weights for the resize's a
+ * (cubic_coeff_a: -0.75 in PyTorch and by default, -0.5 in TensorFlow).
+ * Pixels past the border are read as the border pixel, or with
+ * exclude_outside get weight 0, the others scaled to sum 1. When t = 0
+ * only i0 has weight, and only i0 is read: the cone planner (rf_ops.c)
+ * gives such an output that one pixel. */
 #include "kernel_real.h"
-
-#define CUBIC_A (-FV_R(0.75))
 
 static int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 static int64_t clamp(int64_t v, int64_t hi) { return v < 0 ? 0 : v > hi ? hi : v; }
 
-/* Keys' kernel at distance d (0 <= d < 2) from the source coordinate. */
-static fv_real keys(fv_real d)
+/* Keys' kernel with coefficient a at distance d (0 <= d < 2) from the
+ * source coordinate. */
+static fv_real keys(fv_real a, fv_real d)
 {
     if (d <= 1)
-        return ((CUBIC_A + 2) * d - (CUBIC_A + 3)) * d * d + 1;
-    return ((CUBIC_A * d - 5 * CUBIC_A) * d + 8 * CUBIC_A) * d - 4 * CUBIC_A;
+        return ((a + 2) * d - (a + 3)) * d * d + 1;
+    return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a;
 }
 
 /* The n (1 or 4) pixels output o reads along an axis and their weights. */
@@ -36,12 +37,18 @@ static int taps(const fv_resize *r, int a, int64_t o, int64_t in_n, int64_t out_
         idx[0] = clamp(i0, in_n - 1), w[0] = 1;
         return 1;
     }
-    fv_real t = (fv_real)((double)rem / (double)q);
+    fv_real t = (fv_real)((double)rem / (double)q), inside = 0;
     fv_real d[4] = {1 + t, t, 1 - t, 2 - t};
     for (int j = 0; j < 4; j++) {
-        idx[j] = clamp(i0 - 1 + j, in_n - 1);
-        w[j] = keys(d[j]);
+        idx[j] = i0 - 1 + j;
+        w[j] = keys(FV_R(r->cubic_a), d[j]);
+        if (r->exclude_outside && idx[j] != clamp(idx[j], in_n - 1))
+            w[j] = 0;
+        inside += w[j];
+        idx[j] = clamp(idx[j], in_n - 1);
     }
+    for (int j = 0; j < 4 && r->exclude_outside; j++)
+        w[j] /= inside;
     return 4;
 }
 

@@ -15,17 +15,39 @@ static const char colour_bar[] =
     "linear-gradient(to right,#440154,#3b528b,#21918c,#5ec962,#fde725)\"></div>"
     "<span>largest gradient</span></div>\n";
 
+/* Rows (a = 0) or columns of the map's non-zero pixels; first > last when
+ * there are none. */
+static void nonzero_span(const fv_erf_result *r, int a, int64_t *first, int64_t *last)
+{
+    int64_t h, w, y0, x0;
+    const double *map = fv_erf_map(r, &h, &w, &y0, &x0);
+    *first = INT64_MAX, *last = INT64_MIN;
+    for (int64_t y = 0; y < h; y++)
+        for (int64_t x = 0; x < w; x++) {
+            int64_t at = a == 0 ? y0 + y : x0 + x;
+            if (map[y * w + x] != 0) {
+                *first = at < *first ? at : *first;
+                *last = at > *last ? at : *last;
+            }
+        }
+}
+
 /* The part of the image the heatmap shows: the TRF with a quarter of its
- * size around it, clipped to the image, so that early layers are not a dot. */
+ * size around it, clipped to the image, so that early layers are not a dot,
+ * and every pixel with a gradient (instance norm's statistics reach past
+ * the TRF, which counts them as not seeing). */
 static void view_box(const fv_erf_result *r, const fv_erf_metrics *m, int64_t box[4])
 {
     int64_t hw[2];
     fv_erf_input_size(r, hw);
     for (int a = 0; a < FV_AXES; a++) {
-        int64_t first = m->trf_first[a], last = m->trf_last[a];
+        int64_t first = m->trf_first[a], last = m->trf_last[a], nz_first, nz_last;
         int64_t margin = (last - first + 1) / 4 + 1;
         first = first - margin < 0 ? 0 : first - margin;
         last = last + margin >= hw[a] ? hw[a] - 1 : last + margin;
+        nonzero_span(r, a, &nz_first, &nz_last);
+        first = nz_first < first ? nz_first : first;
+        last = nz_last > last ? nz_last : last;
         box[a] = first;
         box[2 + a] = last - first + 1;
     }

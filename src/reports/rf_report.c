@@ -89,12 +89,22 @@ void fv_fmt_geometry(const fv_graph *g, int32_t node, const fv_feature_map *map,
             add(buf, size, "mode", r->mode == FV_RESIZE_NEAREST ? "nearest"
                                    : r->mode == FV_RESIZE_LINEAR ? "linear"
                                                                  : "cubic");
+            if (r->mode == FV_RESIZE_CUBIC && r->cubic_a != -0.75) {
+                snprintf(v, sizeof v, "%g", r->cubic_a);
+                add(buf, size, "a", v);
+            }
+            if (r->mode == FV_RESIZE_CUBIC && r->exclude_outside) {
+                size_t n = strlen(buf);
+                snprintf(buf + n, size - n, " exclude_outside");
+            }
             break;
         }
         case FV_OP_DEPTH_TO_SPACE:
         case FV_OP_SPACE_TO_DEPTH:
-            snprintf(v, sizeof v, "%lld", (long long)p->block);
+            snprintf(v, sizeof v, "%lld", (long long)p->block.size);
             add(buf, size, "b", v);
+            if (p->block.order == FV_BLOCK_CRD)
+                add(buf, size, "mode", "crd");
             break;
         case FV_OP_PAD:
             fmt_padding(v, sizeof v, p->pad.begin, p->pad.end);

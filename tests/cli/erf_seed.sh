@@ -42,6 +42,16 @@ status "png written" 0 "$FOVEA" erf -e "input size=32; conv k=3 p=1; relu; conv 
   --weights random --samples 3 --png "${TMPDIR:-/tmp}/fovea_erf_$$.png" --log
 rm -f "${TMPDIR:-/tmp}/fovea_erf_$$.png"
 
+# Instance norm's statistics see the whole map: the cone is the image, the
+# TRF box the conv's 5x5, and the PNG shows the whole image.
+inorm="input size=16 c=2; conv k=3 p=1 c=3; instance_norm; conv k=3 p=1"
+check "instance norm cone" "cone window              rows 0..15, columns 0..15
+trf box                  rows 5..9, columns 5..9" \
+  "$("$FOVEA" erf -e "$inorm" --weights random | grep '^cone window\|^trf box')"
+status "instance norm png" 0 "$FOVEA" erf -e "$inorm" --weights random \
+  --png "${TMPDIR:-/tmp}/fovea_erf_$$.png"
+rm -f "${TMPDIR:-/tmp}/fovea_erf_$$.png"
+
 status "random weights redrawn per sample" 0 "$FOVEA" erf -e "input size=16; conv k=3 p=1 c=4; relu; conv k=3 p=1" \
   --weights random --redraw --samples 3 --inputs normal --aggregate relu
 

@@ -58,6 +58,11 @@ check "load warnings listed" 1 "$(count "<li>node 1 &#39;warp&#39; (GridSample):
 status "report with an ERF" 0 "$FOVEA" report zoo:seed --erf conv3 -o "$tmp/erf.html"
 check "ERF numbers" 1 "$(count 'TRF 9 &times; 9 px; ERF &sigma; 2.0 &times; 2.0 px' "$tmp/erf.html")"
 check "ERF heatmap inside the page" 1 "$(count '<img width="[0-9]*" height="[0-9]*" alt="ERF of conv3" src="data:image/png;base64,' "$tmp/erf.html")"
+# Instance norm's gradient reaches the whole 64x64 image, past the 5x5 TRF:
+# the heatmap shows all of it (64 px enlarged 4 times), not the TRF's 9 px.
+status "report with an instance norm ERF" 0 "$FOVEA" report -e "input size=64 c=2; conv k=3 p=1 c=3; instance_norm; conv k=3 p=1" \
+  --erf conv_3 --erf-weights random -o "$tmp/inorm.html"
+check "instance norm heatmap is the image" 1 "$(count '<img width="256" height="256" alt="ERF of conv_3"' "$tmp/inorm.html")"
 status "--erf with an unknown layer" 2 "$FOVEA" report zoo:seed --erf nope -o "$tmp/x.html"
 status "--erf-weights without --erf" 2 "$FOVEA" report zoo:seed --erf-weights random -o "$tmp/x.html"
 status "--erf-weights unknown" 2 "$FOVEA" report zoo:seed --erf conv3 --erf-weights ones -o "$tmp/x.html"

@@ -55,7 +55,8 @@ static void print_params(const fv_graph *g, int32_t n, FILE *out)
         break;
     case FV_OP_DEPTH_TO_SPACE:
     case FV_OP_SPACE_TO_DEPTH:
-        fprintf(out, " block=%" PRId64, p->block);
+        fprintf(out, " block=%" PRId64 "%s", p->block.size,
+                p->block.order == FV_BLOCK_CRD ? " crd" : "");
         break;
     case FV_OP_PAD:
         fprintf(out, " y=%" PRId64 ",%" PRId64 " x=%" PRId64 ",%" PRId64, p->pad.begin[0],

@@ -105,10 +105,10 @@ static void nominal_stride(draft *d, size_t i)
             den *= p->resize.scale_num[a];
             break;
         case FV_OP_DEPTH_TO_SPACE:
-            den *= p->block;
+            den *= p->block.size;
             break;
         case FV_OP_SPACE_TO_DEPTH:
-            num *= p->block;
+            num *= p->block.size;
             break;
         case FV_OP_SLICE:
             num *= p->slice.step[a];
@@ -290,11 +290,14 @@ static fv_layer draw_resample(rng *r, const fv_feature_map *m)
     int64_t roll = pick(r, 0, 99);
     if (roll < 20) {
         fv_layer_init(&l, FV_OP_DEPTH_TO_SPACE);
-        l.params.block = pick(r, 2, 3);
+        l.params.block.size = pick(r, 2, 3);
+        l.params.block.order = chance(r, 50) ? FV_BLOCK_CRD : FV_BLOCK_DCR;
     } else if (roll < 40) {
         fv_layer_init(&l, FV_OP_SPACE_TO_DEPTH);
         /* a block that divides both sides, when there is one */
-        l.params.block = m->size[0] % 3 == 0 && m->size[1] % 3 == 0 && chance(r, 50) ? 3 : 2;
+        l.params.block.size =
+            m->size[0] % 3 == 0 && m->size[1] % 3 == 0 && chance(r, 50) ? 3 : 2;
+        l.params.block.order = chance(r, 50) ? FV_BLOCK_CRD : FV_BLOCK_DCR;
     } else if (roll < 70) {
         fv_layer_init(&l, FV_OP_PAD);
         for (int a = 0; a < FV_AXES; a++) {
@@ -313,8 +316,9 @@ static fv_layer draw_resample(rng *r, const fv_feature_map *m)
     return l;
 }
 
-static const fv_op pointwise_ops[] = {FV_OP_RELU, FV_OP_BATCH_NORM, FV_OP_SIGMOID,
-                                      FV_OP_IDENTITY, FV_OP_SILU, FV_OP_DROPOUT};
+static const fv_op pointwise_ops[] = {FV_OP_RELU,     FV_OP_BATCH_NORM, FV_OP_SIGMOID,
+                                      FV_OP_IDENTITY, FV_OP_SILU,       FV_OP_DROPOUT,
+                                      FV_OP_INSTANCE_NORM};
 
 static int32_t add_unary(draft *d, rng *r, int32_t x)
 {

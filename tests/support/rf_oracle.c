@@ -64,7 +64,7 @@ static size_t reads_cap(const fv_graph *g, int32_t n, int a)
     if (op == FV_OP_RESIZE)
         return 4;
     if (op == FV_OP_SPACE_TO_DEPTH)
-        return (size_t)p->block;
+        return (size_t)p->block.size;
     return 1;
 }
 
@@ -121,11 +121,11 @@ static size_t gather(const fv_graph *g, const fv_feature_map *maps, int32_t n, s
         return c;
     }
     case FV_OP_DEPTH_TO_SPACE:
-        idx[c++] = floor_div(o, p->block);
+        idx[c++] = floor_div(o, p->block.size);
         return c;
     case FV_OP_SPACE_TO_DEPTH:
-        for (int64_t t = 0; t < p->block; t++)
-            idx[c++] = o * p->block + t;
+        for (int64_t t = 0; t < p->block.size; t++)
+            idx[c++] = o * p->block.size + t;
         return c;
     case FV_OP_PAD:
         idx[c++] = o - p->pad.begin[a];

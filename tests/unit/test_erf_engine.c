@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "erf_maps.h"
 #include "random_graph.h"
 
 static fv_graph *parse(const char *text)
@@ -197,7 +198,7 @@ static int compare_in(const fv_graph *g, int32_t node, const int64_t *unit,
         o.unit[0] = unit[0];
         o.unit[1] = unit[1];
     }
-    fv_erf_result *cone = NULL, *whole = NULL;
+    fv_erf_result *cone = NULL;
     fv_diag diag;
     fv_diag_init(&diag);
     fv_status st = fv_erf_compute(g, node, &o, &cone, &diag);
@@ -205,19 +206,11 @@ static int compare_in(const fv_graph *g, int32_t node, const int64_t *unit,
         return 0;
     if (st != FV_OK)
         fail_msg("cone: %s", diag.message);
+    size_t n;
+    double *a = em_full(cone, &n), top;
+    fv_erf_free(cone);
     o.whole_maps = 1;
-    if (fv_erf_compute(g, node, &o, &whole, &diag) != FV_OK)
-        fail_msg("whole maps: %s", diag.message);
-    int64_t hw[2];
-    fv_erf_input_size(cone, hw);
-    size_t n = (size_t)(hw[0] * hw[1]);
-    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b), top = 0, diff = 0;
-    fv_erf_full_map(cone, a);
-    fv_erf_full_map(whole, b);
-    for (size_t i = 0; i < n; i++) {
-        top = fmax(top, fabs(b[i]));
-        diff = fmax(diff, fabs(a[i] - b[i]));
-    }
+    double *b = em_map(g, node, &o, &n), diff = em_difference(a, b, n, &top);
     /* float32 sums in another order on a window than on a whole map; in
      * float64 the same differences are a billion times smaller */
     double tol = precision == FV_ERF_FLOAT64 ? 1e-12 : 1e-5;
@@ -227,8 +220,6 @@ static int compare_in(const fv_graph *g, int32_t node, const int64_t *unit,
     *worst = fmax(*worst, top > 0 ? diff / top : 0);
     free(a);
     free(b);
-    fv_erf_free(cone);
-    fv_erf_free(whole);
     return 1;
 }
 
@@ -248,18 +239,7 @@ static double *map_in(const fv_graph *g, int32_t node, fv_erf_precision precisio
     o.input = FV_ERF_NORMAL;
     o.aggregate = FV_ERF_SIGNED;
     o.seed = 5;
-    fv_erf_result *r;
-    fv_diag diag;
-    fv_diag_init(&diag);
-    if (fv_erf_compute(g, node, &o, &r, &diag) != FV_OK)
-        fail_msg("%s", diag.message);
-    int64_t hw[2];
-    fv_erf_input_size(r, hw);
-    *n = (size_t)(hw[0] * hw[1]);
-    double *m = malloc(*n * sizeof *m);
-    fv_erf_full_map(r, m);
-    fv_erf_free(r);
-    return m;
+    return em_map(g, node, &o, n);
 }
 
 /* The float64 engine (plain-C convolutions, float64 kernels) on the same
@@ -283,11 +263,7 @@ static void float64_engine(void **state)
             size_t n;
             double *a = map_in(g, node, FV_ERF_FLOAT32, &n),
                    *b = map_in(g, node, FV_ERF_FLOAT64, &n);
-            double top = 0, diff = 0;
-            for (size_t i = 0; i < n; i++) {
-                top = fmax(top, fabs(b[i]));
-                diff = fmax(diff, fabs(a[i] - b[i]));
-            }
+            double top, diff = em_difference(a, b, n, &top);
             if (diff > 1e-4 * top + 1e-30)
                 fail_msg("seed %llu, node '%s': float32 and float64 maps differ by %g (largest %g)",
                          (unsigned long long)seed, fv_graph_name(g, node), diff, top);
@@ -340,7 +316,13 @@ static void added_ops_cone(void **state)
         "input size=9 c=2; conv k=3 c=3; resize f=2 mode=cubic; conv k=3 c=2",
         "input size=7x9 c=2; conv k=3 c=3; resize f=3/2 mode=cubic; conv k=3 s=2 c=2",
         "input size=8 c=2; conv k=3 c=3; resize f=2 mode=cubic align_corners; conv k=3 c=2",
+        "input size=9 c=2; conv k=3 c=3; resize f=2 mode=cubic a=-0.5 exclude_outside; conv k=3",
+        "input size=7x9 c=2; conv k=3 c=3; resize f=3/2 mode=cubic a=-0.5; conv k=3 s=2 c=2",
         "input size=10 c=2; conv k=3 c=4; softmax; maxpool k=2 s=2; conv k=3 c=2",
+        "input size=8 c=2; conv k=3 c=8; d2s b=2 mode=crd; conv k=3 c=2",
+        "input size=12 c=3; s2d b=2 mode=crd; conv k=3 c=8; tanh; d2s b=2 mode=crd; conv k=3 s=2",
+        "input size=10 c=2; conv k=3 c=3; instance_norm; relu; conv k=3 s=2 c=2",
+        "input size=9x11 c=2; conv k=3 c=4; instance_norm; maxpool k=2 s=2; instance_norm; conv k=3",
     };
     double worst = 0;
     for (size_t k = 0; k < sizeof nets / sizeof nets[0]; k++) {
@@ -460,6 +442,36 @@ static void lrn_checked(void **state)
     fv_graph_free(g);
 }
 
+/* Instance norm's statistics read its whole input map: the map reaches
+ * every pixel of the image, past the TRF box, whose metrics still hold. */
+static void instance_norm_whole_map(void **state)
+{
+    (void)state;
+    fv_graph *g = parse("input size=16 c=2; conv k=3 p=1 c=3; instance_norm; conv k=3 p=1");
+    fv_erf_options o;
+    fv_erf_options_init(&o);
+    o.weights = FV_ERF_RANDOM;
+    o.input = FV_ERF_NORMAL;
+    fv_erf_result *r = run(g, &o);
+    int64_t h, w, y0, x0;
+    const double *m = fv_erf_map(r, &h, &w, &y0, &x0);
+    assert_int_equal(h, 16);
+    assert_int_equal(w, 16);
+    for (int64_t i = 0; i < h * w; i++)
+        assert_true(m[i] > 0);
+    fv_erf_metrics met;
+    fv_diag diag;
+    fv_diag_init(&diag);
+    assert_int_equal(fv_erf_metrics_compute(g, r, &met, &diag), FV_OK);
+    for (int a = 0; a < 2; a++) { /* the unit (7, 7) and its 5x5 TRF */
+        assert_int_equal(met.trf_first[a], 5);
+        assert_int_equal(met.trf_last[a], 9);
+    }
+    assert_true(met.radius[3] > 5 && met.sigma_area_ratio > 1);
+    fv_erf_free(r);
+    fv_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -467,7 +479,7 @@ int main(void)
         cmocka_unit_test(other_kernels),     cmocka_unit_test(strided_dilated),
         cmocka_unit_test(cone_equals_whole), cmocka_unit_test(added_ops_cone),
         cmocka_unit_test(float64_engine),    cmocka_unit_test(lrn_cone),
-        cmocka_unit_test(lrn_checked),
+        cmocka_unit_test(lrn_checked),       cmocka_unit_test(instance_norm_whole_map),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

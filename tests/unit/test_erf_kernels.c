@@ -33,8 +33,11 @@ typedef struct op_case {
     fv_act act;
     fv_resize resize;
     fv_lrn lrn;
-    int64_t start[2], step[2], pad_end[2], block;
+    int64_t start[2], step[2], pad_end[2];
+    fv_block block;
     int include_pad, is_max;
+    const float *scale, *shift;
+    double eps;
 } op_case;
 
 static double dot(const float *a, const float *b, size_t n)
@@ -369,10 +372,10 @@ static void shift_fwd(const op_case *c, const float *x, float *y) { fv_shift_for
 static void shift_bwd(const op_case *c, const float *x, float *dx, const float *dy) { (void)x; fv_shift_backward(c->start, c->step, &c->in, dx, &c->out, dy); }
 static void resize_fwd(const op_case *c, const float *x, float *y) { fv_resize_forward(&c->resize, &c->in, x, &c->out, y); }
 static void resize_bwd(const op_case *c, const float *x, float *dx, const float *dy) { (void)x; fv_resize_backward(&c->resize, &c->in, dx, &c->out, dy); }
-static void d2s_fwd(const op_case *c, const float *x, float *y) { fv_depth_to_space_forward(c->block, &c->in, x, &c->out, y); }
-static void d2s_bwd(const op_case *c, const float *x, float *dx, const float *dy) { (void)x; fv_depth_to_space_backward(c->block, &c->in, dx, &c->out, dy); }
-static void s2d_fwd(const op_case *c, const float *x, float *y) { fv_space_to_depth_forward(c->block, &c->in, x, &c->out, y); }
-static void s2d_bwd(const op_case *c, const float *x, float *dx, const float *dy) { (void)x; fv_space_to_depth_backward(c->block, &c->in, dx, &c->out, dy); }
+static void d2s_fwd(const op_case *c, const float *x, float *y) { fv_depth_to_space_forward(&c->block, &c->in, x, &c->out, y); }
+static void d2s_bwd(const op_case *c, const float *x, float *dx, const float *dy) { (void)x; fv_depth_to_space_backward(&c->block, &c->in, dx, &c->out, dy); }
+static void s2d_fwd(const op_case *c, const float *x, float *y) { fv_space_to_depth_forward(&c->block, &c->in, x, &c->out, y); }
+static void s2d_bwd(const op_case *c, const float *x, float *dx, const float *dy) { (void)x; fv_space_to_depth_backward(&c->block, &c->in, dx, &c->out, dy); }
 static void gp_fwd(const op_case *c, const float *x, float *y) { fv_global_pool_forward(c->is_max, &c->in, x, y); }
 static void gp_bwd(const op_case *c, const float *x, float *dx, const float *dy) { fv_global_pool_backward(c->is_max, &c->in, x, dx, dy); }
 
@@ -466,6 +469,42 @@ static void softmax_bwd(const op_case *c, const float *x, float *dx, const float
     free(y);
 }
 
+/* Instance norm's forward and backward each run with their own
+ * statistics: backward needs the ones its forward leaves. */
+static void inorm_fwd(const op_case *c, const float *x, float *y)
+{
+    double stats[4 * 8];
+    fv_instance_norm_forward(c->scale, c->shift, c->eps, stats, &c->in, x, &c->out, y);
+}
+static void inorm_bwd(const op_case *c, const float *x, float *dx, const float *dy)
+{
+    double stats[4 * 8];
+    float *y = malloc(fv_box_size(&c->out) * sizeof *y);
+    fv_instance_norm_forward(c->scale, c->shift, c->eps, stats, &c->in, x, &c->out, y);
+    fv_instance_norm_backward(c->scale, stats, &c->in, x, dx, &c->out, dy);
+    free(y);
+}
+
+/* Instance norm on a window of its map, the whole map, and a map whose
+ * variance is small against epsilon: the gradient through the statistics
+ * reaches every pixel of the map. */
+static void instance_norm(void **state)
+{
+    (void)state;
+    float scale[3] = {0.5f, -1.5f, 2.0f}, shift[3] = {0.1f, 0.0f, -0.3f};
+    op_case c = {0};
+    c.scale = scale, c.shift = shift, c.eps = 1e-5;
+    c.fwd = inorm_fwd, c.bwd = inorm_bwd;
+    c.in = (fv_box){3, 6, 5, 0, 0, 6, 5};
+    c.out = (fv_box){3, 3, 2, 2, 1, 6, 5};
+    check_adjoint(&c, SMOOTH, 2e-3);
+    c.out = c.in;
+    check_adjoint(&c, SMOOTH, 2e-3);
+    c.out = (fv_box){3, 1, 1, 5, 4, 6, 5};
+    c.eps = 4;
+    check_adjoint(&c, SMOOTH, 2e-3);
+}
+
 /* Softmax over 1, 3 and 5 channels, on a window inside a larger one. */
 static void softmax(void **state)
 {
@@ -520,24 +559,71 @@ static void resampling(void **state)
     c.in = (fv_box){2, 6, 6, 2, 2, 10, 10};
     c.out = (fv_box){2, 2, 2, 1, 1, 5, 5};
     check_adjoint(&c, LINEAR, 1e-5);
-    /* resize x2, nearest, linear and cubic (half-pixel, aligned corners) */
+    /* resize x2, nearest, linear and cubic (half-pixel, aligned corners;
+     * Keys' a = -0.75 and -0.5, the border read or excluded) */
     c.fwd = resize_fwd, c.bwd = resize_bwd;
-    for (int mode = 0; mode < 5; mode++) {
+    for (int mode = 0; mode < 9; mode++) {
         fv_resize_mode m = mode == 0 ? FV_RESIZE_NEAREST : mode < 3 ? FV_RESIZE_LINEAR : FV_RESIZE_CUBIC;
-        c.resize = (fv_resize){{2, 2}, {1, 1}, m, mode == 2 || mode == 4};
+        c.resize = (fv_resize){{2, 2}, {1, 1}, m, mode == 2 || (mode > 2 && mode % 2 == 0),
+                               mode < 5 ? -0.75 : -0.5, mode > 6};
         c.in = (fv_box){2, 5, 5, 0, 0, 5, 5};
         c.out = (fv_box){2, 4, 3, 3, 5, 10, 10};
         check_adjoint(&c, LINEAR, 1e-5);
+        c.out = (fv_box){2, 3, 4, 0, 0, 10, 10}; /* at the border */
+        check_adjoint(&c, LINEAR, 1e-5);
     }
-    c.block = 2;
-    c.fwd = d2s_fwd, c.bwd = d2s_bwd;
-    c.in = (fv_box){8, 3, 3, 1, 1, 5, 5};
-    c.out = (fv_box){2, 5, 4, 3, 2, 10, 10};
-    check_adjoint(&c, LINEAR, 1e-5);
-    c.fwd = s2d_fwd, c.bwd = s2d_bwd;
-    c.in = (fv_box){2, 6, 6, 2, 2, 10, 10};
-    c.out = (fv_box){8, 3, 3, 1, 1, 5, 5};
-    check_adjoint(&c, LINEAR, 1e-5);
+    for (int order = 0; order < 2; order++) { /* DCR, CRD */
+        c.block = (fv_block){2, order ? FV_BLOCK_CRD : FV_BLOCK_DCR};
+        c.fwd = d2s_fwd, c.bwd = d2s_bwd;
+        c.in = (fv_box){8, 3, 3, 1, 1, 5, 5};
+        c.out = (fv_box){2, 5, 4, 3, 2, 10, 10};
+        check_adjoint(&c, LINEAR, 1e-5);
+        c.fwd = s2d_fwd, c.bwd = s2d_bwd;
+        c.in = (fv_box){2, 6, 6, 2, 2, 10, 10};
+        c.out = (fv_box){8, 3, 3, 1, 1, 5, 5};
+        check_adjoint(&c, LINEAR, 1e-5);
+    }
+}
+
+/* The two channel orders on one 2x2 block of a 3-channel map: PyTorch's
+ * PixelShuffle(2) puts input channel c * 4 + by * 2 + bx at (by, bx) of
+ * output channel c (CRD); ONNX's default DCR reads (by * 2 + bx) * 3 + c. */
+static void block_orders(void **state)
+{
+    (void)state;
+    fv_box in = {12, 1, 1, 0, 0, 1, 1}, out = {3, 2, 2, 0, 0, 2, 2};
+    float x[12], y[12];
+    for (int k = 0; k < 12; k++)
+        x[k] = (float)k;
+    for (int order = 0; order < 2; order++) {
+        fv_block b = {2, order ? FV_BLOCK_CRD : FV_BLOCK_DCR};
+        fv_depth_to_space_forward(&b, &in, x, &out, y);
+        for (int ch = 0; ch < 3; ch++)
+            for (int off = 0; off < 4; off++) /* off = by * 2 + bx, NHWC */
+                assert_float_equal(y[off * 3 + ch], order ? ch * 4 + off : off * 3 + ch, 0);
+    }
+}
+
+/* Keys' weights with a = -0.5 by hand: doubling a row of 6 pixels,
+ * output 5 samples half-pixel source 5.5 / 2 - 0.5 = 2.25, pixels 1..4 at
+ * distances 1.25, 0.25, 0.75, 1.75: weights a d^3 - 5a d^2 + 8a d - 4a
+ * beyond 1, (a + 2) d^3 - (a + 3) d^2 + 1 within. Output 0 samples -0.25,
+ * pixels -2..1 at 1.75, 0.75, 0.25, 1.25: -2 and -1 read pixel 0, or with
+ * exclude_outside drop out and the rest is divided by its sum. */
+static void cubic_weights(void **state)
+{
+    (void)state;
+    const double w175 = -0.0234375, w125 = -0.0703125, w075 = 0.2265625, w025 = 0.8671875;
+    fv_resize r = {{1, 2}, {1, 1}, FV_RESIZE_CUBIC, 0, -0.5, 0};
+    fv_box in = {1, 1, 6, 0, 0, 1, 6}, out = {1, 1, 12, 0, 0, 1, 12};
+    float x[6] = {1, 10, 100, 1000, 10000, 100000}, y[12];
+    fv_resize_forward(&r, &in, x, &out, y);
+    assert_float_equal(y[5], w125 * 10 + w025 * 100 + w075 * 1000 + w175 * 10000, 1e-3);
+    assert_float_equal(y[0], (w175 + w075 + w025) * 1 + w125 * 10, 1e-6);
+    r.exclude_outside = 1;
+    fv_resize_forward(&r, &in, x, &out, y);
+    assert_float_equal(y[5], w125 * 10 + w025 * 100 + w075 * 1000 + w175 * 10000, 1e-3);
+    assert_float_equal(y[0], (w025 * 1 + w125 * 10) / (w025 + w125), 1e-6);
 }
 
 /* Merges with SE-style broadcast, and concat, through the adjoint identity
@@ -616,6 +702,8 @@ int main(void)
         cmocka_unit_test(max_ties),        cmocka_unit_test(activations),
         cmocka_unit_test(resampling),      cmocka_unit_test(merges),
         cmocka_unit_test(softmax),         cmocka_unit_test(lrn),
+        cmocka_unit_test(block_orders),    cmocka_unit_test(cubic_weights),
+        cmocka_unit_test(instance_norm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

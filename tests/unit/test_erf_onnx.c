@@ -11,16 +11,20 @@
 #include <cmocka.h>
 
 #include "fovea.h"
+#include "erf_maps.h"
 #include "onnx_builder.h"
 
-static fv_graph *parse(ob_model *m)
+/* Packs, frees and parses m, keeping its weights when asked. */
+static fv_graph *parse(ob_model *m, int keep_weights)
 {
     size_t len;
     uint8_t *buf = ob_pack(m, &len);
+    fv_load_options lo = {0};
+    lo.keep_weights = keep_weights;
     fv_graph *g = NULL;
     fv_diag diag;
     fv_diag_init(&diag);
-    if (fv_onnx_parse(buf, len, "test.onnx", NULL, &g, &diag) != FV_OK)
+    if (fv_onnx_parse(buf, len, "test.onnx", &lo, &g, &diag) != FV_OK)
         fail_msg("parse: %s", diag.message);
     free(buf);
     ob_free(m);
@@ -61,18 +65,20 @@ static void constants(void **state)
     ob_weight(m, "mu", 1, (int64_t[]){2}, NULL, 1);
     ob_weight(m, "var", 1, (int64_t[]){2}, NULL, 1);
     ob_float(m, ob_node(m, "BatchNormalization", "bn", "c,s,bb,mu,var", "d"), "epsilon", 1e-3f);
-    ob_node_t *ap = ob_node(m, "AveragePool", "ap", "d", "e");
+    ob_float(m, ob_node(m, "InstanceNormalization", "in", "d,s,bb", "d2"), "epsilon", 2e-3f);
+    ob_node_t *ap = ob_node(m, "AveragePool", "ap", "d2", "e");
     ob_ints(m, ap, "kernel_shape", 2, (int64_t[]){3, 3});
     ob_ints(m, ap, "pads", 4, (int64_t[]){1, 1, 1, 1});
     ob_int(m, ap, "count_include_pad", 1);
     ob_output(m, "e");
-    fv_graph *g = parse(m);
+    fv_graph *g = parse(m, 0);
     /* the attributes as written above (ONNX operator semantics) */
     assert_float_equal(fv_graph_params(g, node(g, "leaky"))->pointwise.alpha, 0.3, 1e-7);
     assert_float_equal(fv_graph_params(g, node(g, "elu"))->pointwise.alpha, 0.5, 1e-7);
     assert_float_equal(fv_graph_params(g, node(g, "hs"))->pointwise.alpha, 0.25, 1e-7);
     assert_float_equal(fv_graph_params(g, node(g, "hs"))->pointwise.beta, 0.4, 1e-7);
     assert_float_equal(fv_graph_params(g, node(g, "bn"))->pointwise.alpha, 1e-3, 1e-9);
+    assert_float_equal(fv_graph_params(g, node(g, "in"))->pointwise.alpha, 2e-3, 1e-9);
     assert_int_equal(fv_graph_params(g, node(g, "ap"))->window.count_include_pad, 1);
     fv_diag diag;
     assert_int_equal(run_erf(g, "ap", &diag), FV_OK);
@@ -115,10 +121,12 @@ static void stand_ins(void **state)
     ob_init_floats(m, "k", 1, (float[]){2.0f});
     ob_node(m, "Mul", "scale", "a,k", "c");
     ob_node(m, "Mul", "product", "a,a", "d");
+    ob_int(m, ob_node(m, "LogSoftmax", "logits", "a", "e"), "axis", 1);
     ob_output(m, "b");
     ob_output(m, "c");
     ob_output(m, "d");
-    fv_graph *g = parse(m);
+    ob_output(m, "e");
+    fv_graph *g = parse(m, 0);
     fv_diag diag;
     assert_int_equal(run_erf(g, "relu", &diag), FV_OK);
     assert_int_equal(run_erf(g, "product", &diag), FV_OK);
@@ -126,6 +134,47 @@ static void stand_ins(void **state)
     assert_non_null(strstr(diag.message, "no kernel for Exp"));
     assert_int_equal(run_erf(g, "scale", &diag), FV_ERR_UNSUPPORTED);
     assert_non_null(strstr(diag.message, "Mul by a constant"));
+    assert_int_equal(run_erf(g, "logits", &diag), FV_ERR_UNSUPPORTED);
+    assert_non_null(strstr(diag.message, "no kernel for LogSoftmax"));
+    fv_graph_free(g);
+}
+
+/* Resize's numbers: Keys' a and exclude_outside of a cubic (ONNX's
+ * defaults -0.75 and 0; TensorFlow exports -0.5 and 1); exclude_outside
+ * changes nothing for linear and is not kept there. Antialiasing a resize
+ * that grows is a no-op, and accepted. */
+static void resize_numbers(void **state)
+{
+    (void)state;
+    ob_model *m = ob_new(18);
+    ob_input(m, "x", 4, (int64_t[]){1, 2, 6, 6});
+    ob_init_floats(m, "scales", 4, (float[]){1, 1, 2, 2});
+    ob_node_t *tf = ob_node(m, "Resize", "tf", "x,,scales", "a");
+    ob_str(m, tf, "mode", "cubic");
+    ob_float(m, tf, "cubic_coeff_a", -0.5f);
+    ob_int(m, tf, "exclude_outside", 1);
+    ob_str(m, ob_node(m, "Resize", "torch", "a,,scales", "b"), "mode", "cubic");
+    ob_node_t *lin = ob_node(m, "Resize", "lin", "b,,scales", "c");
+    ob_str(m, lin, "mode", "linear");
+    ob_int(m, lin, "exclude_outside", 1);
+    ob_int(m, lin, "antialias", 1);
+    ob_output(m, "c");
+    fv_graph *g = parse(m, 0);
+    static const struct {
+        const char *name;
+        fv_resize_mode mode;
+        double a;
+        int exclude;
+    } want[] = {{"tf", FV_RESIZE_CUBIC, -0.5, 1},
+                {"torch", FV_RESIZE_CUBIC, -0.75, 0},
+                {"lin", FV_RESIZE_LINEAR, -0.75, 0}};
+    for (size_t k = 0; k < 3; k++) {
+        const fv_resize *r = &fv_graph_params(g, node(g, want[k].name))->resize;
+        assert_int_equal(r->mode, want[k].mode);
+        assert_true(r->cubic_a == want[k].a && r->exclude_outside == want[k].exclude);
+    }
+    fv_diag diag;
+    assert_int_equal(run_erf(g, "lin", &diag), FV_OK);
     fv_graph_free(g);
 }
 
@@ -153,39 +202,18 @@ static fv_graph *bn_model(int alias)
             alias ? "a,scale_copy,shift_copy,mu,var" : "a,scale,shift,mu,var", "b");
     ob_node(m, "Relu", "relu", "b", "c");
     ob_output(m, "c");
-    size_t len;
-    uint8_t *buf = ob_pack(m, &len);
-    fv_load_options lo = {0};
-    lo.keep_weights = 1;
-    fv_graph *g = NULL;
-    fv_diag diag;
-    fv_diag_init(&diag);
-    if (fv_onnx_parse(buf, len, "test.onnx", &lo, &g, &diag) != FV_OK)
-        fail_msg("parse: %s", diag.message);
-    free(buf);
-    ob_free(m);
-    return g;
+    return parse(m, 1);
 }
 
-static double *model_map(const fv_graph *g, size_t *n)
+/* The signed map of node `name` with the model's weights. */
+static double *model_map(const fv_graph *g, const char *name, size_t *n)
 {
     fv_erf_options o;
     fv_erf_options_init(&o);
     o.weights = FV_ERF_MODEL;
     o.input = FV_ERF_NORMAL;
     o.aggregate = FV_ERF_SIGNED;
-    fv_erf_result *r = NULL;
-    fv_diag diag;
-    fv_diag_init(&diag);
-    if (fv_erf_compute(g, node(g, "relu"), &o, &r, &diag) != FV_OK)
-        fail_msg("erf: %s", diag.message);
-    int64_t hw[2];
-    fv_erf_input_size(r, hw);
-    *n = (size_t)(hw[0] * hw[1]);
-    double *map = malloc(*n * sizeof *map);
-    fv_erf_full_map(r, map);
-    fv_erf_free(r);
-    return map;
+    return em_map(g, node(g, name), &o, n);
 }
 
 /* Weights reached through Identity are the weights themselves: the same
@@ -195,7 +223,7 @@ static void aliased_weights(void **state)
     (void)state;
     fv_graph *plain = bn_model(0), *aliased = bn_model(1);
     size_t n1, n2;
-    double *a = model_map(plain, &n1), *b = model_map(aliased, &n2);
+    double *a = model_map(plain, "relu", &n1), *b = model_map(aliased, "relu", &n2);
     assert_int_equal(n1, n2);
     double top = 0;
     for (size_t i = 0; i < n1; i++) {
@@ -208,10 +236,89 @@ static void aliased_weights(void **state)
     fv_graph_free(aliased);
 }
 
+/* Conv (2 -> 8 channels) -> DepthToSpace b=2 -> Conv (2 -> 1), the
+ * first conv's output channels listed in `perm` order: its channel k
+ * holds the filter of channel perm[k] of the unpermuted conv. */
+static fv_graph *d2s_model(const char *mode, const int *perm)
+{
+    ob_model *m = ob_new(13);
+    ob_input(m, "x", 4, (int64_t[]){1, 2, 9, 9});
+    float w[8 * 2 * 9], w2[2 * 9];
+    for (int k = 0; k < 8; k++)
+        for (int j = 0; j < 18; j++)
+            w[k * 18 + j] = (float)(((perm[k] * 18 + j) * 7) % 13) / 13.0f - 0.45f;
+    for (int j = 0; j < 18; j++)
+        w2[j] = (float)((j * 5) % 7) / 7.0f - 0.4f;
+    ob_weight(m, "w", 4, (int64_t[]){8, 2, 3, 3}, w, 1);
+    ob_weight(m, "w2", 4, (int64_t[]){1, 2, 3, 3}, w2, 1);
+    ob_node(m, "Conv", "conv", "x,w", "a");
+    ob_node(m, "Tanh", "tanh", "a", "b");
+    ob_node_t *d = ob_node(m, "DepthToSpace", "d2s", "b", "c");
+    ob_int(m, d, "blocksize", 2);
+    if (mode)
+        ob_str(m, d, "mode", mode);
+    ob_node(m, "Conv", "head", "c,w2", "y");
+    ob_output(m, "y");
+    return parse(m, 1);
+}
+
+/* DepthToSpace in CRD order (PyTorch's PixelShuffle) is DCR with the deep
+ * channels renumbered: CRD reads channel c * 4 + off where DCR reads
+ * off * 2 + c, so a conv whose channel off * 2 + c holds filter c * 4 + off
+ * followed by DCR gives the same map. Read as DCR, the CRD model gives
+ * another map. Both orders have the same receptive fields. */
+static void depth_to_space_crd(void **state)
+{
+    (void)state;
+    static const int same[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    int to_dcr[8];
+    for (int c = 0; c < 2; c++)
+        for (int off = 0; off < 4; off++)
+            to_dcr[off * 2 + c] = c * 4 + off;
+    fv_graph *crd = d2s_model("CRD", same), *dcr = d2s_model("DCR", to_dcr),
+             *plain = d2s_model(NULL, same);
+    assert_int_equal(fv_graph_params(crd, node(crd, "d2s"))->block.order, FV_BLOCK_CRD);
+    assert_int_equal(fv_graph_params(dcr, node(dcr, "d2s"))->block.order, FV_BLOCK_DCR);
+    assert_int_equal(fv_graph_params(plain, node(plain, "d2s"))->block.order, FV_BLOCK_DCR);
+    size_t n1, n2, n3;
+    double *a = model_map(crd, "head", &n1), *b = model_map(dcr, "head", &n2),
+           *c = model_map(plain, "head", &n3), top;
+    assert_int_equal(n1, n2);
+    assert_true(em_difference(a, b, n1, &top) <= 1e-6 * top);
+    assert_true(em_difference(c, b, n1, &top) > 1e-3 * top);
+    free(a), free(b), free(c);
+    fv_trf *t1, *t2;
+    fv_diag diag;
+    fv_diag_init(&diag);
+    assert_int_equal(fv_trf_compute(crd, NULL, &t1, &diag), FV_OK);
+    assert_int_equal(fv_trf_compute(plain, NULL, &t2, &diag), FV_OK);
+    for (int32_t i = 0; i < (int32_t)fv_graph_size(crd); i++) {
+        fv_rf r1, r2;
+        fv_trf_get(t1, i, &r1);
+        fv_trf_get(t2, i, &r2);
+        for (int ax = 0; ax < 2; ax++) {
+            const fv_rf_axis *p = &r1.axis[ax], *q = &r2.axis[ax];
+            assert_int_equal(p->size_min, q->size_min);
+            assert_int_equal(p->size_max, q->size_max);
+            assert_int_equal(p->padding, q->padding);
+            assert_int_equal(p->period, q->period);
+            assert_int_equal(p->stride.num * q->stride.den, q->stride.num * p->stride.den);
+            assert_int_equal(p->centre.num * q->centre.den, q->centre.num * p->centre.den);
+        }
+    }
+    fv_trf_free(t1);
+    fv_trf_free(t2);
+    fv_graph_free(crd);
+    fv_graph_free(dcr);
+    fv_graph_free(plain);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(constants), cmocka_unit_test(lrn),
                                        cmocka_unit_test(stand_ins),
-                                       cmocka_unit_test(aliased_weights)};
+                                       cmocka_unit_test(aliased_weights),
+                                       cmocka_unit_test(depth_to_space_crd),
+                                       cmocka_unit_test(resize_numbers)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -68,12 +68,14 @@ typedef struct twin_case {
     void (*bwd)(const struct twin_case *t, int ref, const fv_real *x, fv_real *dx,
                 const fv_real *dy);
     fv_kwin k;
-    int64_t pad_end[FV_AXES], start[FV_AXES], step[FV_AXES], block;
+    int64_t pad_end[FV_AXES], start[FV_AXES], step[FV_AXES];
+    fv_block block;
     int include_pad, is_max;
     fv_act act;
     fv_resize resize;
     fv_lrn lrn;
     const fv_real *scale, *shift;
+    double eps;
 } twin_case;
 
 /* Returns the larger relative difference, forward or backward. */
@@ -289,6 +291,53 @@ static void lrn(void **state)
     print_message("lrn: kernel and twin agree to %.3g of the largest value\n", worst);
 }
 
+static void inorm_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
+{
+    if (ref) {
+        FV_N(fv_instance_norm_forward_ref)(t->scale, t->shift, t->eps, &t->in, x, &t->out, y);
+        return;
+    }
+    double *stats = malloc(4 * (size_t)t->in.c * sizeof *stats);
+    FV_N(fv_instance_norm_forward)(t->scale, t->shift, t->eps, stats, &t->in, x, &t->out, y);
+    free(stats);
+}
+static void inorm_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx,
+                      const fv_real *dy)
+{
+    if (ref) {
+        FV_N(fv_instance_norm_backward_ref)(t->scale, t->eps, &t->in, x, dx, &t->out, dy);
+        return;
+    }
+    /* the kernel reads the statistics its forward leaves */
+    double *stats = malloc(4 * (size_t)t->in.c * sizeof *stats);
+    fv_real *y = malloc(fv_box_size(&t->out) * sizeof *y);
+    FV_N(fv_instance_norm_forward)(t->scale, t->shift, t->eps, stats, &t->in, x, &t->out, y);
+    FV_N(fv_instance_norm_backward)(t->scale, stats, &t->in, x, dx, &t->out, dy);
+    free(stats), free(y);
+}
+
+/* Instance norm: the input window is its whole map, the output any window
+ * of it; epsilon small or large against the variance. */
+static void instance_norm(void **state)
+{
+    (void)state;
+    twin_case t = {0};
+    for (int i = 0; i < CASES; i++) {
+        int64_t c = pick(1, 4);
+        fv_real *scale = values((size_t)c, 0), *shift = values((size_t)c, 0);
+        t.scale = scale, t.shift = shift, t.eps = i % 2 ? 1e-5 : 0.5;
+        for (int a = 0; a < FV_AXES; a++) {
+            int64_t map = pick(1, 8), o0, o1;
+            output_axis(&t.out, a, map, &o0, &o1);
+            input_axis(&t.in, a, 0, map - 1, map);
+        }
+        t.in.c = t.out.c = c;
+        t.fwd = inorm_fwd, t.bwd = inorm_bwd;
+        compare("instance norm", &t);
+        free(scale), free(shift);
+    }
+}
+
 static void pointwise(void **state)
 {
     (void)state;
@@ -460,25 +509,25 @@ static void resize_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *d
 }
 static void d2s_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
 {
-    (ref ? FV_N(fv_depth_to_space_forward_ref) : FV_N(fv_depth_to_space_forward))(t->block, &t->in,
+    (ref ? FV_N(fv_depth_to_space_forward_ref) : FV_N(fv_depth_to_space_forward))(&t->block, &t->in,
                                                                                   x, &t->out, y);
 }
 static void d2s_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx, const fv_real *dy)
 {
     (void)x;
     (ref ? FV_N(fv_depth_to_space_backward_ref)
-         : FV_N(fv_depth_to_space_backward))(t->block, &t->in, dx, &t->out, dy);
+         : FV_N(fv_depth_to_space_backward))(&t->block, &t->in, dx, &t->out, dy);
 }
 static void s2d_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
 {
-    (ref ? FV_N(fv_space_to_depth_forward_ref) : FV_N(fv_space_to_depth_forward))(t->block, &t->in,
+    (ref ? FV_N(fv_space_to_depth_forward_ref) : FV_N(fv_space_to_depth_forward))(&t->block, &t->in,
                                                                                   x, &t->out, y);
 }
 static void s2d_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx, const fv_real *dy)
 {
     (void)x;
     (ref ? FV_N(fv_space_to_depth_backward_ref)
-         : FV_N(fv_space_to_depth_backward))(t->block, &t->in, dx, &t->out, dy);
+         : FV_N(fv_space_to_depth_backward))(&t->block, &t->in, dx, &t->out, dy);
 }
 
 /* Pad (start = -begin, step 1, out map = map + begin + end, negative
@@ -538,6 +587,8 @@ static void resize_case(twin_case *t)
     int mode = (int)pick(0, 4); /* nearest, linear, linear aligned, cubic, cubic aligned */
     t->resize.mode = mode == 0 ? FV_RESIZE_NEAREST : mode < 3 ? FV_RESIZE_LINEAR : FV_RESIZE_CUBIC;
     t->resize.align_corners = mode == 2 || mode == 4;
+    t->resize.cubic_a = pick(0, 1) ? -0.75 : -0.5; /* PyTorch's, TensorFlow's */
+    t->resize.exclude_outside = mode >= 3 && pick(0, 1);
     for (int a = 0; a < FV_AXES; a++) {
         const int64_t *s = scales[pick(0, 5)];
         t->resize.scale_num[a] = s[0], t->resize.scale_den[a] = s[1];
@@ -549,19 +600,19 @@ static void resize_case(twin_case *t)
     t->in.c = t->out.c = pick(1, 3);
 }
 
-/* Depth to space with block b: the deep window holds the deep pixels
- * floor(Y / b) of the spatial window. */
+/* Depth to space with block b, in either channel order: the deep window
+ * holds the deep pixels floor(Y / b) of the spatial window. */
 static void block_case(twin_case *t, fv_box *spatial, fv_box *deep)
 {
     memset(t, 0, sizeof *t);
-    t->block = pick(2, 3);
-    int64_t c = pick(1, 2);
+    int64_t b = pick(2, 3), c = pick(1, 3);
+    t->block = (fv_block){b, pick(0, 1) ? FV_BLOCK_CRD : FV_BLOCK_DCR};
     for (int a = 0; a < FV_AXES; a++) {
         int64_t map = pick(1, 4), o0, o1;
-        output_axis(spatial, a, map * t->block, &o0, &o1);
-        input_axis(deep, a, o0 / t->block, o1 / t->block, map);
+        output_axis(spatial, a, map * b, &o0, &o1);
+        input_axis(deep, a, o0 / b, o1 / b, map);
     }
-    spatial->c = c, deep->c = c * t->block * t->block;
+    spatial->c = c, deep->c = c * b * b;
 }
 
 static void resampling(void **state)
@@ -582,14 +633,14 @@ static void resampling(void **state)
     /* space to depth: its output window's pixels read whole blocks */
     for (int i = 0; i < CASES; i++) {
         memset(&t, 0, sizeof t);
-        t.block = pick(2, 3);
-        int64_t c = pick(1, 2);
+        int64_t b = pick(2, 3), c = pick(1, 3);
+        t.block = (fv_block){b, i % 2 ? FV_BLOCK_CRD : FV_BLOCK_DCR};
         for (int a = 0; a < FV_AXES; a++) {
             int64_t map = pick(1, 4), o0, o1;
             output_axis(&t.out, a, map, &o0, &o1);
-            input_axis(&t.in, a, o0 * t.block, (o1 + 1) * t.block - 1, map * t.block);
+            input_axis(&t.in, a, o0 * b, (o1 + 1) * b - 1, map * b);
         }
-        t.in.c = c, t.out.c = c * t.block * t.block;
+        t.in.c = c, t.out.c = c * b * b;
         t.fwd = s2d_fwd, t.bwd = s2d_bwd;
         compare("space to depth", &t);
     }
@@ -600,6 +651,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pools),  cmocka_unit_test(global_pools), cmocka_unit_test(pointwise),
         cmocka_unit_test(merges), cmocka_unit_test(resampling), cmocka_unit_test(lrn),
+        cmocka_unit_test(instance_norm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

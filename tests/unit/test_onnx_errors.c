@@ -191,6 +191,15 @@ static uint8_t *make_lrn_nan_alpha(size_t *len)
     return pack_free(m, len);
 }
 
+static uint8_t *make_d2s_bad_mode(size_t *len)
+{
+    ob_model *m = base();
+    ob_node_t *n = ob_node(m, "DepthToSpace", "shuffle", "x", "y");
+    ob_int(m, n, "blocksize", 2);
+    ob_str(m, n, "mode", "RCD");
+    return pack_free(m, len);
+}
+
 static uint8_t *make_resize_nan_scale(size_t *len)
 {
     ob_model *m = base();
@@ -268,12 +277,39 @@ static uint8_t *make_pad_batch(size_t *len)
     return pack_free(m, len);
 }
 
-static uint8_t *make_resize_nearest_corners(size_t *len)
+/* base() with Resize `name` by `scale` on both image axes, in `mode`
+ * (NULL: no attribute); the node for more attributes in *n. */
+static ob_model *resize_base(const char *name, float scale, const char *mode, ob_node_t **n)
 {
     ob_model *m = base();
-    ob_init_floats(m, "scales", 4, (float[]){1, 1, 2, 2});
-    ob_node_t *n = ob_node(m, "Resize", "up", "x,,scales", "y");
+    ob_init_floats(m, "scales", 4, (float[]){1, 1, scale, scale});
+    *n = ob_node(m, "Resize", name, "x,,scales", "y");
+    if (mode)
+        ob_str(m, *n, "mode", mode);
+    return m;
+}
+
+static uint8_t *make_resize_nearest_corners(size_t *len)
+{
+    ob_node_t *n;
+    ob_model *m = resize_base("up", 2, NULL, &n);
     ob_str(m, n, "coordinate_transformation_mode", "align_corners");
+    return pack_free(m, len);
+}
+
+static uint8_t *make_resize_antialias(size_t *len)
+{
+    ob_node_t *n;
+    ob_model *m = resize_base("down", 0.5f, "linear", &n);
+    ob_int(m, n, "antialias", 1);
+    return pack_free(m, len);
+}
+
+static uint8_t *make_resize_cubic_nan(size_t *len)
+{
+    ob_node_t *n;
+    ob_model *m = resize_base("up", 2, "cubic", &n);
+    ob_float(m, n, "cubic_coeff_a", NAN);
     return pack_free(m, len);
 }
 
@@ -427,6 +463,7 @@ static const struct {
     {"lrn_no_size", make_lrn_no_size},
     {"lrn_zero_size", make_lrn_zero_size},
     {"lrn_nan_alpha", make_lrn_nan_alpha},
+    {"d2s_bad_mode", make_d2s_bad_mode},
     {"resize_nan_scale", make_resize_nan_scale},
     {"slice_zero_step", make_slice_zero_step},
     {"bad_auto_pad", make_bad_auto_pad},
@@ -437,6 +474,8 @@ static const struct {
     {"pad_batch", make_pad_batch},
     {"resize_nearest_corners", make_resize_nearest_corners},
     {"resize_sizes_dynamic", make_resize_sizes_dynamic},
+    {"resize_antialias", make_resize_antialias},
+    {"resize_cubic_nan", make_resize_cubic_nan},
     {"transpose_nhwc", make_transpose_nhwc},
     {"constant_no_value", make_constant_no_value},
     {"input_too_big", make_input_too_big},

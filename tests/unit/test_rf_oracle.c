@@ -175,12 +175,12 @@ static void depth_space_pad_slice(void **state)
     fv_layer_init(&l, FV_OP_DEPTH_TO_SPACE);
     l.inputs = &x;
     l.n_inputs = 1;
-    l.params.block = 2;
+    l.params.block.size = 2;
     int32_t d2s = tb_add(g, &l);
     fv_layer_init(&l, FV_OP_SPACE_TO_DEPTH);
     l.inputs = &x;
     l.n_inputs = 1;
-    l.params.block = 4;
+    l.params.block.size = 4;
     int32_t s2d = tb_add(g, &l);
     fv_layer_init(&l, FV_OP_PAD);
     l.inputs = &x;

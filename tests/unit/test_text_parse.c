@@ -205,9 +205,11 @@ static void test_resample_params(void **state)
                         "a: resize f=2\n"
                         "b: up f=2x1 mode=bilinear align_corners\n"
                         "c: resize f=3/2 mode=cubic\n"
+                        "k: resize f=2 mode=cubic a=-0.5 exclude_outside\n"
                         "d: upsample f=3/2x4 mode=nearest\n"
                         "e: d2s b=2\n"
                         "f: s2d b=4\n"
+                        "g: pixel_shuffle b=2 mode=crd\n"
                         "h: pad p=-1,2,3,-4\n"
                         "i: pad p=1x-2\n"
                         "j: slice y=1:-1 x=::2\n"
@@ -228,13 +230,20 @@ static void test_resample_params(void **state)
     assert_int_equal(r->scale_num[1], 3);
     assert_int_equal(r->scale_den[1], 2);
     assert_int_equal(r->mode, FV_RESIZE_CUBIC);
+    assert_float_equal(r->cubic_a, -0.75, 0);
+    assert_int_equal(r->exclude_outside, 0);
+    r = &fv_graph_params(g, node(g, "k"))->resize;
+    assert_float_equal(r->cubic_a, -0.5, 0);
+    assert_int_equal(r->exclude_outside, 1);
     r = &fv_graph_params(g, node(g, "d"))->resize;
     assert_int_equal(r->scale_num[0], 3);
     assert_int_equal(r->scale_den[0], 2);
     assert_int_equal(r->scale_num[1], 4);
     assert_int_equal(r->scale_den[1], 1);
-    assert_int_equal(fv_graph_params(g, node(g, "e"))->block, 2);
-    assert_int_equal(fv_graph_params(g, node(g, "f"))->block, 4);
+    assert_int_equal(fv_graph_params(g, node(g, "e"))->block.size, 2);
+    assert_int_equal(fv_graph_params(g, node(g, "f"))->block.size, 4);
+    assert_int_equal(fv_graph_params(g, node(g, "e"))->block.order, FV_BLOCK_DCR);
+    assert_int_equal(fv_graph_params(g, node(g, "g"))->block.order, FV_BLOCK_CRD);
     const fv_pad *p = &fv_graph_params(g, node(g, "h"))->pad;
     assert_int_equal(p->begin[0], -1);
     assert_int_equal(p->begin[1], 2);
