@@ -290,6 +290,7 @@ static void backward(erf_engine *e, int32_t i)
         break;
     case FV_OP_LRN:
         FV_N(fv_lrn_backward)(&p->lrn, &x->box, xv, GRAD(x), &n->box, GRAD(n));
+        break;
     case FV_OP_INSTANCE_NORM:
         FV_N(fv_instance_norm_backward)
         ((const fv_real *)n->scale, n->stats, &x->box, xv, GRAD(x), &n->box, GRAD(n));

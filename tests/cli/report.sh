@@ -67,8 +67,8 @@ status "--erf with an unknown layer" 2 "$FOVEA" report zoo:seed --erf nope -o "$
 status "--erf-weights without --erf" 2 "$FOVEA" report zoo:seed --erf-weights random -o "$tmp/x.html"
 status "--erf-weights unknown" 2 "$FOVEA" report zoo:seed --erf conv3 --erf-weights ones -o "$tmp/x.html"
 # An op the ERF engine refuses is said on the page; the page is still written.
-status "report with a refused ERF" 0 "$FOVEA" report -e "input size=16; conv k=3; instance_norm; conv k=3" --erf conv_3 -o "$tmp/norm.html"
-check "refused ERF said on the page" 1 "$(count 'No ERF: instance_norm_2: the ERF engine has no kernel for instance_norm' "$tmp/norm.html")"
+status "report with a refused ERF" 0 "$FOVEA" report -e "input size=16; conv k=3; gap; fc c=10" --erf fully_connected_3 -o "$tmp/fc.html"
+check "refused ERF said on the page" 1 "$(count 'No ERF: fully_connected_3: the ERF engine has no kernel for fully_connected' "$tmp/fc.html")"
 
 # --erf-anchors: the ERF of each head's layer (one head here) drawn on the
 # anchors chart as a dashed 2-sigma ellipse.

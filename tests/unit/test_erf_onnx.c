@@ -99,7 +99,7 @@ static void lrn(void **state)
     ob_float(m, n, "bias", 2.0f);
     ob_int(m, ob_node(m, "LRN", "plain", "a", "b"), "size", 5);
     ob_output(m, "b");
-    fv_graph *g = parse(m);
+    fv_graph *g = parse(m, 0);
     const fv_lrn *p = &fv_graph_params(g, node(g, "norm"))->lrn;
     assert_int_equal(fv_graph_op(g, node(g, "norm")), FV_OP_LRN);
     assert_true(p->size == 4 && p->alpha == 0.5 && p->beta == 0.25 && p->bias == 2.0);
