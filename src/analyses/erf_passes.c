@@ -192,7 +192,7 @@ static void forward(erf_engine *e, int32_t i)
         FV_N(fv_softmax_forward)(&x->box, xv, &n->box, VAL(n));
         break;
     case FV_OP_LRN:
-        FV_N(fv_lrn_forward)(&p->lrn, &x->box, VAL(x), &n->box, VAL(n));
+        FV_N(fv_lrn_forward)(&p->lrn, &x->box, xv, &n->box, VAL(n));
         break;
     default:
         FV_N(fv_act_forward)(&n->act, &x->box, xv, &n->box, VAL(n));
@@ -284,7 +284,7 @@ static void backward(erf_engine *e, int32_t i)
         FV_N(fv_softmax_backward)(&x->box, GRAD(x), &n->box, VAL(n), GRAD(n));
         break;
     case FV_OP_LRN:
-        FV_N(fv_lrn_backward)(&p->lrn, &x->box, VAL(x), GRAD(x), &n->box, GRAD(n));
+        FV_N(fv_lrn_backward)(&p->lrn, &x->box, xv, GRAD(x), &n->box, GRAD(n));
         break;
     default:
         FV_N(fv_act_backward)(&n->act, &x->box, xv, GRAD(x), &n->box, GRAD(n));
