@@ -311,9 +311,8 @@ static fv_status slice_axis(pctx *c, int a)
     return FV_OK;
 }
 
-/* alpha=X: leaky_relu's slope below 0, elu's factor of exp(x) - 1. A
- * finite decimal number, at least 0 (no hexadecimal floats). */
-static fv_status key_alpha(pctx *c)
+/* A finite decimal number (no hexadecimal floats): alpha=, scale=, eps=. */
+static fv_status decimal(pctx *c, double *out)
 {
     char buf[64];
     size_t n = strlen(c->value);
@@ -325,11 +324,28 @@ static fv_status key_alpha(pctx *c)
     double v = strtod(buf, &end);
     if (end != buf + n || errno == ERANGE || !isfinite(v))
         return bad_form(c, "a number such as 0.1");
-    if (v < 0)
-        return fail(c, FV_ERR_SEMANTIC, "alpha= must be at least 0, not %s", c->value);
-    c->layer->params.pointwise.alpha = v;
+    *out = v;
     return FV_OK;
 }
+
+/* A decimal number of at least 0 into *out. */
+static fv_status non_negative(pctx *c, double *out)
+{
+    double v;
+    fv_status st = decimal(c, &v);
+    if (st == FV_OK && v < 0)
+        return fail(c, FV_ERR_SEMANTIC, "%s= must be at least 0, not %s", c->key, c->value);
+    if (st == FV_OK)
+        *out = v;
+    return st;
+}
+
+/* alpha=X: leaky_relu's slope below 0, elu's factor of exp(x) - 1. */
+static fv_status key_alpha(pctx *c) { return non_negative(c, &c->layer->params.pointwise.alpha); }
+
+/* scale=X: normalize's factor; eps=X: what it adds under the square root. */
+static fv_status key_scale(pctx *c) { return decimal(c, &c->layer->params.normalize.scale); }
+static fv_status key_eps(pctx *c) { return non_negative(c, &c->layer->params.normalize.eps); }
 
 static fv_status key_y(pctx *c) { return slice_axis(c, FV_AXIS_Y); }
 static fv_status key_x(pctx *c) { return slice_axis(c, FV_AXIS_X); }
@@ -358,6 +374,8 @@ static const struct {
     {"x", BIT(FV_OP_SLICE), FLAG_NONE, key_x},
     {"size", BIT(FV_OP_INPUT), FLAG_NONE, key_size},
     {"alpha", BIT(FV_OP_LEAKY_RELU) | BIT(FV_OP_ELU), FLAG_NONE, key_alpha},
+    {"scale", BIT(FV_OP_NORMALIZE), FLAG_NONE, key_scale},
+    {"eps", BIT(FV_OP_NORMALIZE), FLAG_NONE, key_eps},
 };
 
 static_assert(sizeof keys / sizeof keys[0] <= 32, "fv_pstate.seen has 32 bits");
