@@ -126,7 +126,6 @@ static fv_status check_node(const erf_engine *e, int32_t i, fv_diag *diag)
     case FV_OP_FLATTEN:
     case FV_OP_FULLY_CONNECTED:
     case FV_OP_INSTANCE_NORM:
-    case FV_OP_NORMALIZE:
         return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED, "the ERF engine has no kernel for %s",
                             fv_op_name(op));
     case FV_OP_LRN: {
@@ -136,6 +135,22 @@ static fv_status check_node(const erf_engine *e, int32_t i, fv_diag *diag)
                                 "the ERF engine runs an LRN only with bias > 0 and alpha >= 0, "
                                 "which keep its scale positive (bias %g, alpha %g)",
                                 p->bias, p->alpha);
+        break;
+    }
+    case FV_OP_NORMALIZE: {
+        const fv_normalize *p = &fv_graph_params(g, i)->normalize;
+        if (!(p->eps > 0))
+            return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED,
+                                "the ERF engine runs a normalize only with eps > 0, which keeps "
+                                "its norm positive (eps %g)",
+                                p->eps);
+        /* its gradient would be a difference of equal terms: rounding */
+        if (e->o->weights == FV_ERF_UNIFORM)
+            return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED,
+                                "the ERF engine runs a normalize only with random or model "
+                                "weights: all-ones convs give every channel the same map, which "
+                                "L2 normalisation makes constant, so its gradient is 0 but for "
+                                "rounding");
         break;
     }
     case FV_OP_SCALE:

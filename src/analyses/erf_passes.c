@@ -194,6 +194,9 @@ static void forward(erf_engine *e, int32_t i)
     case FV_OP_LRN:
         FV_N(fv_lrn_forward)(&p->lrn, &x->box, xv, &n->box, VAL(n));
         break;
+    case FV_OP_NORMALIZE:
+        FV_N(fv_normalize_forward)(&p->normalize, &x->box, xv, &n->box, VAL(n));
+        break;
     default:
         FV_N(fv_act_forward)(&n->act, &x->box, xv, &n->box, VAL(n));
         break;
@@ -285,6 +288,9 @@ static void backward(erf_engine *e, int32_t i)
         break;
     case FV_OP_LRN:
         FV_N(fv_lrn_backward)(&p->lrn, &x->box, xv, GRAD(x), &n->box, GRAD(n));
+        break;
+    case FV_OP_NORMALIZE:
+        FV_N(fv_normalize_backward)(&p->normalize, &x->box, xv, GRAD(x), &n->box, GRAD(n));
         break;
     default:
         FV_N(fv_act_backward)(&n->act, &x->box, xv, GRAD(x), &n->box, GRAD(n));
