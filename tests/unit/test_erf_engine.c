@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "model_check.h"
 #include "random_graph.h"
 
 static fv_graph *parse(const char *text)
@@ -248,17 +249,10 @@ static double *map_in(const fv_graph *g, int32_t node, fv_erf_precision precisio
     o.input = FV_ERF_NORMAL;
     o.aggregate = FV_ERF_SIGNED;
     o.seed = 5;
-    fv_erf_result *r;
     fv_diag diag;
-    fv_diag_init(&diag);
-    if (fv_erf_compute(g, node, &o, &r, &diag) != FV_OK)
+    double *m = mc_erf_map(g, node, &o, n, &diag);
+    if (!m)
         fail_msg("%s", diag.message);
-    int64_t hw[2];
-    fv_erf_input_size(r, hw);
-    *n = (size_t)(hw[0] * hw[1]);
-    double *m = malloc(*n * sizeof *m);
-    fv_erf_full_map(r, m);
-    fv_erf_free(r);
     return m;
 }
 
