@@ -337,9 +337,10 @@ static fv_status permuted_bottoms(cf_build *b, cf_layer *l, int *permuted)
     if (!which || l->flat)
         return FV_OK;
     *permuted = 1;
-    if (value_by_value(l->layer.op) || l->inexact)
+    if (value_by_value(l->layer.op))
         return FV_OK;
-    cf_stand_in(l, "Caffe's %s of '%s', whose axes a Permute reordered", l->type, which);
+    if (!l->inexact)
+        cf_stand_in(l, "Caffe's %s of '%s', whose axes a Permute reordered", l->type, which);
     if (fv_graph_warn(b->g,
                       "line %d: %s layer '%s' reads '%s', whose axes a Permute reordered; fovea "
                       "keeps Caffe's N, C, H, W, so its receptive field is not the model's",

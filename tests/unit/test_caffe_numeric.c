@@ -69,6 +69,8 @@ static const char *const net =
     "layer { name: 'perm_relu' type: 'ReLU' bottom: 'perm' top: 'perm_relu' }\n"
     "layer { name: 'perm_conv' type: 'Convolution' bottom: 'perm_relu' top: 'perm_conv'\n"
     "  convolution_param { num_output: 2 kernel_size: 1 } }\n"
+    "layer { name: 'perm_pool' type: 'Pooling' bottom: 'perm' top: 'perm_pool'\n"
+    "  pooling_param { pool: STOCHASTIC kernel_size: 1 } }\n"
     "layer { name: 'perm_flat' type: 'Flatten' bottom: 'perm' top: 'perm_flat' }\n"
     "layer { name: 'kept' type: 'Permute' bottom: 'c' top: 'kept'\n"
     "  permute_param { order: 0 order: 1 } }\n"
@@ -111,6 +113,7 @@ static const struct {
     {"perm", NULL},
     {"perm_relu", NULL},
     {"perm_conv", "Caffe's Convolution of 'perm_relu', whose axes a Permute reordered"},
+    {"perm_pool", "Caffe's STOCHASTIC pooling"},
     {"kept_conv", NULL},
 };
 
@@ -158,12 +161,16 @@ static void constants(void **state)
     assert_true(p->eps == 1e-6 && p->scale == 3);
     p = &fv_graph_params(g, mc_find(g, "norm1"))->normalize;
     assert_true(p->eps == 1e-10 && p->scale == 1);
-    /* one warning: the conv that reads reordered axes */
-    assert_int_equal(fv_graph_n_warnings(g), 1);
+    /* a warning for each layer that reads reordered axes, marked or not */
+    assert_int_equal(fv_graph_n_warnings(g), 2);
     assert_string_equal(fv_graph_warning(g, 0),
                         "line 50: Convolution layer 'perm_conv' reads 'perm_relu', whose axes a "
                         "Permute reordered; fovea keeps Caffe's N, C, H, W, so its receptive "
                         "field is not the model's");
+    assert_string_equal(fv_graph_warning(g, 1),
+                        "line 52: Pooling layer 'perm_pool' reads 'perm', whose axes a Permute "
+                        "reordered; fovea keeps Caffe's N, C, H, W, so its receptive field is not "
+                        "the model's");
     fv_graph_free(g);
 }
 
