@@ -118,6 +118,7 @@ typedef enum fv_op {
     FV_OP_SCALE,
     FV_OP_DROPOUT,
     FV_OP_SOFTMAX,
+    FV_OP_NORMALIZE,
     FV_OP_COUNT
 } fv_op;
 
@@ -229,6 +230,15 @@ typedef struct fv_lrn {
     double bias;       /**< ONNX bias, Caffe k */
 } fv_lrn;
 
+/** L2 normalisation of each pixel's channels (Caffe-SSD's Normalize with
+ * across_spatial false, as on SSD's conv4_3; ParseNet), pointwise in space:
+ * y_c = scale * x_c / sqrt(eps + sum_k x_k^2), k over the pixel's channels.
+ * fv_layer_init sets eps 1e-10 and scale 1, Caffe-SSD's defaults. */
+typedef struct fv_normalize {
+    double eps;        /**< inside the square root; at least 0 */
+    double scale;      /**< one factor for every channel */
+} fv_normalize;
+
 /** Parameters of one node; the member read is the one its op names. */
 typedef union fv_params {
     fv_window window;  /**< conv, conv_transpose, max_pool, avg_pool */
@@ -239,6 +249,7 @@ typedef union fv_params {
     fv_pointwise pointwise; /**< leaky_relu, elu, prelu, hard_sigmoid, batch_norm,
                                  instance_norm */
     fv_lrn lrn;        /**< lrn */
+    fv_normalize normalize; /**< normalize */
 } fv_params;
 
 /* ------------------------------------------------------------------- graph */
@@ -265,7 +276,7 @@ typedef struct fv_layer {
 
 /** Fills a layer for `op` with neutral parameters: kernel, stride, dilation,
  * groups, scale and block size 1 (DCR order); slices to the end; cubic resizes
- * a = -0.75; the fv_pointwise and fv_lrn defaults above. */
+ * a = -0.75; the fv_pointwise, fv_lrn and fv_normalize defaults above. */
 void fv_layer_init(fv_layer *layer, fv_op op);
 
 /**

@@ -33,7 +33,14 @@ static fv_status one_channel_copy(const fv_graph *g, fv_graph **out, fv_diag *di
         fv_op_kind kind = fv_op_kind_of(l.op);
         if (kind == FV_KIND_WINDOW || kind == FV_KIND_WINDOW_T)
             l.params.window.groups = 1;
-        st = fv_graph_add(c, &l, NULL, diag);
+        int32_t at;
+        st = fv_graph_add(c, &l, &at, diag);
+        /* a stand-in stays one, so that the engine still refuses it */
+        const char *why = fv_graph_inexact(g, node);
+        if (st == FV_OK && why && fv_graph_mark_inexact(c, at, why) != FV_OK)
+            st = fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");
+        if (st == FV_OK && fv_graph_assumed_identity(g, node))
+            fv_graph_mark_assumed(c, at);
     }
     free(in);
     if (st != FV_OK) {

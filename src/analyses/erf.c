@@ -136,6 +136,22 @@ static fv_status check_node(const erf_engine *e, int32_t i, fv_diag *diag)
                                 p->bias, p->alpha);
         break;
     }
+    case FV_OP_NORMALIZE: {
+        const fv_normalize *p = &fv_graph_params(g, i)->normalize;
+        if (!(p->eps > 0))
+            return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED,
+                                "the ERF engine runs a normalize only with eps > 0, which keeps "
+                                "its norm positive (eps %g)",
+                                p->eps);
+        /* its gradient would be a difference of equal terms: rounding */
+        if (e->o->weights == FV_ERF_UNIFORM)
+            return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED,
+                                "the ERF engine runs a normalize only with random or model "
+                                "weights: all-ones convs give every channel the same map, which "
+                                "L2 normalisation makes constant, so its gradient is 0 but for "
+                                "rounding");
+        break;
+    }
     case FV_OP_SCALE:
         if (e->o->weights == FV_ERF_MODEL)
             return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED,

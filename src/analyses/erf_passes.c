@@ -199,6 +199,9 @@ static void forward(erf_engine *e, int32_t i)
         ((const fv_real *)n->scale, (const fv_real *)n->shift, p->pointwise.alpha, n->stats,
          &x->box, xv, &n->box, VAL(n));
         break;
+    case FV_OP_NORMALIZE:
+        FV_N(fv_normalize_forward)(&p->normalize, &x->box, xv, &n->box, VAL(n));
+        break;
     default:
         FV_N(fv_act_forward)(&n->act, &x->box, xv, &n->box, VAL(n));
         break;
@@ -294,6 +297,9 @@ static void backward(erf_engine *e, int32_t i)
     case FV_OP_INSTANCE_NORM:
         FV_N(fv_instance_norm_backward)
         ((const fv_real *)n->scale, n->stats, &x->box, xv, GRAD(x), &n->box, GRAD(n));
+        break;
+    case FV_OP_NORMALIZE:
+        FV_N(fv_normalize_backward)(&p->normalize, &x->box, xv, GRAD(x), &n->box, GRAD(n));
         break;
     default:
         FV_N(fv_act_backward)(&n->act, &x->box, xv, GRAD(x), &n->box, GRAD(n));

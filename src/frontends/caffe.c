@@ -159,7 +159,8 @@ static cf_blob *find_blob(cf_build *b, const char *name)
     return NULL;
 }
 
-static fv_status bind(cf_build *b, const char *name, int32_t node, int64_t channels, int flat)
+static fv_status bind(cf_build *b, const char *name, int32_t node, int64_t channels, int flat,
+                      int permuted)
 {
     cf_blob *x = find_blob(b, name);
     if (!x) {
@@ -177,11 +178,29 @@ static fv_status bind(cf_build *b, const char *name, int32_t node, int64_t chann
     x->node = node;
     x->channels = channels;
     x->flat = flat;
+    x->permuted = permuted && !flat;
+    return FV_OK;
+}
+
+void cf_stand_in(cf_layer *l, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(l->why, sizeof l->why, fmt, ap);
+    va_end(ap);
+    l->inexact = l->why;
+}
+
+/* Marks node i when `inexact` says its op stands in for the layer. */
+static fv_status mark(cf_build *b, int32_t i, const char *inexact)
+{
+    if (inexact && fv_graph_mark_inexact(b->g, i, inexact) != FV_OK)
+        return fv_diag_set(b->diag, FV_ERR_NOMEM, "out of memory");
     return FV_OK;
 }
 
 fv_status cf_add_top(cf_build *b, const cf_layer *l, const pt_field *top, fv_layer *layer,
-                     int64_t channels, int flat)
+                     int64_t channels, int flat, const char *inexact)
 {
     char name[FV_MAX_NAME + 1];
     snprintf(name, sizeof name, "%s/%s", l->name, top->text);
@@ -190,7 +209,9 @@ fv_status cf_add_top(cf_build *b, const cf_layer *l, const pt_field *top, fv_lay
     layer->channels = channels;
     int32_t node;
     fv_status st = fv_graph_add(b->g, layer, &node, b->diag);
-    return st != FV_OK ? st : bind(b, top->text, node, channels, flat);
+    if (st == FV_OK)
+        st = mark(b, node, inexact);
+    return st != FV_OK ? st : bind(b, top->text, node, channels, flat, l->bottoms[0].permuted);
 }
 
 /* An input image: `input` with `input_shape { dim }` or four `input_dim`s,
@@ -207,7 +228,7 @@ static fv_status add_input(cf_build *b, const char *name, const int64_t dims[4],
     if (st != FV_OK)
         return st;
     fv_graph_set_input_size(b->g, dims + 2);
-    return bind(b, name, node, dims[1], 0);
+    return bind(b, name, node, dims[1], 0, 0);
 }
 
 /* Four dims from the repeated `dim` fields of m, or from `flat` fields
@@ -286,8 +307,46 @@ static fv_status input_layer(cf_build *b, cf_layer *l)
         st = add_input(b, l->name[0] ? l->name : top->text, dims,
                        (fv_srcpos){l->field->line, l->field->col});
     if (st == FV_OK && l->name[0] && strcmp(l->name, top->text) != 0)
-        st = bind(b, top->text, b->blobs[b->n_blobs - 1].node, dims[1], 0);
+        st = bind(b, top->text, b->blobs[b->n_blobs - 1].node, dims[1], 0, 0);
     return st;
+}
+
+/* Whether op computes each value from the value at the same place of each
+ * input alone, so that it reads a map of reordered axes as well as any:
+ * the activations, and the merges but concat. (Batch norm, Scale and PReLU
+ * apply one number to every value under the engine's weights.) */
+static int value_by_value(fv_op op)
+{
+    if (op == FV_OP_SOFTMAX || op == FV_OP_LRN || op == FV_OP_NORMALIZE || op == FV_OP_CONCAT)
+        return 0;
+    return fv_op_kind_of(op) == FV_KIND_POINTWISE || fv_op_kind_of(op) == FV_KIND_MERGE;
+}
+
+/* A layer reading a map whose axes a Permute reordered: fovea keeps every
+ * blob in Caffe's N, C, H, W, so a Permute is an identity on the values
+ * (each keeps the pixels it saw) and the value-by-value layers after it
+ * are exact; a layer that reads the axes reads other ones than the
+ * model's. It is marked and warned about, and its output stays
+ * reordered. *permuted says whether it is. */
+static fv_status permuted_bottoms(cf_build *b, cf_layer *l, int *permuted)
+{
+    const char *which = NULL;
+    for (size_t i = 0; i < l->n_bottoms && !which; i++)
+        if (l->bottoms[i].permuted)
+            which = l->bottoms[i].name;
+    if (!which || l->flat)
+        return FV_OK;
+    *permuted = 1;
+    if (value_by_value(l->layer.op))
+        return FV_OK;
+    if (!l->inexact)
+        cf_stand_in(l, "Caffe's %s of '%s', whose axes a Permute reordered", l->type, which);
+    if (fv_graph_warn(b->g,
+                      "line %d: %s layer '%s' reads '%s', whose axes a Permute reordered; fovea "
+                      "keeps Caffe's N, C, H, W, so its receptive field is not the model's",
+                      l->field->line, l->type, l->name, which) != FV_OK)
+        return fv_diag_set(b->diag, FV_ERR_NOMEM, "out of memory");
+    return FV_OK;
 }
 
 static fv_status one_layer(cf_build *b, const pt_field *f, cf_layer *l)
@@ -349,11 +408,14 @@ static fv_status one_layer(cf_build *b, const pt_field *f, cf_layer *l)
         l->layer.n_inputs = 1;
     l->layer.channels = l->channels;
     l->layer.pos = (fv_srcpos){f->line, f->col};
+    int permuted = l->permutes;
+    if ((st = permuted_bottoms(b, l, &permuted)) != FV_OK)
+        return st;
     int32_t node;
     st = fv_graph_add(b->g, &l->layer, &node, b->diag);
-    if (st == FV_OK && l->inexact && fv_graph_mark_inexact(b->g, node, l->inexact) != FV_OK)
-        st = fv_diag_set(b->diag, FV_ERR_NOMEM, "out of memory");
-    return st != FV_OK ? st : bind(b, top->text, node, l->channels, l->flat);
+    if (st == FV_OK)
+        st = mark(b, node, l->inexact);
+    return st != FV_OK ? st : bind(b, top->text, node, l->channels, l->flat, permuted);
 }
 
 static fv_status build(cf_build *b, const pt_msg *root)

@@ -12,6 +12,7 @@ typedef struct cf_blob {
     int32_t node;
     int64_t channels;   /* 0 = unknown */
     int flat;           /* a vector: after Flatten, InnerProduct, PriorBox, ... */
+    int permuted;       /* a map whose axes a Permute reordered (fovea keeps N, C, H, W) */
 } cf_blob;
 
 typedef struct cf_build {
@@ -36,13 +37,24 @@ typedef struct cf_layer {
     int64_t channels;
     int flat;
     int done;
+    int permutes;           /* a Permute that reorders axes */
     const char *inexact;    /* set when the op only stands in for the layer (fv_graph_mark_inexact) */
+    char why[160];          /* room for an inexact note with numbers */
 } cf_layer;
 
 typedef fv_status (*cf_layer_fn)(cf_build *b, cf_layer *l);
 
-/* The handler for a layer type (V2 string or V1 enum name), or NULL. */
+/* The handler for a layer type (V2 string or V1 enum name), or NULL:
+ * caffe_layers.c's for geometry, caffe_numeric.c's for pointwise layers
+ * and the constants and blobs the ERF engine reads. */
 cf_layer_fn cf_layer_handler(const char *type);
+cf_layer_fn cf_numeric_handler(const char *type);
+
+/* Makes l a merge of all its bottoms; the output is a vector when they all are. */
+void cf_all_bottoms(cf_layer *l, fv_op op);
+
+/* Marks l as a stand-in: the ERF engine will refuse it, saying `fmt`. */
+void cf_stand_in(cf_layer *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Value access with errors at the value's position. */
 const pt_field *cf_find(const pt_msg *m, const char *name);
@@ -69,8 +81,9 @@ fv_status cf_value_error(cf_build *b, const pt_field *f, fv_status status, const
  * messages fovea reads, that caffe.proto does not define. */
 fv_status cf_warn_unknown_fields(cf_build *b, const cf_layer *l);
 
-/* Adds a node for one extra top of l (Slice, Split) and binds the blob. */
+/* Adds a node for one extra top of l (Slice, Split) and binds the blob;
+ * `inexact` as in cf_layer. */
 fv_status cf_add_top(cf_build *b, const cf_layer *l, const pt_field *top, fv_layer *layer,
-                     int64_t channels, int flat);
+                     int64_t channels, int flat, const char *inexact);
 
 #endif

@@ -110,6 +110,11 @@ static fv_status pooling(cf_build *b, cf_layer *l)
         (st = cf_opt_enum(b, p, "round_mode", rounds, 0, &round)) ||
         (st = cf_opt_bool(b, p, "ceil_mode", round == 0, &ceil_mode)))
         return st;
+    /* STOCHASTIC pooling draws a value by its share of the window's sum in
+     * training and averages with those shares at test time, sum x^2 / sum x:
+     * an average pool's receptive field, not its numbers. */
+    if (pool == 2)
+        cf_stand_in(l, "Caffe's STOCHASTIC pooling");
     if (global) {
         fv_layer_init(&l->layer, pool == 0 ? FV_OP_GLOBAL_MAX_POOL : FV_OP_GLOBAL_AVG_POOL);
         return FV_OK;
@@ -118,7 +123,6 @@ static fv_status pooling(cf_build *b, cf_layer *l)
         (st = spatial(b, l, p, "stride", 0, 1, 1, FV_MAX_STRIDE, s)) ||
         (st = spatial(b, l, p, "pad", 0, 0, 0, FV_MAX_PAD, pad)))
         return st;
-    /* STOCHASTIC pooling tests as a probability-weighted average. */
     fv_layer_init(&l->layer, pool == 0 ? FV_OP_MAX_POOL : FV_OP_AVG_POOL);
     fv_window *w = &l->layer.params.window;
     for (int a = 0; a < FV_AXES; a++) {
@@ -127,6 +131,9 @@ static fv_status pooling(cf_build *b, cf_layer *l)
         w->pad_begin[a] = w->pad_end[a] = pad[a];
     }
     w->ceil_mode = ceil_mode ? FV_CEIL_CAFFE : FV_CEIL_OFF;
+    /* AVE divides by the window clipped to the padded map, padding
+     * included: PyTorch's count_include_pad, which took it from Caffe */
+    w->count_include_pad = 1;
     return FV_OK;
 }
 
@@ -147,7 +154,7 @@ static fv_status inner_product(cf_build *b, cf_layer *l)
     return FV_OK;
 }
 
-static void all_bottoms(cf_layer *l, fv_op op)
+void cf_all_bottoms(cf_layer *l, fv_op op)
 {
     fv_layer_init(&l->layer, op);
     l->layer.n_inputs = l->n_bottoms;
@@ -157,6 +164,10 @@ static void all_bottoms(cf_layer *l, fv_op op)
     l->flat = flat;
 }
 
+/* Eltwise; SUM may weigh its bottoms (coeff: 1 and -1 subtract), which
+ * changes no receptive field and every gradient: other weights than 1
+ * are marked. Caffe refuses coefficients on PROD and MAX, and a count
+ * other than the bottoms'. */
 static fv_status eltwise(cf_build *b, cf_layer *l)
 {
     static const char *const ops[] = {"PROD", "SUM", "MAX", NULL};
@@ -166,9 +177,32 @@ static fv_status eltwise(cf_build *b, cf_layer *l)
     fv_status st = cf_sub(b, l, "eltwise_param", &p);
     if (st == FV_OK)
         st = cf_opt_enum(b, p, "operation", ops, 1, &op);
-    if (st == FV_OK)
-        all_bottoms(l, to[op]);
-    return st;
+    if (st != FV_OK)
+        return st;
+    cf_all_bottoms(l, to[op]);
+    size_t n = cf_count(p, "coeff");
+    if (n && op != 1)
+        return cf_value_error(b, cf_find(p, "coeff"), FV_ERR_SEMANTIC,
+                              "'coeff' weighs the bottoms of a SUM only, not of %s", ops[op]);
+    if (n && n != l->n_bottoms)
+        return cf_value_error(b, cf_find(p, "coeff"), FV_ERR_SEMANTIC,
+                              "'coeff' needs one value per bottom (%zu), not %zu", l->n_bottoms,
+                              n);
+    char list[80] = "";
+    int weighed = 0;
+    for (size_t i = 0, k = 0; n && i < p->n; i++) {
+        double c;
+        if (strcmp(p->fields[i].name, "coeff") != 0)
+            continue;
+        if ((st = cf_num(b, &p->fields[i], &c)) != FV_OK)
+            return st;
+        weighed |= c != 1;
+        size_t at = strlen(list);
+        snprintf(list + at, sizeof list - at, "%s%g", k++ ? ", " : "", c);
+    }
+    if (weighed)
+        cf_stand_in(l, "Caffe's Eltwise SUM with coefficients %s", list);
+    return FV_OK;
 }
 
 /* Concat along channels (axis 1), or of vectors along any axis. */
@@ -181,7 +215,7 @@ static fv_status concat(cf_build *b, cf_layer *l)
         (st = cf_opt_int(b, p, "concat_dim", 1, 0, 3, &dim)) ||
         (st = cf_opt_int(b, p, "axis", dim, -4, 3, &axis)))
         return st;
-    all_bottoms(l, FV_OP_CONCAT);
+    cf_all_bottoms(l, FV_OP_CONCAT);
     if (!l->flat && axis != 1 && axis != -3)
         return cf_value_error(b, cf_find(p, "axis") ? cf_find(p, "axis") : cf_find(p, "concat_dim"),
                               FV_ERR_UNSUPPORTED,
@@ -200,7 +234,9 @@ static fv_status concat(cf_build *b, cf_layer *l)
     return FV_OK;
 }
 
-/* Slice along channels and Split: each top an identity of the bottom. */
+/* Slice along channels and Split: each top an identity of the bottom,
+ * which is what a Split is; the tops of a Slice keep part of the channels,
+ * which changes no receptive field, so they are marked. */
 static fv_status slice(cf_build *b, cf_layer *l)
 {
     const pt_msg *p = NULL;
@@ -220,6 +256,7 @@ static fv_status slice(cf_build *b, cf_layer *l)
     if (n_points && n_points + 1 != n_tops)
         return cf_layer_error(b, l, FV_ERR_SEMANTIC, "%zu slice points for %zu tops", n_points,
                               n_tops);
+    snprintf(l->why, sizeof l->why, "Caffe's Slice into %zu tops", n_tops);
     int64_t c = l->bottoms[0].channels, start = 0;
     size_t point = 0, t = 0;
     for (size_t i = 0; i < l->m->n && st == FV_OK; i++) {
@@ -239,7 +276,8 @@ static fv_status slice(cf_build *b, cf_layer *l)
         fv_layer_init(&id, FV_OP_IDENTITY);
         id.inputs = l->inputs;
         id.n_inputs = 1;
-        st = cf_add_top(b, l, top, &id, out_c > 0 ? out_c : 0, l->bottoms[0].flat);
+        st = cf_add_top(b, l, top, &id, out_c > 0 ? out_c : 0, l->bottoms[0].flat,
+                        is_split || n_tops == 1 ? NULL : l->why);
         start = end;
         point++;
         t++;
@@ -371,50 +409,26 @@ static fv_status lrn(cf_build *b, cf_layer *l)
     return FV_OK;
 }
 
-static fv_status scale(cf_build *b, cf_layer *l)
-{
-    if (l->n_bottoms > 1)
-        all_bottoms(l, FV_OP_MUL);
-    else
-        fv_layer_init(&l->layer, FV_OP_SCALE);
-    return FV_OK;
-}
-
-/* Vectors: every unit sees the whole input. Reshape is taken as one too. */
+/* Vectors: every unit sees the whole input. Reshape is taken as one too,
+ * and marked: the ERF engine has no kernel for either, and the message
+ * names the layer. */
 static fv_status flatten(cf_build *b, cf_layer *l)
 {
     fv_layer_init(&l->layer, FV_OP_FLATTEN);
     l->flat = 1;
+    if (strcmp(l->type, "Reshape") == 0)
+        cf_stand_in(l, "Caffe's Reshape");
     return FV_OK;
 }
 
-/* DetectionOutput reads the flattened loc, conf and prior vectors. */
+/* DetectionOutput reads the flattened loc, conf and prior vectors, and
+ * decodes boxes and suppresses all but the best: a concat for receptive
+ * fields only. */
 static fv_status detection_output(cf_build *b, cf_layer *l)
 {
-    all_bottoms(l, FV_OP_CONCAT);
+    cf_all_bottoms(l, FV_OP_CONCAT);
     l->flat = 1;
-    return FV_OK;
-}
-
-/* Named pointwise types; Permute only relabels axes, so each value keeps
- * the pixels it saw. */
-static const struct {
-    const char *type;
-    fv_op op;
-} pointwise[] = {
-    {"PReLU", FV_OP_PRELU}, {"Sigmoid", FV_OP_SIGMOID}, {"SIGMOID", FV_OP_SIGMOID},
-    {"TanH", FV_OP_TANH}, {"TANH", FV_OP_TANH}, {"BatchNorm", FV_OP_BATCH_NORM},
-    {"BN", FV_OP_BATCH_NORM}, {"Dropout", FV_OP_DROPOUT}, {"DROPOUT", FV_OP_DROPOUT},
-    {"Softmax", FV_OP_SOFTMAX}, {"SOFTMAX", FV_OP_SOFTMAX}, {"ELU", FV_OP_ELU},
-    {"Normalize", FV_OP_IDENTITY}, {"Power", FV_OP_IDENTITY}, {"POWER", FV_OP_IDENTITY},
-    {"Permute", FV_OP_IDENTITY}, {"Bias", FV_OP_IDENTITY}, {"AbsVal", FV_OP_IDENTITY},
-};
-
-static fv_status pointwise_layer(cf_build *b, cf_layer *l)
-{
-    for (size_t i = 0; i < sizeof pointwise / sizeof pointwise[0]; i++)
-        if (strcmp(pointwise[i].type, l->type) == 0)
-            fv_layer_init(&l->layer, pointwise[i].op);
+    cf_stand_in(l, "Caffe-SSD's DetectionOutput (box decoding and non-maximum suppression)");
     return FV_OK;
 }
 
@@ -434,7 +448,6 @@ static const struct {
     {"Crop", crop},
     {"ReLU", relu}, {"RELU", relu},
     {"LRN", lrn},
-    {"Scale", scale},
     {"Flatten", flatten}, {"FLATTEN", flatten}, {"Reshape", flatten},
     {"PriorBox", cf_prior_box},
     {"DetectionOutput", detection_output},
@@ -445,8 +458,5 @@ cf_layer_fn cf_layer_handler(const char *type)
     for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
         if (strcmp(handlers[i].type, type) == 0)
             return handlers[i].fn;
-    for (size_t i = 0; i < sizeof pointwise / sizeof pointwise[0]; i++)
-        if (strcmp(pointwise[i].type, type) == 0)
-            return pointwise_layer;
-    return NULL;
+    return cf_numeric_handler(type);
 }

@@ -92,5 +92,6 @@ fv_status cf_prior_box(cf_build *b, cf_layer *l)
         return st;
     fv_layer_init(&l->layer, FV_OP_FLATTEN);
     l->flat = 1;
+    cf_stand_in(l, "Caffe-SSD's PriorBox (boxes from the map's size, not from its values)");
     return FV_OK;
 }

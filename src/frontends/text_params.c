@@ -351,19 +351,27 @@ static fv_status slice_axis(pctx *c, int a)
     return FV_OK;
 }
 
-/* alpha=X: leaky_relu's slope below 0, elu's factor of exp(x) - 1; at
- * least 0. */
-static fv_status key_alpha(pctx *c)
+/* A decimal number of at least 0 into *out. */
+static fv_status non_negative(pctx *c, double *out)
 {
-    double v;
+    double v = 0;
     fv_status st = decimal(c, "a number such as 0.1", &v);
-    if (st != FV_OK)
-        return st;
-    if (v < 0)
-        return fail(c, FV_ERR_SEMANTIC, "alpha= must be at least 0, not %s", c->value);
-    c->layer->params.pointwise.alpha = v;
-    return FV_OK;
+    if (st == FV_OK && v < 0)
+        return fail(c, FV_ERR_SEMANTIC, "%s= must be at least 0, not %s", c->key, c->value);
+    if (st == FV_OK)
+        *out = v;
+    return st;
 }
+
+/* alpha=X: leaky_relu's slope below 0, elu's factor of exp(x) - 1. */
+static fv_status key_alpha(pctx *c) { return non_negative(c, &c->layer->params.pointwise.alpha); }
+
+/* scale=X: normalize's factor; eps=X: what it adds under the square root. */
+static fv_status key_scale(pctx *c)
+{
+    return decimal(c, "a number such as 0.1", &c->layer->params.normalize.scale);
+}
+static fv_status key_eps(pctx *c) { return non_negative(c, &c->layer->params.normalize.eps); }
 
 static fv_status key_y(pctx *c) { return slice_axis(c, FV_AXIS_Y); }
 static fv_status key_x(pctx *c) { return slice_axis(c, FV_AXIS_X); }
@@ -395,6 +403,8 @@ static const struct {
     {"x", BIT(FV_OP_SLICE), FLAG_NONE, key_x},
     {"size", BIT(FV_OP_INPUT), FLAG_NONE, key_size},
     {"alpha", BIT(FV_OP_LEAKY_RELU) | BIT(FV_OP_ELU), FLAG_NONE, key_alpha},
+    {"scale", BIT(FV_OP_NORMALIZE), FLAG_NONE, key_scale},
+    {"eps", BIT(FV_OP_NORMALIZE), FLAG_NONE, key_eps},
 };
 
 static_assert(sizeof keys / sizeof keys[0] <= 32, "fv_pstate.seen has 32 bits");

@@ -121,6 +121,16 @@ static fv_status check_lrn(const fv_graph *g, int32_t i, fv_diag *diag)
     return FV_OK;
 }
 
+static fv_status check_normalize(const fv_graph *g, int32_t i, fv_diag *diag)
+{
+    const fv_normalize *p = &fv_node_at(g, i)->params.normalize;
+    if (!isfinite(p->eps) || p->eps < 0 || !isfinite(p->scale))
+        return fv_diag_node(diag, g, i, FV_ERR_GRAPH,
+                            "normalize eps %g must be finite and at least 0, and scale %g finite",
+                            p->eps, p->scale);
+    return FV_OK;
+}
+
 static fv_status check_node(const fv_graph *g, int32_t i, fv_diag *diag)
 {
     const fv_node *n = fv_node_at(g, i);
@@ -148,7 +158,9 @@ static fv_status check_node(const fv_graph *g, int32_t i, fv_diag *diag)
     case FV_KIND_RESAMPLE:
         return check_resample(g, i, diag);
     default:
-        return n->op == FV_OP_LRN ? check_lrn(g, i, diag) : FV_OK;
+        return n->op == FV_OP_LRN         ? check_lrn(g, i, diag)
+               : n->op == FV_OP_NORMALIZE ? check_normalize(g, i, diag)
+                                          : FV_OK;
     }
 }
 

@@ -147,6 +147,9 @@ void fv_layer_init(fv_layer *layer, fv_op op)
     case FV_OP_LRN:
         p->lrn = (fv_lrn){.size = 5, .alpha = 1e-4, .beta = 0.75, .bias = 1};
         break;
+    case FV_OP_NORMALIZE:
+        p->normalize = (fv_normalize){.eps = 1e-10, .scale = 1};
+        break;
     default:
         break;
     }

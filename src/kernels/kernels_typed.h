@@ -86,6 +86,13 @@ void FV_D(fv_instance_norm_forward)(const FV_T *scale, const FV_T *shift, double
 void FV_D(fv_instance_norm_backward)(const FV_T *scale, double *stats, const fv_box *in,
                                      const FV_T *x, FV_T *dx, const fv_box *out, const FV_T *dy);
 
+/* L2 normalisation of each pixel's channels (normalize.c):
+ * y_c = scale x_c / sqrt(eps + sum of x_k^2). Backward reads the input x. */
+void FV_D(fv_normalize_forward)(const fv_normalize *p, const fv_box *in, const FV_T *x,
+                                const fv_box *out, FV_T *y);
+void FV_D(fv_normalize_backward)(const fv_normalize *p, const fv_box *in, const FV_T *x, FV_T *dx,
+                                 const fv_box *out, const FV_T *dy);
+
 /* y = x * scale[c] + shift[c]: batch norm in eval mode, folded. */
 void FV_D(fv_affine_forward)(const FV_T *scale, const FV_T *shift, const fv_box *in, const FV_T *x,
                              const fv_box *out, FV_T *y);

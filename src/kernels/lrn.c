@@ -15,6 +15,7 @@
  * each term of the second sum to dx from the channel c that makes it, as
  * the other backward kernels add theirs: each s_c is computed once. */
 #include "kernel_real.h"
+#include "pointwise_walk.h"
 
 /* Channels first..last of window(c) among C. */
 static void window(const fv_lrn *p, int64_t C, int64_t c, int64_t *first, int64_t *last)
@@ -43,34 +44,28 @@ static double scale_at(const fv_lrn *p, const fv_real *xp, int64_t C, int64_t c)
 void FV_N(fv_lrn_forward)(const fv_lrn *p, const fv_box *in, const fv_real *x, const fv_box *out,
                           fv_real *y)
 {
-#pragma omp parallel for schedule(static)
-    for (int64_t r = 0; r < out->h; r++)
-        for (int64_t q = 0; q < out->w; q++) {
-            const fv_real *xp = x + fv_at(in, 0, r + out->y0 - in->y0, q + out->x0 - in->x0);
-            fv_real *yp = y + fv_at(out, 0, r, q);
-            for (int64_t c = 0; c < out->c; c++)
-                yp[c] = (fv_real)(xp[c] * pow(scale_at(p, xp, out->c, c), -p->beta));
-        }
+    PIXEL_WALK(in, out, {
+        const fv_real *xp = x + i;
+        for (int64_t c = 0; c < out->c; c++)
+            y[o + c] = (fv_real)(xp[c] * pow(scale_at(p, xp, out->c, c), -p->beta));
+    })
 }
 
 void FV_N(fv_lrn_backward)(const fv_lrn *p, const fv_box *in, const fv_real *x, fv_real *dx,
                            const fv_box *out, const fv_real *dy)
 {
     double k2 = 2 * p->alpha * p->beta / (double)p->size;
-#pragma omp parallel for schedule(static)
-    for (int64_t r = 0; r < out->h; r++)
-        for (int64_t q = 0; q < out->w; q++) {
-            size_t at = fv_at(in, 0, r + out->y0 - in->y0, q + out->x0 - in->x0);
-            const fv_real *xp = x + at, *dyp = dy + fv_at(out, 0, r, q);
-            fv_real *dxp = dx + at;
-            for (int64_t c = 0; c < out->c; c++) {
-                double s = scale_at(p, xp, out->c, c), u = pow(s, -p->beta);
-                double t = k2 * dyp[c] * xp[c] * u / s;
-                int64_t first, last;
-                window(p, out->c, c, &first, &last);
-                dxp[c] += (fv_real)(dyp[c] * u);
-                for (int64_t k = first; k <= last; k++)
-                    dxp[k] -= (fv_real)(t * xp[k]);
-            }
+    PIXEL_WALK(in, out, {
+        const fv_real *xp = x + i, *dyp = dy + o;
+        fv_real *dxp = dx + i;
+        for (int64_t c = 0; c < out->c; c++) {
+            double s = scale_at(p, xp, out->c, c), u = pow(s, -p->beta);
+            double t = k2 * dyp[c] * xp[c] * u / s;
+            int64_t first, last;
+            window(p, out->c, c, &first, &last);
+            dxp[c] += (fv_real)(dyp[c] * u);
+            for (int64_t k = first; k <= last; k++)
+                dxp[k] -= (fv_real)(t * xp[k]);
         }
+    })
 }

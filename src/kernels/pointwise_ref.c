@@ -1,6 +1,7 @@
 /* Reference twins of the activations, the folded batch norm and instance
  * norm (see kernels_ref.h): each formula in double from its PyTorch
- * definition, and the channel softmax and local response normalisation. */
+ * definition, and the channel softmax, local response normalisation and L2
+ * normalisation. */
 #include <assert.h>
 
 #include "kernel_real.h"
@@ -182,6 +183,46 @@ void FV_N(fv_lrn_backward_ref)(const fv_lrn *p, const fv_box *in, const fv_real 
             double d = (c == k) / pow(s, p->beta);
             if (lrn_in_window(p, c, k))
                 d -= p->beta * xc * pow(s, -p->beta - 1) * p->alpha / (double)p->size * 2 * xk;
+            g += dy[fv_ref_offset(out, c, oy, ox)] * d;
+        }
+        dx[fv_ref_offset(in, k, Y - in->y0, X - in->x0)] += (fv_real)g;
+    }
+}
+
+/* L2 normalisation from Caffe-SSD's definition, y_c = scale x_c / n with
+ * n = (eps + sum over all channels of x_k^2)^(1/2); the backward twin
+ * applies the Jacobian entry by entry:
+ * dy_c/dx_k = scale ([c = k] / n - x_c x_k / n^3). */
+static double normalize_norm(const fv_normalize *p, const fv_box *in, const fv_real *x,
+                             int64_t channels, int64_t Y, int64_t X)
+{
+    double sum = p->eps;
+    for (int64_t k = 0; k < channels; k++)
+        sum += pow(FV_N(fv_ref_read)(in, x, k, Y, X), 2);
+    return pow(sum, 0.5);
+}
+
+void FV_N(fv_normalize_forward_ref)(const fv_normalize *p, const fv_box *in, const fv_real *x,
+                                    const fv_box *out, fv_real *y)
+{
+    FV_REF_EACH(out, c, oy, ox) {
+        int64_t Y = out->y0 + oy, X = out->x0 + ox;
+        double n = normalize_norm(p, in, x, out->c, Y, X);
+        y[fv_ref_offset(out, c, oy, ox)] =
+            (fv_real)(p->scale * FV_N(fv_ref_read)(in, x, c, Y, X) / n);
+    }
+}
+
+void FV_N(fv_normalize_backward_ref)(const fv_normalize *p, const fv_box *in, const fv_real *x,
+                                     fv_real *dx, const fv_box *out, const fv_real *dy)
+{
+    FV_REF_EACH(out, k, oy, ox) {
+        int64_t Y = out->y0 + oy, X = out->x0 + ox;
+        double n = normalize_norm(p, in, x, out->c, Y, X), g = 0;
+        double xk = FV_N(fv_ref_read)(in, x, k, Y, X);
+        for (int64_t c = 0; c < out->c; c++) {
+            double xc = FV_N(fv_ref_read)(in, x, c, Y, X);
+            double d = p->scale * ((c == k) / n - xc * xk / pow(n, 3));
             g += dy[fv_ref_offset(out, c, oy, ox)] * d;
         }
         dx[fv_ref_offset(in, k, Y - in->y0, X - in->x0)] += (fv_real)g;

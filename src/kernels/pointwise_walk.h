@@ -1,5 +1,6 @@
-/* The walk every element-wise kernel shares: each pixel of out's window
- * with the same map pixel of in's window (in's window holds out's). */
+/* The walks the pointwise kernels share: each pixel of out's window with
+ * the same map pixel of in's window (in's window holds out's), element by
+ * element or a pixel's channels at a time. */
 #ifndef FV_POINTWISE_WALK_H
 #define FV_POINTWISE_WALK_H
 
@@ -17,5 +18,17 @@
                 BODY;                                                                          \
             }                                                                                  \
     }
+
+/* For kernels across a pixel's channels (softmax, LRN, L2 normalisation):
+ * the body sees i and o, the offsets of the pixel's channel 0 in in and in
+ * out; pixels run in parallel. */
+#define PIXEL_WALK(in, out, ...)                                                               \
+    _Pragma("omp parallel for schedule(static)")                                               \
+    for (int64_t y_ = 0; y_ < (out)->h; y_++)                                                  \
+        for (int64_t x_ = 0; x_ < (out)->w; x_++) {                                            \
+            size_t i = fv_at(in, 0, y_ + (out)->y0 - (in)->y0, x_ + (out)->x0 - (in)->x0);     \
+            size_t o = fv_at(out, 0, y_, x_);                                                  \
+            __VA_ARGS__                                                                        \
+        }
 
 #endif

@@ -106,6 +106,25 @@ alexnet="$2/tests/data/caffe/bvlc_alexnet_deploy.prototxt"
 status "AlexNet conv5 through its LRNs" 0 "$FOVEA" erf "$alexnet" --layer conv5 --weights random
 check "AlexNet conv5 cone" "cone window              rows 32..194, columns 32..194" \
   "$("$FOVEA" erf "$alexnet" --layer conv5 --weights random | grep '^cone window')"
+# SSD300's conv4_3_norm, Caffe-SSD's L2 normalisation: its ERF runs with
+# random weights, and is not the ERF of the same network with the
+# Normalize read as a Dropout (an identity, as fovea once read it).
+ssd="$2/tests/data/caffe/ssd300_vgg16_voc_deploy.prototxt"
+tmp="${TMPDIR:-/tmp}/fovea_erf_ssd_$$"
+status "SSD300 conv4_3_norm" 0 "$FOVEA" erf "$ssd" --layer conv4_3_norm --weights random
+sed 's/type: "Normalize"/type: "Dropout"/' "$ssd" >"$tmp.prototxt"
+"$FOVEA" erf "$ssd" --layer conv4_3_norm --weights random --map "$tmp.norm.f64" >/dev/null
+"$FOVEA" erf "$tmp.prototxt" --layer conv4_3_norm --weights random --map "$tmp.id.f64" >/dev/null
+check "SSD300 conv4_3_norm against no Normalize" "differ" \
+  "$(cmp -s "$tmp.norm.f64" "$tmp.id.f64" && echo same || echo differ)"
+rm -f "$tmp.prototxt" "$tmp.norm.f64" "$tmp.id.f64"
+status "SSD300 conv4_3_norm, uniform weights" 2 "$FOVEA" erf "$ssd" --layer conv4_3_norm
+check "SSD300 conv4_3_norm, uniform weights: message" "$ssd:812:1: error: conv4_3_norm: the ERF engine runs a normalize only with random or model weights: all-ones convs give every channel the same map, which L2 normalisation makes constant, so its gradient is 0 but for rounding" \
+  "$("$FOVEA" erf "$ssd" --layer conv4_3_norm 2>&1 | head -1)"
+# A stand-in: FaceBoxes negates conv1 with a Power layer.
+check "FaceBoxes' Power refused" "error: conv1_neg: the ERF engine has no kernel for Caffe's Power with power 1, scale -1, shift 0 (read as identity for receptive fields only)" \
+  "$("$FOVEA" erf "$2/tests/data/caffe/faceboxes_deploy.prototxt" --layer conv2 --weights random 2>&1 | head -1 | sed 's/^.*: error: /error: /')"
+status "FaceBoxes' Power refused" 2 "$FOVEA" erf "$2/tests/data/caffe/faceboxes_deploy.prototxt" --layer conv2 --weights random
 raw="${TMPDIR:-/tmp}/fovea_erf_$$.f32"
 printf 'ten bytes!' >"$raw" # not a whole number of 8x8 float32 images (256 bytes)
 status "raw inputs of the wrong size" 2 "$FOVEA" erf -e "input size=8; conv k=3" --inputs "$raw"

@@ -3,6 +3,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -20,6 +22,36 @@ fv_graph *mc_load(const char *source_dir, const char *rel)
         fail_msg("cannot load %s", rel);
     }
     return g;
+}
+
+fv_graph *mc_caffe(const char *text)
+{
+    fv_graph *g = NULL;
+    fv_diag d;
+    fv_diag_init(&d);
+    if (fv_caffe_parse(text, strlen(text), "<test>", &g, &d) != FV_OK) {
+        fv_diag_print(&d, stderr);
+        fail_msg("parse failed");
+    }
+    return g;
+}
+
+double *mc_erf_map(const fv_graph *g, int32_t node, const fv_erf_options *o, size_t *n,
+                   fv_diag *diag)
+{
+    fv_erf_result *r = NULL;
+    fv_diag_init(diag);
+    if (fv_erf_compute(g, node, o, &r, diag) != FV_OK)
+        return NULL;
+    int64_t hw[2];
+    fv_erf_input_size(r, hw);
+    *n = (size_t)(hw[0] * hw[1]);
+    double *m = malloc(*n * sizeof *m);
+    if (!m)
+        fail_msg("out of memory");
+    fv_erf_full_map(r, m);
+    fv_erf_free(r);
+    return m;
 }
 
 fv_trf *mc_trf(const fv_graph *g)

@@ -342,6 +342,37 @@ static void s3fd_anchors_near_erf(void **state)
     fv_graph_free(g);
 }
 
+/* A stand-in (here Caffe's LRN WITHIN_CHANNEL, read as an average pool)
+ * in a head's cone: no ERF, with the reason, on the model and on the
+ * one-channel copy that uniform weights run on alike. */
+static void erf_refused_on_a_stand_in(void **state)
+{
+    (void)state;
+    const char *text =
+        "input: 'data' input_shape { dim: 1 dim: 3 dim: 32 dim: 32 }\n"
+        "layer { name: 'conv' type: 'Convolution' bottom: 'data' top: 'conv'\n"
+        "  convolution_param { num_output: 4 kernel_size: 3 pad: 1 } }\n"
+        "layer { name: 'norm' type: 'LRN' bottom: 'conv' top: 'norm'\n"
+        "  lrn_param { norm_region: WITHIN_CHANNEL local_size: 3 } }\n"
+        "layer { name: 'prior' type: 'PriorBox' bottom: 'norm' bottom: 'data' top: 'prior'\n"
+        "  prior_box_param { min_size: 8 step: 1 } }\n";
+    fv_graph *g = NULL;
+    fv_diag d;
+    fv_diag_init(&d);
+    assert_int_equal(fv_caffe_parse(text, strlen(text), "<test>", &g, &d), FV_OK);
+    for (int one = 0; one < 2; one++) {
+        fv_erf_options erf;
+        fv_erf_options_init(&erf);
+        fv_anchors_options o = {.erf = &erf, .erf_one_channel = one};
+        fv_anchors *r = run(g, &o);
+        assert_true(fv_anchors_layer(r, 0)->erf_size == 0);
+        const fv_finding *f = first(g, r, FV_RULE_ANCHOR_ERF, "norm");
+        assert_non_null(strstr(f->what, "no kernel for Caffe's LRN WITHIN_CHANNEL"));
+        fv_anchors_free(r);
+    }
+    fv_graph_free(g);
+}
+
 /* A model without heads and no command-line layers is a usage error. */
 static void no_heads(void **state)
 {
@@ -363,6 +394,7 @@ int main(void)
         cmocka_unit_test(gap_and_oversize), cmocka_unit_test(no_heads),
         cmocka_unit_test(backbone_plan),    cmocka_unit_test(s3fd_zoo_heads),
         cmocka_unit_test(erf_of_a_chain),   cmocka_unit_test(s3fd_anchors_near_erf),
+        cmocka_unit_test(erf_refused_on_a_stand_in),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

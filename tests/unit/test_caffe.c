@@ -131,17 +131,7 @@ static void faceboxes(void **state)
     fv_graph_free(g);
 }
 
-static fv_graph *parse(const char *text)
-{
-    fv_graph *g = NULL;
-    fv_diag d;
-    fv_diag_init(&d);
-    if (fv_caffe_parse(text, strlen(text), "<test>", &g, &d) != FV_OK) {
-        fv_diag_print(&d, stderr);
-        fail_msg("parse failed");
-    }
-    return g;
-}
+static fv_graph *parse(const char *text) { return mc_caffe(text); }
 
 /* In-place layers chain: relu1 reads conv1 and pool1 reads relu1, because
  * relu1 is the latest writer of blob "conv1". Legacy V1 `layers` with enum

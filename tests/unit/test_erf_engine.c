@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "erf_maps.h"
+#include "model_check.h"
 #include "random_graph.h"
 
 static fv_graph *parse(const char *text)
@@ -366,10 +367,30 @@ static int32_t lrn_layer(fv_graph *g, int32_t in, fv_lrn p)
     return add(g, &l, in, 0);
 }
 
+/* The cone of the last node of g equals whole maps in both precisions, at
+ * the centre and corner units, and its map is not all 0. */
+static void cone_in_both_precisions(const fv_graph *g, const char *what)
+{
+    int32_t last = (int32_t)fv_graph_size(g) - 1;
+    int64_t corner[2] = {0, 0};
+    double worst = 0, worst64 = 0;
+    if (!compare(g, last, NULL, &worst) || !compare(g, last, corner, &worst) ||
+        !compare_in(g, last, NULL, FV_ERF_FLOAT64, &worst64) ||
+        !compare_in(g, last, corner, FV_ERF_FLOAT64, &worst64))
+        fail_msg("%s network refused", what);
+    size_t n;
+    double *m = map_in(g, last, FV_ERF_FLOAT32, &n), top = 0;
+    for (size_t i = 0; i < n; i++)
+        top = fmax(top, fabs(m[i]));
+    assert_true(top > 0);
+    free(m);
+    print_message("%s: cone = whole maps to %.3g (float32), %.3g (float64)\n", what, worst,
+                  worst64);
+}
+
 /* LRN, which the text format writes only with its default constants:
  * input 2x13x13 -> conv 3x3 (5) -> LRN size 4 -> max pool 2 s2 -> conv
- * 3x3 (3) -> LRN size 7, wider than its channels -> conv 3x3 (2). The cone
- * equals whole maps in both precisions, at the centre and corner units. */
+ * 3x3 (3) -> LRN size 7, wider than its channels -> conv 3x3 (2). */
 static void lrn_cone(void **state)
 {
     (void)state;
@@ -386,20 +407,22 @@ static void lrn_cone(void **state)
     if (fv_graph_check(g, &diag) != FV_OK)
         fail_msg("%s", diag.message);
     fv_graph_set_input_size(g, (int64_t[]){13, 13});
-    int32_t last = (int32_t)fv_graph_size(g) - 1;
-    int64_t corner[2] = {0, 0};
-    double worst = 0, worst64 = 0;
-    if (!compare(g, last, NULL, &worst) || !compare(g, last, corner, &worst) ||
-        !compare_in(g, last, NULL, FV_ERF_FLOAT64, &worst64) ||
-        !compare_in(g, last, corner, FV_ERF_FLOAT64, &worst64))
-        fail_msg("LRN network refused");
-    size_t n;
-    double *m = map_in(g, last, FV_ERF_FLOAT32, &n), top = 0;
-    for (size_t i = 0; i < n; i++)
-        top = fmax(top, fabs(m[i]));
-    assert_true(top > 0);
-    free(m);
-    print_message("LRN: cone = whole maps to %.3g (float32), %.3g (float64)\n", worst, worst64);
+    cone_in_both_precisions(g, "LRN");
+    fv_graph_free(g);
+}
+
+/* L2 normalisation as SSD has it (eps 1e-10, scale 20) after a ReLU, which
+ * zeroes some pixels' every channel, then with eps larger than the squares
+ * and a negative scale: the cone equals whole maps. */
+static void normalize_cone(void **state)
+{
+    (void)state;
+    fv_graph *g = parse("input size=13 c=2\n"
+                        "conv k=3 c=6; relu; normalize scale=20\n"
+                        "maxpool k=2 s=2\n"
+                        "conv k=3 c=3; normalize eps=0.5 scale=-2\n"
+                        "conv k=3 c=2\n");
+    cone_in_both_precisions(g, "normalize");
     fv_graph_free(g);
 }
 
@@ -472,6 +495,55 @@ static void instance_norm_whole_map(void **state)
     fv_graph_free(g);
 }
 
+/* fv_graph_check refuses normalize constants no frontend would write, and
+ * the engine a normalize whose norm can reach 0, or any with uniform
+ * weights, whose equal channels it makes constant. */
+static void normalize_checked(void **state)
+{
+    (void)state;
+    static const fv_normalize bad[] = {{-1e-10, 20}, {NAN, 1}, {1e-10, INFINITY}};
+    static const char *const why[] = {
+        "node 1 'normalize_1' (normalize): normalize eps -1e-10 must be finite and at least 0, "
+        "and scale 20 finite",
+        "node 1 'normalize_1' (normalize): normalize eps nan must be finite and at least 0, and "
+        "scale 1 finite",
+        "node 1 'normalize_1' (normalize): normalize eps 1e-10 must be finite and at least 0, and "
+        "scale inf finite",
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        fv_graph *g = fv_graph_create();
+        fv_layer l;
+        fv_layer_init(&l, FV_OP_INPUT);
+        int32_t x = add(g, &l, -1, 2);
+        fv_layer_init(&l, FV_OP_NORMALIZE);
+        l.params.normalize = bad[k];
+        add(g, &l, x, 0);
+        fv_diag diag;
+        fv_diag_init(&diag);
+        assert_int_equal(fv_graph_check(g, &diag), FV_ERR_GRAPH);
+        assert_string_equal(diag.message, why[k]);
+        fv_graph_free(g);
+    }
+    fv_graph *g = parse("input size=5; conv k=3 c=2; normalize eps=0; conv k=1 c=2 from=conv_1; "
+                        "normalize");
+    fv_erf_options o;
+    fv_erf_options_init(&o);
+    o.weights = FV_ERF_RANDOM;
+    fv_erf_result *r = NULL;
+    fv_diag diag;
+    fv_diag_init(&diag);
+    assert_int_equal(fv_erf_compute(g, 2, &o, &r, &diag), FV_ERR_UNSUPPORTED);
+    assert_string_equal(diag.message, "normalize_2: the ERF engine runs a normalize "
+                                      "only with eps > 0, which keeps its norm positive (eps 0)");
+    assert_int_equal(fv_erf_compute(g, 4, &o, &r, &diag), FV_OK);
+    fv_erf_free(r);
+    r = NULL;
+    assert_int_equal(fv_erf_compute(g, 4, NULL, &r, &diag), FV_ERR_UNSUPPORTED);
+    assert_non_null(strstr(diag.message, "the ERF engine runs a normalize only with random or "
+                                         "model weights"));
+    fv_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -480,6 +552,7 @@ int main(void)
         cmocka_unit_test(cone_equals_whole), cmocka_unit_test(added_ops_cone),
         cmocka_unit_test(float64_engine),    cmocka_unit_test(lrn_cone),
         cmocka_unit_test(lrn_checked),       cmocka_unit_test(instance_norm_whole_map),
+        cmocka_unit_test(normalize_cone),    cmocka_unit_test(normalize_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

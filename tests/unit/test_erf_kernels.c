@@ -33,6 +33,7 @@ typedef struct op_case {
     fv_act act;
     fv_resize resize;
     fv_lrn lrn;
+    fv_normalize normalize;
     int64_t start[2], step[2], pad_end[2];
     fv_block block;
     int include_pad, is_max;
@@ -505,14 +506,21 @@ static void instance_norm(void **state)
     check_adjoint(&c, SMOOTH, 2e-3);
 }
 
+/* A kernel across each pixel's `channels`: a 4x3 window of a 9x9 map
+ * read from a 6x6 window around it. */
+static void channels_case(op_case *c, int64_t channels)
+{
+    c->in = (fv_box){channels, 6, 6, 2, 2, 9, 9};
+    c->out = (fv_box){channels, 4, 3, 3, 4, 9, 9};
+}
+
 /* Softmax over 1, 3 and 5 channels, on a window inside a larger one. */
 static void softmax(void **state)
 {
     (void)state;
     for (int64_t ch = 1; ch <= 5; ch += 2) {
         op_case c = {0};
-        c.in = (fv_box){ch, 6, 6, 2, 2, 9, 9};
-        c.out = (fv_box){ch, 4, 3, 3, 4, 9, 9};
+        channels_case(&c, ch);
         c.fwd = softmax_fwd, c.bwd = softmax_bwd;
         check_adjoint(&c, SMOOTH, 2e-3);
     }
@@ -536,9 +544,31 @@ static void lrn(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         op_case c = {0};
         c.lrn = cases[i].p;
-        c.in = (fv_box){cases[i].channels, 6, 6, 2, 2, 9, 9};
-        c.out = (fv_box){cases[i].channels, 4, 3, 3, 4, 9, 9};
+        channels_case(&c, cases[i].channels);
         c.fwd = lrn_fwd, c.bwd = lrn_bwd;
+        check_adjoint(&c, SMOOTH, 2e-3);
+    }
+}
+
+static void normalize_fwd(const op_case *c, const float *x, float *y) { fv_normalize_forward(&c->normalize, &c->in, x, &c->out, y); }
+static void normalize_bwd(const op_case *c, const float *x, float *dx, const float *dy) { fv_normalize_backward(&c->normalize, &c->in, x, dx, &c->out, dy); }
+
+/* L2 normalisation: SSD's conv4_3_norm (eps 1e-10, scale 20) over 16
+ * channels, a negative scale, and eps as large as the squares over one
+ * channel (with eps 1e-10 one channel's output is scale times a sign, whose
+ * gradient float32 differences cannot see) and over seven. */
+static void normalize(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t channels;
+        fv_normalize p;
+    } cases[] = {{16, {1e-10, 20}}, {5, {1e-10, -1.5}}, {1, {0.5, 20}}, {7, {6.0, 2}}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        op_case c = {0};
+        c.normalize = cases[i].p;
+        channels_case(&c, cases[i].channels);
+        c.fwd = normalize_fwd, c.bwd = normalize_bwd;
         check_adjoint(&c, SMOOTH, 2e-3);
     }
 }
@@ -703,7 +733,7 @@ int main(void)
         cmocka_unit_test(resampling),      cmocka_unit_test(merges),
         cmocka_unit_test(softmax),         cmocka_unit_test(lrn),
         cmocka_unit_test(block_orders),    cmocka_unit_test(cubic_weights),
-        cmocka_unit_test(instance_norm),
+        cmocka_unit_test(instance_norm),   cmocka_unit_test(normalize),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,6 +45,18 @@ static double *uniform_map(const fv_graph *g, int32_t node, fv_erf_precision pre
     return m;
 }
 
+/* The largest |a - b| over n values; *top the largest |b|. */
+static double largest_difference(const double *a, const double *b, int64_t n, double *top)
+{
+    double diff = 0;
+    *top = 0;
+    for (int64_t q = 0; q < n; q++) {
+        *top = fmax(*top, fabs(b[q]));
+        diff = fmax(diff, fabs(a[q] - b[q]));
+    }
+    return diff;
+}
+
 /* Coefficients of (1 + z + z^2)^n: the paths along one axis through n
  * 3x3 all-ones convs. Exact in double for n <= 30 (the largest is below
  * 3^30 < 2^48). */
@@ -126,11 +138,7 @@ static void merges_against_float64(void **state)
         int64_t hw[2];
         double *a = uniform_map(g, last, FV_ERF_FLOAT32, inputs[k], hw);
         double *b = uniform_map(g, last, FV_ERF_FLOAT64, inputs[k], hw);
-        double top = 0, diff = 0;
-        for (int64_t q = 0; q < hw[0] * hw[1]; q++) {
-            top = fmax(top, fabs(b[q]));
-            diff = fmax(diff, fabs(a[q] - b[q]));
-        }
+        double top, diff = largest_difference(a, b, hw[0] * hw[1], &top);
         print_message("%s inputs: largest value %.3g (2^%.0f); scaled float32 against float64 "
                       "%.3g of it\n",
                       k ? "normal" : "uniform", top, log2(top), diff / top);
@@ -161,16 +169,35 @@ static void resnet50_layer3(void **state)
     int64_t hw[2];
     double *a = uniform_map(g, node, FV_ERF_FLOAT32, FV_ERF_NOISE, hw);
     double *b = uniform_map(g, node, FV_ERF_FLOAT64, FV_ERF_NOISE, hw);
-    double top = 0, diff = 0;
-    for (int64_t q = 0; q < hw[0] * hw[1]; q++) {
-        top = fmax(top, fabs(b[q]));
-        diff = fmax(diff, fabs(a[q] - b[q]));
-    }
+    double top, diff = largest_difference(a, b, hw[0] * hw[1], &top);
     print_message("resnet50 layer3: largest count %.3g; float32 against float64 %.3g of it\n",
                   top, diff / top);
     assert_true(top > 1e100 && isfinite(top));
     /* the longest path: 40 convs, none summing more than 9 x 256 terms */
     assert_true(diff <= 40 * 2304 * 0x1p-24 * top);
+    free(a);
+    free(b);
+    fv_graph_free(g);
+}
+
+/* An op that needs true values reads them: five convs of 64 all-ones
+ * filters take the counts past 2^32, where float32 scales its buffers
+ * (float64 does not), and the LRN behind them must see the true counts,
+ * not their scaled mantissas. */
+static void lrn_reads_true_values(void **state)
+{
+    (void)state;
+    fv_graph *g = parse("input size=16 c=1; repeat 5 { conv k=3 p=1 c=64 }; lrn; conv k=1 c=2");
+    int32_t last = (int32_t)fv_graph_size(g) - 1;
+    int64_t hw[2];
+    double *a = uniform_map(g, last, FV_ERF_FLOAT32, FV_ERF_NOISE, hw);
+    double *b = uniform_map(g, last, FV_ERF_FLOAT64, FV_ERF_NOISE, hw);
+    double top, diff = largest_difference(a, b, hw[0] * hw[1], &top);
+    print_message("LRN behind counts past 2^32: float32 against float64 %.3g of the largest "
+                  "value\n",
+                  diff / top);
+    assert_true(top > 0);
+    assert_true(diff <= 1e-4 * top);
     free(a);
     free(b);
     fv_graph_free(g);
@@ -182,6 +209,7 @@ int main(void)
         cmocka_unit_test(closed_form_chain),
         cmocka_unit_test(merges_against_float64),
         cmocka_unit_test(resnet50_layer3),
+        cmocka_unit_test(lrn_reads_true_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

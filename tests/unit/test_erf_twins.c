@@ -2,7 +2,7 @@
  * (the src/kernels files ending in _ref.c) on random geometries: cropped windows reading
  * padding or not, strides, dilations, asymmetric padding, ceil mode,
  * count_include_pad, every resize mode, broadcasts, LRN windows wider than
- * the channels. Forward outputs and
+ * the channels, L2 normalisation over up to 40 channels. Forward outputs and
  * accumulated backward gradients must agree to TOLERANCE of the largest
  * magnitude of the twin's tensor and of the tensor it was computed from
  * (x forward, dy backward: cubic weights cancel, so an output can be far
@@ -74,6 +74,7 @@ typedef struct twin_case {
     fv_act act;
     fv_resize resize;
     fv_lrn lrn;
+    fv_normalize normalize;
     const fv_real *scale, *shift;
     double eps;
 } twin_case;
@@ -336,6 +337,35 @@ static void instance_norm(void **state)
         compare("instance norm", &t);
         free(scale), free(shift);
     }
+}
+
+static void normalize_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
+{
+    (ref ? FV_N(fv_normalize_forward_ref) : FV_N(fv_normalize_forward))(&t->normalize, &t->in, x,
+                                                                        &t->out, y);
+}
+static void normalize_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx,
+                          const fv_real *dy)
+{
+    (ref ? FV_N(fv_normalize_backward_ref) : FV_N(fv_normalize_backward))(&t->normalize, &t->in, x,
+                                                                          dx, &t->out, dy);
+}
+
+/* L2 normalisation over 1..40 channels (SSD's 512 are the same loop), eps
+ * from Caffe-SSD's 1e-10 to larger than the squares, scales of either sign. */
+static void normalize(void **state)
+{
+    (void)state;
+    static const double eps[] = {1e-10, 1e-2, 0.5, 4};
+    twin_case t = {0};
+    double worst = 0;
+    for (int i = 0; i < 4 * CASES; i++) {
+        t.normalize = (fv_normalize){.eps = eps[i % 4], .scale = 0.5 * (double)pick(-40, 40)};
+        pointwise_case(&t, pick(1, 40));
+        t.fwd = normalize_fwd, t.bwd = normalize_bwd;
+        worst = fmax(worst, compare("normalize", &t));
+    }
+    print_message("normalize: kernel and twin agree to %.3g of the largest value\n", worst);
 }
 
 static void pointwise(void **state)
@@ -651,7 +681,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pools),  cmocka_unit_test(global_pools), cmocka_unit_test(pointwise),
         cmocka_unit_test(merges), cmocka_unit_test(resampling), cmocka_unit_test(lrn),
-        cmocka_unit_test(instance_norm),
+        cmocka_unit_test(instance_norm), cmocka_unit_test(normalize),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

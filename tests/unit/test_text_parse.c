@@ -270,7 +270,8 @@ static void test_resample_params(void **state)
 }
 
 /* alpha= sets the constant the ERF engine reads; without it the ops keep
- * PyTorch's defaults (leaky_relu 0.01, elu 1). */
+ * PyTorch's defaults (leaky_relu 0.01, elu 1). normalize takes scale= and
+ * eps=, else Caffe-SSD's 1 and 1e-10. */
 static void test_pointwise_params(void **state)
 {
     fv_graph *g = parse("input size=16\n"
@@ -278,12 +279,18 @@ static void test_pointwise_params(void **state)
                         "b: leaky\n"
                         "c: elu alpha=1.5e-1\n"
                         "d: elu\n"
-                        "e: leaky alpha=0\n");
+                        "e: leaky alpha=0\n"
+                        "f: normalize scale=20 eps=1e-5\n"
+                        "g: normalize\n");
     assert_true(fv_graph_params(g, node(g, "a"))->pointwise.alpha == 0.1);
     assert_true(fv_graph_params(g, node(g, "b"))->pointwise.alpha == 0.01);
     assert_true(fv_graph_params(g, node(g, "c"))->pointwise.alpha == 0.15);
     assert_true(fv_graph_params(g, node(g, "d"))->pointwise.alpha == 1);
     assert_true(fv_graph_params(g, node(g, "e"))->pointwise.alpha == 0);
+    const fv_normalize *p = &fv_graph_params(g, node(g, "f"))->normalize;
+    assert_true(p->scale == 20 && p->eps == 1e-5);
+    p = &fv_graph_params(g, node(g, "g"))->normalize;
+    assert_true(p->scale == 1 && p->eps == 1e-10);
     fv_graph_free(g);
 }
 
