@@ -52,6 +52,15 @@ static int is_activation(fv_op op)
     return fv_act_supported(op) && op != FV_OP_IDENTITY && op != FV_OP_DROPOUT;
 }
 
+/* Uniform weights count paths; all-ones convs give every channel the
+ * same map, which L2 normalisation would make a constant (its gradient a
+ * difference of equal terms: rounding). So with uniform weights it counts
+ * as the identity, as batch norm does, and the map stays a path count. */
+static int normalize_is_identity(const erf_engine *e, fv_op op)
+{
+    return op == FV_OP_NORMALIZE && e->o->weights == FV_ERF_UNIFORM;
+}
+
 /* Whether node i computes on scaled inputs as it does on true ones: ops
  * linear without a constant term (uniform weights leave convs without
  * bias and batch norm the identity), positively homogeneous ones (pools,
@@ -60,7 +69,7 @@ static int is_activation(fv_op op)
 int erf_reads_scaled(const erf_engine *e, int32_t i)
 {
     fv_op op = fv_graph_op(e->g, i);
-    if (e->o->linear && is_activation(op))
+    if ((e->o->linear && is_activation(op)) || normalize_is_identity(e, op))
         return 1;
     switch (op) {
     case FV_OP_CONV:
@@ -143,13 +152,6 @@ static fv_status check_node(const erf_engine *e, int32_t i, fv_diag *diag)
                                 "the ERF engine runs a normalize only with eps > 0, which keeps "
                                 "its norm positive (eps %g)",
                                 p->eps);
-        /* its gradient would be a difference of equal terms: rounding */
-        if (e->o->weights == FV_ERF_UNIFORM)
-            return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED,
-                                "the ERF engine runs a normalize only with random or model "
-                                "weights: all-ones convs give every channel the same map, which "
-                                "L2 normalisation makes constant, so its gradient is 0 but for "
-                                "rounding");
         break;
     }
     case FV_OP_SCALE:
@@ -247,7 +249,7 @@ static fv_status build_node(erf_engine *e, int32_t i, fv_diag *diag)
         fv_erf_plan_kwin(e->g, &e->plan, i, &n->kwin);
     n->act = (fv_act){.op = op, .p = fv_graph_params(e->g, i)->pointwise};
     if (op == FV_OP_IDENTITY || op == FV_OP_DROPOUT || op == FV_OP_SCALE ||
-        (e->o->linear && is_activation(op)))
+        (e->o->linear && is_activation(op)) || normalize_is_identity(e, op))
         n->identity = 1;
     size_t n_in = fv_graph_n_inputs(e->g, i);
     if (e->scaled && n_in > 0 && !(n->reads = calloc(n_in, sizeof *n->reads)))

@@ -496,8 +496,8 @@ static void instance_norm_whole_map(void **state)
 }
 
 /* fv_graph_check refuses normalize constants no frontend would write, and
- * the engine a normalize whose norm can reach 0, or any with uniform
- * weights, whose equal channels it makes constant. */
+ * the engine a normalize whose norm can reach 0; with uniform weights,
+ * whose equal channels it would make constant, it is the identity. */
 static void normalize_checked(void **state)
 {
     (void)state;
@@ -538,9 +538,16 @@ static void normalize_checked(void **state)
     assert_int_equal(fv_erf_compute(g, 4, &o, &r, &diag), FV_OK);
     fv_erf_free(r);
     r = NULL;
-    assert_int_equal(fv_erf_compute(g, 4, NULL, &r, &diag), FV_ERR_UNSUPPORTED);
-    assert_non_null(strstr(diag.message, "the ERF engine runs a normalize only with random or "
-                                         "model weights"));
+    /* uniform weights: the identity, so its map is its input's */
+    fv_erf_result *in = NULL;
+    assert_int_equal(fv_erf_compute(g, 4, NULL, &r, &diag), FV_OK);
+    assert_int_equal(fv_erf_compute(g, 3, NULL, &in, &diag), FV_OK);
+    int64_t h, w, h3, w3;
+    const double *m4 = fv_erf_map(r, &h, &w, NULL, NULL), *m3 = fv_erf_map(in, &h3, &w3, NULL, NULL);
+    assert_true(h == h3 && w == w3);
+    assert_memory_equal(m4, m3, (size_t)(h * w) * sizeof *m4);
+    fv_erf_free(r);
+    fv_erf_free(in);
     fv_graph_free(g);
 }
 
