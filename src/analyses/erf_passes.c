@@ -346,6 +346,7 @@ fv_status FV_N(erf_run_sample)(erf_engine *e, const erf_images *images, int64_t 
             e->nodes[i].exp_val += scaled_settle(VAL(&e->nodes[i]), SIZE(&e->nodes[i]), 0,
                                                  SCALED_HIGH);
     }
+#pragma omp parallel for schedule(dynamic, 1)
     for (size_t i = 0; i < pl->n; i++)
         if (pl->active[i]) {
             memset(e->nodes[i].grad, 0, fv_box_size(&e->nodes[i].box) * sizeof(fv_real));

@@ -305,9 +305,10 @@ size_t FV_N(fv_direct_conv_bytes)(const fv_kwin *k, const fv_box *in, const fv_b
 void FV_N(fv_direct_conv_forward)(const struct FV_N(fv_direct_conv) * p, const fv_real *x,
                                   fv_real *y)
 {
-    size_t plane = (size_t)(p->out.h * p->out.w), C = (size_t)p->out.c;
-    for (size_t q = 0; q < plane; q++)
-        for (size_t c = 0; c < C; c++)
+    int64_t plane = p->out.h * p->out.w, C = p->out.c;
+#pragma omp parallel for schedule(static)
+    for (int64_t q = 0; q < plane; q++)
+        for (int64_t c = 0; c < C; c++)
             y[q * C + c] = p->bias ? p->bias[c] : 0;
     if (p->transposed) {
         gather g = {&p->k, p->k.groups, p->in_g, p->out_g, p->up, &p->in, &p->out, p->zeros,

@@ -3,17 +3,26 @@
  * channel over many. */
 #include "kernel_real.h"
 
+/* Whether input b is a 1x1 map spread over out's larger one. */
+static int spread(const fv_box *b, const fv_box *out)
+{
+    return b->map_h == 1 && b->map_w == 1 && (out->map_h != 1 || out->map_w != 1);
+}
+
 /* Index in input `b` of map pixel (Y, X) of channel c. */
 static size_t at(const fv_box *b, const fv_box *out, int64_t c, int64_t Y, int64_t X)
 {
     int64_t cc = b->c == 1 ? 0 : c;
-    int spread = b->map_h == 1 && b->map_w == 1 && (out->map_h != 1 || out->map_w != 1);
-    int64_t y = spread ? 0 : Y - b->y0, x = spread ? 0 : X - b->x0;
+    int s = spread(b, out);
+    int64_t y = s ? 0 : Y - b->y0, x = s ? 0 : X - b->x0;
     return fv_at(b, cc, y, x);
 }
 
-/* Serial: a broadcast input gathers gradient from every pixel. */
+/* Rows in parallel when `parallel` (a local of the caller) is non-zero: a
+ * spread input gathers gradient from every pixel, so backward walks
+ * serially when one is there; a channel broadcast stays within a pixel. */
 #define MERGE_WALK(BODY)                                                                       \
+    _Pragma("omp parallel for schedule(static) if(parallel)")                                  \
     for (int64_t oy = 0; oy < out->h; oy++)                                                    \
         for (int64_t ox = 0; ox < out->w; ox++)                                                \
             for (int64_t c = 0; c < out->c; c++) {                                             \
@@ -46,6 +55,7 @@ void FV_N(fv_merge_forward)(fv_op op, size_t n, const fv_box *in, const fv_real 
         }
         return;
     }
+    int parallel = 1; /* each output written once */
     MERGE_WALK({
         fv_real v = x[0][at(&in[0], out, c, Y, X)];
         for (size_t k = 1; k < n; k++) {
@@ -69,6 +79,9 @@ void FV_N(fv_merge_backward)(fv_op op, size_t n, const fv_box *in, const fv_real
         }
         return;
     }
+    int parallel = 1;
+    for (size_t k = 0; k < n; k++)
+        parallel &= !spread(&in[k], out);
     MERGE_WALK({
         if (op == FV_OP_ADD) {
             for (size_t k = 0; k < n; k++)
