@@ -134,6 +134,7 @@ static fv_status check_node(const erf_engine *e, int32_t i, fv_diag *diag)
     switch (op) {
     case FV_OP_FLATTEN:
     case FV_OP_FULLY_CONNECTED:
+    case FV_OP_POWER:
         return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED, "the ERF engine has no kernel for %s",
                             fv_op_name(op));
     case FV_OP_LRN: {
