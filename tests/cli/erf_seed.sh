@@ -125,10 +125,19 @@ check "SSD300 conv4_3_norm against no Normalize" "differ" \
 check "SSD300 conv4_3_norm, uniform weights: the identity" "same" \
   "$(cmp -s "$tmp.norm.f64" "$tmp.id.f64" && echo same || echo differ)"
 rm -f "$tmp.prototxt" "$tmp.norm.f64" "$tmp.id.f64"
-# A stand-in: FaceBoxes negates conv1 with a Power layer.
-check "FaceBoxes' Power refused" "error: conv1_neg: the ERF engine has no kernel for Caffe's Power with power 1, scale -1, shift 0 (read as identity for receptive fields only)" \
-  "$("$FOVEA" erf "$2/tests/data/caffe/faceboxes_deploy.prototxt" --layer conv2 --weights random 2>&1 | head -1 | sed 's/^.*: error: /error: /')"
-status "FaceBoxes' Power refused" 2 "$FOVEA" erf "$2/tests/data/caffe/faceboxes_deploy.prototxt" --layer conv2 --weights random
+# FaceBoxes' CReLU negates conv1 with a Power layer (power 1, scale -1):
+# conv2's ERF runs through it with random weights, and is not the ERF of
+# the same network with the Power read as a Dropout (the identity, which
+# concatenates conv1 to itself).
+fb="$2/tests/data/caffe/faceboxes_deploy.prototxt"
+status "FaceBoxes' Power runs" 0 "$FOVEA" erf "$fb" --layer conv2 --weights random
+sed 's/type: "Power"/type: "Dropout"/' "$fb" >"$tmp.prototxt"
+"$FOVEA" erf "$fb" --layer conv2 --weights random --map "$tmp.power.f64" >/dev/null
+"$FOVEA" erf "$tmp.prototxt" --layer conv2 --weights random --map "$tmp.id.f64" >/dev/null
+check "FaceBoxes conv2 against no Power" "differ" \
+  "$(cmp -s "$tmp.power.f64" "$tmp.id.f64" && echo same || echo differ)"
+status "FaceBoxes' Power, uniform weights" 0 "$FOVEA" erf "$fb" --layer conv2
+rm -f "$tmp.prototxt" "$tmp.power.f64" "$tmp.id.f64"
 raw="${TMPDIR:-/tmp}/fovea_erf_$$.f32"
 printf 'ten bytes!' >"$raw" # not a whole number of 8x8 float32 images (256 bytes)
 status "raw inputs of the wrong size" 2 "$FOVEA" erf -e "input size=8; conv k=3" --inputs "$raw"
