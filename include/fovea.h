@@ -119,6 +119,7 @@ typedef enum fv_op {
     FV_OP_DROPOUT,
     FV_OP_SOFTMAX,
     FV_OP_NORMALIZE,
+    FV_OP_POWER,
     FV_OP_COUNT
 } fv_op;
 
@@ -239,6 +240,16 @@ typedef struct fv_normalize {
     double scale;      /**< one factor for every channel */
 } fv_normalize;
 
+/** Caffe's Power, element by element: y = (shift + scale * x)^power.
+ * FaceBoxes' CReLU negates with power 1, scale -1, shift 0. fv_layer_init
+ * sets power 1, scale 1 and shift 0 (the identity), Caffe's defaults;
+ * fv_graph_check wants all three finite. */
+typedef struct fv_power {
+    double power;      /**< the exponent */
+    double scale;      /**< multiplies x first */
+    double shift;      /**< added to scale * x before the power */
+} fv_power;
+
 /** Parameters of one node; the member read is the one its op names. */
 typedef union fv_params {
     fv_window window;  /**< conv, conv_transpose, max_pool, avg_pool */
@@ -250,6 +261,7 @@ typedef union fv_params {
                                  instance_norm */
     fv_lrn lrn;        /**< lrn */
     fv_normalize normalize; /**< normalize */
+    fv_power power;    /**< power */
 } fv_params;
 
 /* ------------------------------------------------------------------- graph */
@@ -276,7 +288,8 @@ typedef struct fv_layer {
 
 /** Fills a layer for `op` with neutral parameters: kernel, stride, dilation,
  * groups, scale and block size 1 (DCR order); slices to the end; cubic resizes
- * a = -0.75; the fv_pointwise, fv_lrn and fv_normalize defaults above. */
+ * a = -0.75; the fv_pointwise, fv_lrn, fv_normalize and fv_power defaults
+ * above. */
 void fv_layer_init(fv_layer *layer, fv_op op);
 
 /**

@@ -61,16 +61,39 @@ static int normalize_is_identity(const erf_engine *e, fv_op op)
     return op == FV_OP_NORMALIZE && e->o->weights == FV_ERF_UNIFORM;
 }
 
+/* Power 1, scale 1, shift 0: Caffe's Power with its defaults. */
+static int power_is_identity(const fv_power *p)
+{
+    return p->power == 1 && p->scale == 1 && p->shift == 0;
+}
+
+/* Whether (shift + scale x)^power is a finite number for every x. Unless
+ * scale is 0 the base takes every real value, so that only whole powers
+ * of at least 0 (polynomials) are; a negative power is infinite where the
+ * base is 0, and another fractional one undefined where it is negative.
+ * With scale 0 the output is the constant shift^power. */
+static int power_is_defined(const fv_power *p)
+{
+    if (p->power >= 0 && p->power == floor(p->power))
+        return 1;
+    return p->scale == 0 && isfinite(pow(p->shift, p->power));
+}
+
 /* Whether node i computes on scaled inputs as it does on true ones: ops
  * linear without a constant term (uniform weights leave convs without
- * bias and batch norm the identity), positively homogeneous ones (pools,
- * ReLU, leaky ReLU, PReLU, max), and the merges that align their inputs
- * first. Any other op is given true values. */
+ * bias and batch norm the identity; a power 1 without shift, such as
+ * FaceBoxes' negation), positively homogeneous ones (pools, ReLU, leaky
+ * ReLU, PReLU, max), and the merges that align their inputs first. Any
+ * other op is given true values. */
 int erf_reads_scaled(const erf_engine *e, int32_t i)
 {
     fv_op op = fv_graph_op(e->g, i);
     if ((e->o->linear && is_activation(op)) || normalize_is_identity(e, op))
         return 1;
+    if (op == FV_OP_POWER) {
+        const fv_power *p = &fv_graph_params(e->g, i)->power;
+        return p->power == 1 && p->shift == 0;
+    }
     switch (op) {
     case FV_OP_CONV:
     case FV_OP_CONV_TRANSPOSE:
@@ -152,6 +175,16 @@ static fv_status check_node(const erf_engine *e, int32_t i, fv_diag *diag)
                                 "the ERF engine runs a normalize only with eps > 0, which keeps "
                                 "its norm positive (eps %g)",
                                 p->eps);
+        break;
+    }
+    case FV_OP_POWER: {
+        const fv_power *p = &fv_graph_params(g, i)->power;
+        if (!power_is_defined(p))
+            return fv_diag_node(diag, g, i, FV_ERR_UNSUPPORTED,
+                                "the ERF engine runs a power only where (shift + scale x)^power "
+                                "is finite for every x: a whole power of at least 0, or scale 0 "
+                                "and a finite shift^power (power %g, scale %g, shift %g)",
+                                p->power, p->scale, p->shift);
         break;
     }
     case FV_OP_SCALE:
@@ -249,7 +282,8 @@ static fv_status build_node(erf_engine *e, int32_t i, fv_diag *diag)
         fv_erf_plan_kwin(e->g, &e->plan, i, &n->kwin);
     n->act = (fv_act){.op = op, .p = fv_graph_params(e->g, i)->pointwise};
     if (op == FV_OP_IDENTITY || op == FV_OP_DROPOUT || op == FV_OP_SCALE ||
-        (e->o->linear && is_activation(op)) || normalize_is_identity(e, op))
+        (e->o->linear && is_activation(op)) || normalize_is_identity(e, op) ||
+        (op == FV_OP_POWER && power_is_identity(&fv_graph_params(e->g, i)->power)))
         n->identity = 1;
     size_t n_in = fv_graph_n_inputs(e->g, i);
     if (e->scaled && n_in > 0 && !(n->reads = calloc(n_in, sizeof *n->reads)))

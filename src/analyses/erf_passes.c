@@ -202,6 +202,9 @@ static void forward(erf_engine *e, int32_t i)
     case FV_OP_NORMALIZE:
         FV_N(fv_normalize_forward)(&p->normalize, &x->box, xv, &n->box, VAL(n));
         break;
+    case FV_OP_POWER:
+        FV_N(fv_power_forward)(&p->power, &x->box, xv, &n->box, VAL(n));
+        break;
     default:
         FV_N(fv_act_forward)(&n->act, &x->box, xv, &n->box, VAL(n));
         break;
@@ -300,6 +303,9 @@ static void backward(erf_engine *e, int32_t i)
         break;
     case FV_OP_NORMALIZE:
         FV_N(fv_normalize_backward)(&p->normalize, &x->box, xv, GRAD(x), &n->box, GRAD(n));
+        break;
+    case FV_OP_POWER:
+        FV_N(fv_power_backward)(&p->power, &x->box, xv, GRAD(x), &n->box, GRAD(n));
         break;
     default:
         FV_N(fv_act_backward)(&n->act, &x->box, xv, GRAD(x), &n->box, GRAD(n));

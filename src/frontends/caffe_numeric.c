@@ -87,19 +87,20 @@ static fv_status normalize(cf_build *b, cf_layer *l)
     return FV_OK;
 }
 
-/* Power: (shift + scale * x)^power, the identity with the defaults 1, 1
- * and 0 (FaceBoxes negates with scale -1). */
+/* Power: (shift + scale * x)^power, power_param's power, scale and shift
+ * (defaults 1, 1 and 0: the identity); FaceBoxes negates with scale -1.
+ * The power op computes every one; the ERF engine decides which it runs. */
 static fv_status power(cf_build *b, cf_layer *l)
 {
     const pt_msg *p;
-    double power, scale, shift;
+    fv_power w;
     fv_status st;
-    if ((st = cf_sub(b, l, "power_param", &p)) || (st = cf_opt_num(b, p, "power", 1, &power)) ||
-        (st = cf_opt_num(b, p, "scale", 1, &scale)) || (st = cf_opt_num(b, p, "shift", 0, &shift)))
+    if ((st = cf_sub(b, l, "power_param", &p)) || (st = cf_opt_num(b, p, "power", 1, &w.power)) ||
+        (st = cf_opt_num(b, p, "scale", 1, &w.scale)) ||
+        (st = cf_opt_num(b, p, "shift", 0, &w.shift)))
         return st;
-    fv_layer_init(&l->layer, FV_OP_IDENTITY);
-    if (power != 1 || scale != 1 || shift != 0)
-        cf_stand_in(l, "Caffe's Power with power %g, scale %g, shift %g", power, scale, shift);
+    fv_layer_init(&l->layer, FV_OP_POWER);
+    l->layer.params.power = w;
     return FV_OK;
 }
 

@@ -366,12 +366,26 @@ static fv_status non_negative(pctx *c, double *out)
 /* alpha=X: leaky_relu's slope below 0, elu's factor of exp(x) - 1. */
 static fv_status key_alpha(pctx *c) { return non_negative(c, &c->layer->params.pointwise.alpha); }
 
-/* scale=X: normalize's factor; eps=X: what it adds under the square root. */
+/* scale=X: normalize's factor, or power's factor of x; eps=X: what
+ * normalize adds under the square root. */
 static fv_status key_scale(pctx *c)
 {
-    return decimal(c, "a number such as 0.1", &c->layer->params.normalize.scale);
+    fv_params *p = &c->layer->params;
+    return decimal(c, "a number such as 0.1",
+                   c->layer->op == FV_OP_POWER ? &p->power.scale : &p->normalize.scale);
 }
 static fv_status key_eps(pctx *c) { return non_negative(c, &c->layer->params.normalize.eps); }
+
+/* power=X and shift=X: power's (shift + scale * x)^power, any finite
+ * numbers here; the ERF engine decides which it can run. */
+static fv_status key_power(pctx *c)
+{
+    return decimal(c, "a number such as 2", &c->layer->params.power.power);
+}
+static fv_status key_shift(pctx *c)
+{
+    return decimal(c, "a number such as 0.1", &c->layer->params.power.shift);
+}
 
 static fv_status key_y(pctx *c) { return slice_axis(c, FV_AXIS_Y); }
 static fv_status key_x(pctx *c) { return slice_axis(c, FV_AXIS_X); }
@@ -403,8 +417,10 @@ static const struct {
     {"x", BIT(FV_OP_SLICE), FLAG_NONE, key_x},
     {"size", BIT(FV_OP_INPUT), FLAG_NONE, key_size},
     {"alpha", BIT(FV_OP_LEAKY_RELU) | BIT(FV_OP_ELU), FLAG_NONE, key_alpha},
-    {"scale", BIT(FV_OP_NORMALIZE), FLAG_NONE, key_scale},
+    {"scale", BIT(FV_OP_NORMALIZE) | BIT(FV_OP_POWER), FLAG_NONE, key_scale},
     {"eps", BIT(FV_OP_NORMALIZE), FLAG_NONE, key_eps},
+    {"power", BIT(FV_OP_POWER), FLAG_NONE, key_power},
+    {"shift", BIT(FV_OP_POWER), FLAG_NONE, key_shift},
 };
 
 static_assert(sizeof keys / sizeof keys[0] <= 32, "fv_pstate.seen has 32 bits");

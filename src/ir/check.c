@@ -131,6 +131,16 @@ static fv_status check_normalize(const fv_graph *g, int32_t i, fv_diag *diag)
     return FV_OK;
 }
 
+static fv_status check_power(const fv_graph *g, int32_t i, fv_diag *diag)
+{
+    const fv_power *p = &fv_node_at(g, i)->params.power;
+    if (!isfinite(p->power) || !isfinite(p->scale) || !isfinite(p->shift))
+        return fv_diag_node(diag, g, i, FV_ERR_GRAPH,
+                            "power %g, scale %g and shift %g must be finite", p->power, p->scale,
+                            p->shift);
+    return FV_OK;
+}
+
 static fv_status check_node(const fv_graph *g, int32_t i, fv_diag *diag)
 {
     const fv_node *n = fv_node_at(g, i);
@@ -160,6 +170,7 @@ static fv_status check_node(const fv_graph *g, int32_t i, fv_diag *diag)
     default:
         return n->op == FV_OP_LRN         ? check_lrn(g, i, diag)
                : n->op == FV_OP_NORMALIZE ? check_normalize(g, i, diag)
+               : n->op == FV_OP_POWER     ? check_power(g, i, diag)
                                           : FV_OK;
     }
 }

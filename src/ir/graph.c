@@ -150,6 +150,9 @@ void fv_layer_init(fv_layer *layer, fv_op op)
     case FV_OP_NORMALIZE:
         p->normalize = (fv_normalize){.eps = 1e-10, .scale = 1};
         break;
+    case FV_OP_POWER:
+        p->power = (fv_power){.power = 1, .scale = 1, .shift = 0};
+        break;
     default:
         break;
     }

@@ -48,6 +48,7 @@ static const struct {
     [FV_OP_DROPOUT] = {"dropout", FV_KIND_POINTWISE},
     [FV_OP_SOFTMAX] = {"softmax", FV_KIND_POINTWISE},
     [FV_OP_NORMALIZE] = {"normalize", FV_KIND_POINTWISE},
+    [FV_OP_POWER] = {"power", FV_KIND_POINTWISE},
 };
 
 static_assert(sizeof op_table / sizeof op_table[0] == FV_OP_COUNT,

@@ -48,6 +48,10 @@ void FV_D(fv_normalize_forward_ref)(const fv_normalize *p, const fv_box *in, con
                                     const fv_box *out, FV_T *y);
 void FV_D(fv_normalize_backward_ref)(const fv_normalize *p, const fv_box *in, const FV_T *x,
                                      FV_T *dx, const fv_box *out, const FV_T *dy);
+void FV_D(fv_power_forward_ref)(const fv_power *p, const fv_box *in, const FV_T *x,
+                                const fv_box *out, FV_T *y);
+void FV_D(fv_power_backward_ref)(const fv_power *p, const fv_box *in, const FV_T *x, FV_T *dx,
+                                 const fv_box *out, const FV_T *dy);
 void FV_D(fv_affine_forward_ref)(const FV_T *scale, const FV_T *shift, const fv_box *in,
                                  const FV_T *x, const fv_box *out, FV_T *y);
 void FV_D(fv_affine_backward_ref)(const FV_T *scale, const fv_box *in, FV_T *dx, const fv_box *out,

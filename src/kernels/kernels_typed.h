@@ -93,6 +93,13 @@ void FV_D(fv_normalize_forward)(const fv_normalize *p, const fv_box *in, const F
 void FV_D(fv_normalize_backward)(const fv_normalize *p, const fv_box *in, const FV_T *x, FV_T *dx,
                                  const fv_box *out, const FV_T *dy);
 
+/* Caffe's Power (power.c): y = (shift + scale x)^power, element by
+ * element. Backward reads the input x. */
+void FV_D(fv_power_forward)(const fv_power *p, const fv_box *in, const FV_T *x, const fv_box *out,
+                            FV_T *y);
+void FV_D(fv_power_backward)(const fv_power *p, const fv_box *in, const FV_T *x, FV_T *dx,
+                             const fv_box *out, const FV_T *dy);
+
 /* y = x * scale[c] + shift[c]: batch norm in eval mode, folded. */
 void FV_D(fv_affine_forward)(const FV_T *scale, const FV_T *shift, const fv_box *in, const FV_T *x,
                              const fv_box *out, FV_T *y);

@@ -1,7 +1,7 @@
 /* Reference twins of the activations, the folded batch norm and instance
  * norm (see kernels_ref.h): each formula in double from its PyTorch
- * definition, and the channel softmax, local response normalisation and L2
- * normalisation. */
+ * definition, Caffe's Power, and the channel softmax, local response
+ * normalisation and L2 normalisation. */
 #include <assert.h>
 
 #include "kernel_real.h"
@@ -226,6 +226,31 @@ void FV_N(fv_normalize_backward_ref)(const fv_normalize *p, const fv_box *in, co
             g += dy[fv_ref_offset(out, c, oy, ox)] * d;
         }
         dx[fv_ref_offset(in, k, Y - in->y0, X - in->x0)] += (fv_real)g;
+    }
+}
+
+/* Caffe's Power from its definition, every power through pow: y =
+ * (shift + scale x)^power, dy/dx = power scale (shift + scale x)^(power - 1),
+ * 0 where power scale is 0, as in Caffe's PowerLayer::Backward_cpu. */
+void FV_N(fv_power_forward_ref)(const fv_power *p, const fv_box *in, const fv_real *x,
+                                const fv_box *out, fv_real *y)
+{
+    FV_REF_EACH(out, c, oy, ox) {
+        double v = FV_N(fv_ref_read)(in, x, c, out->y0 + oy, out->x0 + ox);
+        y[fv_ref_offset(out, c, oy, ox)] = (fv_real)pow(p->shift + p->scale * v, p->power);
+    }
+}
+
+void FV_N(fv_power_backward_ref)(const fv_power *p, const fv_box *in, const fv_real *x,
+                                 fv_real *dx, const fv_box *out, const fv_real *dy)
+{
+    FV_REF_EACH(out, c, oy, ox) {
+        int64_t Y = out->y0 + oy, X = out->x0 + ox;
+        double v = FV_N(fv_ref_read)(in, x, c, Y, X), d = 0;
+        if (p->power * p->scale != 0)
+            d = p->power * p->scale * pow(p->shift + p->scale * v, p->power - 1);
+        dx[fv_ref_offset(in, c, Y - in->y0, X - in->x0)] +=
+            (fv_real)(d * dy[fv_ref_offset(out, c, oy, ox)]);
     }
 }
 

@@ -38,6 +38,13 @@ $("$FOVEA" anchors -e "input size=32; repeat 5 { conv k=3 p=1 c=8 }; last: ident
   --erf-weights none --format csv | head -1 | awk -F, '{print $NF}')"
 check "erf sigma in json" "1.826" "$("$FOVEA" anchors -e "input size=32; repeat 5 { conv k=3 p=1 c=8 }; last: identity" \
   --layer last --anchors 4 --format json | awk '/"sigma"/ {sub(/.*\[/, ""); printf "%.3f", $0 + 0; exit}')"
+# FaceBoxes' CReLU negates conv1 and conv2 with a Power of scale -1, which
+# the ERF engine runs: each of the three heads gets an ERF with the default
+# uniform weights, and no finding says one is missing.
+fb="$2/tests/data/caffe/faceboxes_deploy.prototxt"
+check "FaceBoxes heads have ERFs" "yes yes yes" \
+  "$("$FOVEA" anchors "$fb" --format csv | tail -n +2 | awk -F, '{printf "%s%s", (NR > 1) ? " " : "", ($NF > 0) ? "yes" : "no"}')"
+check "FaceBoxes without 'no ERF'" 0 "$("$FOVEA" anchors "$fb" | grep -c 'no ERF')"
 status "bad erf weights" 2 "$FOVEA" anchors zoo:s3fd --erf-weights ones
 status "bad erf samples" 2 "$FOVEA" anchors zoo:s3fd --erf-samples 0
 

@@ -106,29 +106,38 @@ alexnet="$2/tests/data/caffe/bvlc_alexnet_deploy.prototxt"
 status "AlexNet conv5 through its LRNs" 0 "$FOVEA" erf "$alexnet" --layer conv5 --weights random
 check "AlexNet conv5 cone" "cone window              rows 32..194, columns 32..194" \
   "$("$FOVEA" erf "$alexnet" --layer conv5 --weights random | grep '^cone window')"
+tmp="${TMPDIR:-/tmp}/fovea_erf_caffe_$$"
+# against_dropout MODEL TYPE LAYER [OPTIONS]: "same" or "differ", the ERF
+# maps of LAYER in MODEL and in MODEL with every layer of TYPE read as a
+# Dropout (an identity).
+against_dropout() {
+  sed "s/type: \"$2\"/type: \"Dropout\"/" "$1" >"$tmp.prototxt"
+  "$FOVEA" erf "$1" --layer "$3" "$4" "$5" --map "$tmp.a.f64" >/dev/null
+  "$FOVEA" erf "$tmp.prototxt" --layer "$3" "$4" "$5" --map "$tmp.b.f64" >/dev/null
+  cmp -s "$tmp.a.f64" "$tmp.b.f64" && echo same || echo differ
+  rm -f "$tmp.prototxt" "$tmp.a.f64" "$tmp.b.f64"
+}
 # SSD300's conv4_3_norm, Caffe-SSD's L2 normalisation: its ERF runs with
 # random weights, and is not the ERF of the same network with the
 # Normalize read as a Dropout (an identity, as fovea once read it).
 ssd="$2/tests/data/caffe/ssd300_vgg16_voc_deploy.prototxt"
-tmp="${TMPDIR:-/tmp}/fovea_erf_ssd_$$"
 status "SSD300 conv4_3_norm" 0 "$FOVEA" erf "$ssd" --layer conv4_3_norm --weights random
-sed 's/type: "Normalize"/type: "Dropout"/' "$ssd" >"$tmp.prototxt"
-"$FOVEA" erf "$ssd" --layer conv4_3_norm --weights random --map "$tmp.norm.f64" >/dev/null
-"$FOVEA" erf "$tmp.prototxt" --layer conv4_3_norm --weights random --map "$tmp.id.f64" >/dev/null
 check "SSD300 conv4_3_norm against no Normalize" "differ" \
-  "$(cmp -s "$tmp.norm.f64" "$tmp.id.f64" && echo same || echo differ)"
+  "$(against_dropout "$ssd" Normalize conv4_3_norm --weights random)"
 # With uniform weights every channel carries the same path counts, which
 # L2 normalisation would make constant: it counts as the identity there,
 # as batch norm does, and the map equals that of the Dropout version.
-"$FOVEA" erf "$ssd" --layer conv4_3_norm --map "$tmp.norm.f64" >/dev/null
-"$FOVEA" erf "$tmp.prototxt" --layer conv4_3_norm --map "$tmp.id.f64" >/dev/null
 check "SSD300 conv4_3_norm, uniform weights: the identity" "same" \
-  "$(cmp -s "$tmp.norm.f64" "$tmp.id.f64" && echo same || echo differ)"
-rm -f "$tmp.prototxt" "$tmp.norm.f64" "$tmp.id.f64"
-# A stand-in: FaceBoxes negates conv1 with a Power layer.
-check "FaceBoxes' Power refused" "error: conv1_neg: the ERF engine has no kernel for Caffe's Power with power 1, scale -1, shift 0 (read as identity for receptive fields only)" \
-  "$("$FOVEA" erf "$2/tests/data/caffe/faceboxes_deploy.prototxt" --layer conv2 --weights random 2>&1 | head -1 | sed 's/^.*: error: /error: /')"
-status "FaceBoxes' Power refused" 2 "$FOVEA" erf "$2/tests/data/caffe/faceboxes_deploy.prototxt" --layer conv2 --weights random
+  "$(against_dropout "$ssd" Normalize conv4_3_norm --weights uniform)"
+# FaceBoxes' CReLU negates conv1 with a Power layer (power 1, scale -1):
+# conv2's ERF runs through it, with random weights and uniform ones, and
+# is not the ERF of the same network with the Power read as a Dropout
+# (which concatenates conv1 to itself).
+fb="$2/tests/data/caffe/faceboxes_deploy.prototxt"
+status "FaceBoxes' Power runs" 0 "$FOVEA" erf "$fb" --layer conv2 --weights random
+status "FaceBoxes' Power, uniform weights" 0 "$FOVEA" erf "$fb" --layer conv2
+check "FaceBoxes conv2 against no Power" "differ" \
+  "$(against_dropout "$fb" Power conv2 --weights random)"
 raw="${TMPDIR:-/tmp}/fovea_erf_$$.f32"
 printf 'ten bytes!' >"$raw" # not a whole number of 8x8 float32 images (256 bytes)
 status "raw inputs of the wrong size" 2 "$FOVEA" erf -e "input size=8; conv k=3" --inputs "$raw"

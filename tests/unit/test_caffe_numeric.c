@@ -1,7 +1,8 @@
 /* The Caffe frontend's numbers: what each pointwise layer type becomes for
  * the ERF engine, the constants and fillers it reads, and the stand-ins it
  * marks, which the engine refuses naming the type and why. SSD300's
- * conv4_3_norm is a real L2 normalisation. */
+ * conv4_3_norm is a real L2 normalisation, FaceBoxes' negations real
+ * powers. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,6 +28,8 @@ static const char *const net =
     "layer { name: 'pow' type: 'Power' bottom: 'c' top: 'pow' power_param { power: 2 } }\n"
     "layer { name: 'neg' type: 'Power' bottom: 'c' top: 'neg' power_param { scale: -1 } }\n"
     "layer { name: 'pow1' type: 'Power' bottom: 'c' top: 'pow1' power_param { power: 1 } }\n"
+    "layer { name: 'sqrt' type: 'Power' bottom: 'c' top: 'sqrt'\n"
+    "  power_param { power: 0.5 scale: 2 shift: 1 } }\n"
     "layer { name: 'bias' type: 'Bias' bottom: 'c' top: 'bias'\n"
     "  bias_param { filler { type: 'constant' value: 0.5 } } }\n"
     "layer { name: 'bias0' type: 'Bias' bottom: 'c' top: 'bias0' bias_param { filler { } } }\n"
@@ -83,8 +86,8 @@ static const struct {
     const char *name, *why;
 } cases[] = {
     {"abs", "Caffe's AbsVal (|x|)"},
-    {"pow", "Caffe's Power with power 2, scale 1, shift 0"},
-    {"neg", "Caffe's Power with power 1, scale -1, shift 0"},
+    {"pow", NULL},
+    {"neg", NULL},
     {"pow1", NULL},
     {"bias", "Caffe's Bias with a constant 0.5 filler"},
     {"bias0", NULL},
@@ -161,14 +164,34 @@ static void constants(void **state)
     assert_true(p->eps == 1e-6 && p->scale == 3);
     p = &fv_graph_params(g, mc_find(g, "norm1"))->normalize;
     assert_true(p->eps == 1e-10 && p->scale == 1);
+    /* PowerLayer's defaults: power 1, scale 1, shift 0 */
+    static const struct {
+        const char *name;
+        fv_power p;
+    } powers[] = {{"pow", {2, 1, 0}}, {"neg", {1, -1, 0}}, {"pow1", {1, 1, 0}},
+                  {"sqrt", {0.5, 2, 1}}};
+    for (size_t k = 0; k < sizeof powers / sizeof powers[0]; k++) {
+        int32_t i = mc_find(g, powers[k].name);
+        const fv_power *q = &fv_graph_params(g, i)->power;
+        assert_int_equal(fv_graph_op(g, i), FV_OP_POWER);
+        assert_true(q->power == powers[k].p.power && q->scale == powers[k].p.scale &&
+                    q->shift == powers[k].p.shift);
+    }
+    /* read exactly, but not finite for every x: the engine refuses it */
+    fv_diag d;
+    assert_int_equal(mc_erf(g, "sqrt", &d), FV_ERR_UNSUPPORTED);
+    assert_string_equal(d.message, "sqrt: the ERF engine runs a power only where (shift + scale "
+                                   "x)^power is finite for every x: a whole power of at least 0, "
+                                   "or scale 0 and a finite shift^power (power 0.5, scale 2, "
+                                   "shift 1)");
     /* a warning for each layer that reads reordered axes, marked or not */
     assert_int_equal(fv_graph_n_warnings(g), 2);
     assert_string_equal(fv_graph_warning(g, 0),
-                        "line 50: Convolution layer 'perm_conv' reads 'perm_relu', whose axes a "
+                        "line 52: Convolution layer 'perm_conv' reads 'perm_relu', whose axes a "
                         "Permute reordered; fovea keeps Caffe's N, C, H, W, so its receptive "
                         "field is not the model's");
     assert_string_equal(fv_graph_warning(g, 1),
-                        "line 52: Pooling layer 'perm_pool' reads 'perm', whose axes a Permute "
+                        "line 54: Pooling layer 'perm_pool' reads 'perm', whose axes a Permute "
                         "reordered; fovea keeps Caffe's N, C, H, W, so its receptive field is not "
                         "the model's");
     fv_graph_free(g);
@@ -235,12 +258,43 @@ static void ssd300_normalize(void **state)
     fv_graph_free(g);
 }
 
+/* FaceBoxes' CReLU negates conv1 and conv2 with a Power of scale -1: the
+ * power op, so that conv2's ERF runs, with random weights and with uniform
+ * ones (a negation reads scaled values). */
+static void faceboxes_power(void **state)
+{
+    (void)state;
+    fv_graph *g = mc_load(FOVEA_SOURCE_DIR, "tests/data/caffe/faceboxes_deploy.prototxt");
+    static const char *const negs[] = {"conv1_neg", "conv2_neg"};
+    for (size_t k = 0; k < 2; k++) {
+        int32_t i = mc_find(g, negs[k]);
+        const fv_power *w = &fv_graph_params(g, i)->power;
+        assert_int_equal(fv_graph_op(g, i), FV_OP_POWER);
+        assert_true(w->power == 1 && w->scale == -1 && w->shift == 0);
+        assert_null(fv_graph_inexact(g, i));
+    }
+    static const fv_erf_weights weights[] = {FV_ERF_RANDOM, FV_ERF_UNIFORM};
+    for (size_t k = 0; k < 2; k++) {
+        size_t n;
+        fv_diag d;
+        double *m = erf_map(g, "conv2", weights[k], &n, &d), top = 0;
+        if (!m)
+            fail_msg("conv2: %s", d.message);
+        for (size_t i = 0; i < n; i++)
+            top = fmax(top, m[i]);
+        assert_true(top > 0 && isfinite(top));
+        free(m);
+    }
+    fv_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(stand_ins_refused),
         cmocka_unit_test(constants),
         cmocka_unit_test(ssd300_normalize),
+        cmocka_unit_test(faceboxes_power),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,10 @@
  * LocalResponseNorm: odd and even windows, windows wider than the
  * channels) and L2 normalisation (tests/data/normalize_torch, made by
  * scripts/fixtures/normalize_torch.py, Caffe-SSD's formula written out in
- * torch). Each directory's README gives the cases and the file format:
+ * torch), and the element-wise power, which walks the same images
+ * (tests/data/power_torch, made by scripts/fixtures/power_torch.py from
+ * (shift + scale * x) ** power). Each directory's README gives the cases
+ * and the file format:
  * inputs, output gradients, and PyTorch's outputs and input gradients in
  * float32 and float64. fovea's float32 kernels must match PyTorch's
  * float32 values, its float64 kernels PyTorch's float64 values. */
@@ -95,6 +98,19 @@ static void against_pytorch(const fixture *fx, double *worst32, double *worst64)
     free(f64);
 }
 
+/* Every case of the fixture matches PyTorch: float32 to a few roundings on
+ * each side, float64 to the order of the sums. */
+static void matches_pytorch(const fixture *fx, const char *what)
+{
+    double worst32, worst64;
+    against_pytorch(fx, &worst32, &worst64);
+    print_message("%s: largest difference %.3g (float32), %.3g (float64) of the largest value "
+                  "of its case\n",
+                  what, worst32, worst64);
+    assert_true(worst32 < 1e-6);
+    assert_true(worst64 < 1e-13);
+}
+
 /* ---------------------------------------------------------------- LRN */
 
 static const int64_t lrn_channels[] = {8, 8, 6, 3, 2};
@@ -121,11 +137,7 @@ static void lrn(void **state)
     (void)state;
     fixture fx = {DATA "lrn_torch/lrn.f32", DATA "lrn_torch/lrn.f64", 5, lrn_channels, lrn_run,
                   lrn_run64};
-    double worst32, worst64;
-    against_pytorch(&fx, &worst32, &worst64);
-    /* float32: a few roundings on each side; float64: the order of the sums */
-    assert_true(worst32 < 1e-6);
-    assert_true(worst64 < 1e-13);
+    matches_pytorch(&fx, "lrn");
 }
 
 /* ------------------------------------------------------ L2 normalisation */
@@ -156,17 +168,43 @@ static void normalize(void **state)
     (void)state;
     fixture fx = {DATA "normalize_torch/normalize.f32", DATA "normalize_torch/normalize.f64", 6,
                   normalize_channels, normalize_run, normalize_run64};
-    double worst32, worst64;
-    against_pytorch(&fx, &worst32, &worst64);
-    print_message("normalize: largest difference %.3g (float32), %.3g (float64) of the largest "
-                  "value of its case\n",
-                  worst32, worst64);
-    assert_true(worst32 < 1e-6);
-    assert_true(worst64 < 1e-13);
+    matches_pytorch(&fx, "normalize");
+}
+
+/* ---------------------------------------------------------------- power */
+
+/* FaceBoxes' negation, an affine map, a shifted square and cube, power 0,
+ * and powers 0.5 and -1.5 on a positive base. */
+static const int64_t power_channels[] = {3, 2, 2, 4, 2, 3, 2};
+static const fv_power power_params[] = {
+    {1, -1, 0}, {1, 0.5, -2}, {2, 0.5, 1}, {3, -1.5, 0.25}, {0, 2, 1}, {0.5, 1, 8}, {-1.5, 0.5, 8},
+};
+
+static void power_run(int k, const fv_box *box, const float *x, float *y, float *dx,
+                      const float *dy)
+{
+    fv_power_forward(&power_params[k], box, x, box, y);
+    fv_power_backward(&power_params[k], box, x, dx, box, dy);
+}
+
+static void power_run64(int k, const fv_box *box, const double *x, double *y, double *dx,
+                        const double *dy)
+{
+    fv_power_forward_f64(&power_params[k], box, x, box, y);
+    fv_power_backward_f64(&power_params[k], box, x, dx, box, dy);
+}
+
+static void power(void **state)
+{
+    (void)state;
+    fixture fx = {DATA "power_torch/power.f32", DATA "power_torch/power.f64", 7, power_channels,
+                  power_run, power_run64};
+    matches_pytorch(&fx, "power");
 }
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(lrn), cmocka_unit_test(normalize)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(lrn), cmocka_unit_test(normalize),
+                                       cmocka_unit_test(power)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -426,6 +426,119 @@ static void normalize_cone(void **state)
     fv_graph_free(g);
 }
 
+/* fv_graph_check refuses an input followed by an `op` node with `params`,
+ * saying `why`. */
+static void check_refuses(fv_op op, const fv_params *params, const char *why)
+{
+    fv_graph *g = fv_graph_create();
+    fv_layer l;
+    fv_layer_init(&l, FV_OP_INPUT);
+    int32_t x = add(g, &l, -1, 2);
+    fv_layer_init(&l, op);
+    l.params = *params;
+    add(g, &l, x, 0);
+    fv_diag diag;
+    fv_diag_init(&diag);
+    assert_int_equal(fv_graph_check(g, &diag), FV_ERR_GRAPH);
+    assert_string_equal(diag.message, why);
+    fv_graph_free(g);
+}
+
+/* Caffe's Power: FaceBoxes' CReLU (a negation concatenated to its input,
+ * then a ReLU), a shifted square and a cube, after convs of random weights
+ * on normal noise, whose values take both signs: the cone equals whole
+ * maps. */
+static void power_cone(void **state)
+{
+    (void)state;
+    fv_graph *g = parse("input size=17 c=2\n"
+                        "c1: conv k=3 c=4; neg: power scale=-1; concat from=c1,neg; relu\n"
+                        "maxpool k=2 s=2\n"
+                        "conv k=3 c=3; power power=2 scale=-1.5 shift=0.5\n"
+                        "conv k=3 c=2; power power=3 scale=0.5 shift=-1\n"
+                        "conv k=3 c=2\n");
+    cone_in_both_precisions(g, "power");
+    fv_graph_free(g);
+}
+
+/* The map of a graph's last node, uniform weights, in one precision. */
+static double *uniform_map(const char *text, fv_erf_precision precision, size_t *n)
+{
+    fv_graph *g = parse(text);
+    fv_erf_options o;
+    fv_erf_options_init(&o);
+    o.precision = precision;
+    double *m = em_map(g, (int32_t)fv_graph_size(g) - 1, &o, n);
+    fv_graph_free(g);
+    return m;
+}
+
+/* fv_graph_check refuses power constants that are not finite, and the
+ * engine a power that is not finite for some x. With uniform weights a
+ * power 1 without shift reads scaled values: 32 channels through 28 convs
+ * carry 2^140 paths, past float32's range, and the negation's map is the
+ * identity's, a scale of -2 twice it, in both precisions. Its gradient
+ * does not read x, but later ops read its values: x - x, squared, is 0
+ * and so is its gradient (read as true values, the negation would give
+ * inf - inf and a NaN gradient). */
+static void power_checked(void **state)
+{
+    (void)state;
+    static const fv_power bad[] = {{NAN, 1, 0}, {2, INFINITY, 0}, {1, -1, -INFINITY}};
+    static const char *const why[] = {
+        "node 1 'power_1' (power): power nan, scale 1 and shift 0 must be finite",
+        "node 1 'power_1' (power): power 2, scale inf and shift 0 must be finite",
+        "node 1 'power_1' (power): power 1, scale -1 and shift -inf must be finite",
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+        check_refuses(FV_OP_POWER, &(fv_params){.power = bad[k]}, why[k]);
+    static const char *const refused[] = {
+        "power power=0.5 shift=4", "power power=-2 scale=0.5", "power power=-1 scale=0",
+        "power power=0.5 scale=0 shift=-1"};
+    static const char *const values[] = {"power 0.5, scale 1, shift 4", "power -2, scale 0.5, shift 0",
+                                         "power -1, scale 0, shift 0",
+                                         "power 0.5, scale 0, shift -1"};
+    for (size_t k = 0; k < sizeof refused / sizeof refused[0]; k++) {
+        char text[128], want[320];
+        snprintf(text, sizeof text, "input size=5; conv k=3 c=2; %s; conv k=1", refused[k]);
+        snprintf(want, sizeof want,
+                 "power_2: the ERF engine runs a power only where (shift + scale x)^power is "
+                 "finite for every x: a whole power of at least 0, or scale 0 and a finite "
+                 "shift^power (%s)",
+                 values[k]);
+        fv_graph *g = parse(text);
+        fv_erf_result *r = NULL;
+        fv_diag diag;
+        fv_diag_init(&diag);
+        assert_int_equal(fv_erf_compute(g, 3, NULL, &r, &diag), FV_ERR_UNSUPPORTED);
+        assert_string_equal(diag.message, want);
+        fv_graph_free(g);
+    }
+    for (int k = 0; k < 2; k++) {
+        fv_erf_precision pr = k ? FV_ERF_FLOAT64 : FV_ERF_FLOAT32;
+        size_t n, n2, n3;
+        double *id = uniform_map("input size=1 c=32; repeat 28 { conv k=1 c=32 }; identity; "
+                                 "conv k=1 c=32; conv k=1 c=32",
+                                 pr, &n);
+        double *neg = uniform_map("input size=1 c=32; repeat 28 { conv k=1 c=32 }; "
+                                  "power scale=-1; conv k=1 c=32; conv k=1 c=32",
+                                  pr, &n2);
+        double *two = uniform_map("input size=1 c=32; repeat 28 { conv k=1 c=32 }; "
+                                  "power scale=-2; conv k=1 c=32; conv k=1 c=32",
+                                  pr, &n3);
+        assert_true(n == 1 && n2 == 1 && n3 == 1);
+        assert_true(id[0] > 0x1p150 && isfinite(id[0]));
+        assert_true(neg[0] == id[0] && two[0] == 2 * id[0]);
+        free(id), free(neg), free(two);
+        double *zero = uniform_map("input size=1 c=32; repeat 28 { conv k=1 c=32 }; x: identity; "
+                                   "neg: power scale=-1; concat from=x,neg; conv k=1 c=1; "
+                                   "power power=2",
+                                   pr, &n);
+        assert_true(n == 1 && zero[0] == 0);
+        free(zero);
+    }
+}
+
 /* fv_graph_check refuses LRN constants no frontend would write, and the
  * engine an LRN whose scale can reach 0. */
 static void lrn_checked(void **state)
@@ -510,20 +623,8 @@ static void normalize_checked(void **state)
         "node 1 'normalize_1' (normalize): normalize eps 1e-10 must be finite and at least 0, and "
         "scale inf finite",
     };
-    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-        fv_graph *g = fv_graph_create();
-        fv_layer l;
-        fv_layer_init(&l, FV_OP_INPUT);
-        int32_t x = add(g, &l, -1, 2);
-        fv_layer_init(&l, FV_OP_NORMALIZE);
-        l.params.normalize = bad[k];
-        add(g, &l, x, 0);
-        fv_diag diag;
-        fv_diag_init(&diag);
-        assert_int_equal(fv_graph_check(g, &diag), FV_ERR_GRAPH);
-        assert_string_equal(diag.message, why[k]);
-        fv_graph_free(g);
-    }
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+        check_refuses(FV_OP_NORMALIZE, &(fv_params){.normalize = bad[k]}, why[k]);
     fv_graph *g = parse("input size=5; conv k=3 c=2; normalize eps=0; conv k=1 c=2 from=conv_1; "
                         "normalize");
     fv_erf_options o;
@@ -560,6 +661,7 @@ int main(void)
         cmocka_unit_test(float64_engine),    cmocka_unit_test(lrn_cone),
         cmocka_unit_test(lrn_checked),       cmocka_unit_test(instance_norm_whole_map),
         cmocka_unit_test(normalize_cone),    cmocka_unit_test(normalize_checked),
+        cmocka_unit_test(power_cone),        cmocka_unit_test(power_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,6 +34,7 @@ typedef struct op_case {
     fv_resize resize;
     fv_lrn lrn;
     fv_normalize normalize;
+    fv_power power;
     int64_t start[2], step[2], pad_end[2];
     fv_block block;
     int include_pad, is_max;
@@ -573,6 +574,30 @@ static void normalize(void **state)
     }
 }
 
+static void power_fwd(const op_case *c, const float *x, float *y) { fv_power_forward(&c->power, &c->in, x, &c->out, y); }
+static void power_bwd(const op_case *c, const float *x, float *dx, const float *dy) { fv_power_backward(&c->power, &c->in, x, dx, &c->out, dy); }
+
+/* Caffe's Power: power 1 is affine (exact differences), FaceBoxes'
+ * negation among them; powers 2 and 3 with shifts; power 0 and scale 0,
+ * whose output is constant; 0.5, -1.5 and 2.5 on a base kept positive. */
+static void power(void **state)
+{
+    (void)state;
+    static const fv_power affine[] = {{1, -1, 0}, {1, 0.5, -2}, {1, 3, 0.25}};
+    static const fv_power curved[] = {{2, 1, 0},     {2, -0.5, 1}, {3, 1.5, -0.5}, {0, 2, 1},
+                                      {4, 0, 3},     {0.5, 1, 8},  {-1.5, -0.5, 6},
+                                      {2.5, 0.75, 9}};
+    for (size_t i = 0; i < sizeof affine / sizeof affine[0] + sizeof curved / sizeof curved[0];
+         i++) {
+        int linear = i < sizeof affine / sizeof affine[0];
+        op_case c = {0};
+        c.power = linear ? affine[i] : curved[i - sizeof affine / sizeof affine[0]];
+        channels_case(&c, 3);
+        c.fwd = power_fwd, c.bwd = power_bwd;
+        check_adjoint(&c, linear ? LINEAR : SMOOTH, linear ? 1e-5 : 2e-3);
+    }
+}
+
 static void resampling(void **state)
 {
     (void)state;
@@ -734,6 +759,7 @@ int main(void)
         cmocka_unit_test(softmax),         cmocka_unit_test(lrn),
         cmocka_unit_test(block_orders),    cmocka_unit_test(cubic_weights),
         cmocka_unit_test(instance_norm),   cmocka_unit_test(normalize),
+        cmocka_unit_test(power),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,8 @@
  * (the src/kernels files ending in _ref.c) on random geometries: cropped windows reading
  * padding or not, strides, dilations, asymmetric padding, ceil mode,
  * count_include_pad, every resize mode, broadcasts, LRN windows wider than
- * the channels, L2 normalisation over up to 40 channels. Forward outputs and
+ * the channels, L2 normalisation over up to 40 channels, Caffe's Power.
+ * Forward outputs and
  * accumulated backward gradients must agree to TOLERANCE of the largest
  * magnitude of the twin's tensor and of the tensor it was computed from
  * (x forward, dy backward: cubic weights cancel, so an output can be far
@@ -75,6 +76,7 @@ typedef struct twin_case {
     fv_resize resize;
     fv_lrn lrn;
     fv_normalize normalize;
+    fv_power power;
     const fv_real *scale, *shift;
     double eps;
 } twin_case;
@@ -366,6 +368,45 @@ static void normalize(void **state)
         worst = fmax(worst, compare("normalize", &t));
     }
     print_message("normalize: kernel and twin agree to %.3g of the largest value\n", worst);
+}
+
+static void power_fwd(const twin_case *t, int ref, const fv_real *x, fv_real *y)
+{
+    (ref ? FV_N(fv_power_forward_ref) : FV_N(fv_power_forward))(&t->power, &t->in, x, &t->out, y);
+}
+static void power_bwd(const twin_case *t, int ref, const fv_real *x, fv_real *dx,
+                      const fv_real *dy)
+{
+    (ref ? FV_N(fv_power_backward_ref) : FV_N(fv_power_backward))(&t->power, &t->in, x, dx,
+                                                                  &t->out, dy);
+}
+
+/* Caffe's Power: whole powers 1, 2, 3 and 0 with scales -2..2 (0 too) and
+ * shifts -2..2; powers that want a positive base (0.5, -1, 2.5) with
+ * shift 8 and |scale| <= 1, which keep it so for the normal inputs. The
+ * kernel's power 1, an affine map, and the twin's pow(b, 1) must agree
+ * exactly. */
+static void power(void **state)
+{
+    (void)state;
+    static const double powers[] = {1, 2, 3, 0, 0.5, -1, 2.5};
+    twin_case t = {0};
+    double worst = 0;
+    for (int i = 0; i < 7 * CASES; i++) {
+        double e = powers[i % 7];
+        int whole = e >= 0 && e == floor(e);
+        t.power = (fv_power){.power = e,
+                             .scale = 0.25 * (double)(whole ? pick(-8, 8) : pick(-4, 4)),
+                             .shift = whole ? 0.5 * (double)pick(-4, 4) : 8};
+        pointwise_case(&t, pick(1, 8));
+        t.fwd = power_fwd, t.bwd = power_bwd;
+        double d = compare("power", &t);
+        if (e == 1 && d != 0)
+            fail_msg("power 1, scale %g, shift %g: kernel and twin differ by %g", t.power.scale,
+                     t.power.shift, d);
+        worst = fmax(worst, d);
+    }
+    print_message("power: kernel and twin agree to %.3g of the largest value\n", worst);
 }
 
 static void pointwise(void **state)
@@ -681,7 +722,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pools),  cmocka_unit_test(global_pools), cmocka_unit_test(pointwise),
         cmocka_unit_test(merges), cmocka_unit_test(resampling), cmocka_unit_test(lrn),
-        cmocka_unit_test(instance_norm), cmocka_unit_test(normalize),
+        cmocka_unit_test(instance_norm), cmocka_unit_test(normalize), cmocka_unit_test(power),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

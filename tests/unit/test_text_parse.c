@@ -271,7 +271,8 @@ static void test_resample_params(void **state)
 
 /* alpha= sets the constant the ERF engine reads; without it the ops keep
  * PyTorch's defaults (leaky_relu 0.01, elu 1). normalize takes scale= and
- * eps=, else Caffe-SSD's 1 and 1e-10. */
+ * eps=, else Caffe-SSD's 1 and 1e-10; power takes power=, scale= and
+ * shift=, else Caffe's 1, 1 and 0. */
 static void test_pointwise_params(void **state)
 {
     fv_graph *g = parse("input size=16\n"
@@ -281,7 +282,9 @@ static void test_pointwise_params(void **state)
                         "d: elu\n"
                         "e: leaky alpha=0\n"
                         "f: normalize scale=20 eps=1e-5\n"
-                        "g: normalize\n");
+                        "g: normalize\n"
+                        "h: power power=2 scale=-0.5 shift=1e-3\n"
+                        "i: power\n");
     assert_true(fv_graph_params(g, node(g, "a"))->pointwise.alpha == 0.1);
     assert_true(fv_graph_params(g, node(g, "b"))->pointwise.alpha == 0.01);
     assert_true(fv_graph_params(g, node(g, "c"))->pointwise.alpha == 0.15);
@@ -291,6 +294,10 @@ static void test_pointwise_params(void **state)
     assert_true(p->scale == 20 && p->eps == 1e-5);
     p = &fv_graph_params(g, node(g, "g"))->normalize;
     assert_true(p->scale == 1 && p->eps == 1e-10);
+    const fv_power *w = &fv_graph_params(g, node(g, "h"))->power;
+    assert_true(w->power == 2 && w->scale == -0.5 && w->shift == 1e-3);
+    w = &fv_graph_params(g, node(g, "i"))->power;
+    assert_true(w->power == 1 && w->scale == 1 && w->shift == 0);
     fv_graph_free(g);
 }
 
