@@ -295,7 +295,8 @@ static fv_status key_f(pctx *c)
             r->scale_den[1] = den;
             break;
         }
-        v = x + 1;
+        if (x) /* the width follows the 'x' */
+            v = x + 1;
     }
     return FV_OK;
 }
