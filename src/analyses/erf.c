@@ -79,16 +79,27 @@ static int power_is_defined(const fv_power *p)
     return p->scale == 0 && isfinite(pow(p->shift, p->power));
 }
 
-/* Whether node i computes on scaled inputs as it does on true ones: ops
- * linear without a constant term (uniform weights leave convs without
- * bias and batch norm the identity; a power 1 without shift, such as
- * FaceBoxes' negation), positively homogeneous ones (pools, ReLU, leaky
+/* Whether node i runs as a copy of its input: identity and dropout,
+ * Scale (no weights of its own), activations under --linear, and the
+ * normalize and power that the cases above make the identity. */
+static int runs_as_identity(const erf_engine *e, int32_t i)
+{
+    fv_op op = fv_graph_op(e->g, i);
+    return op == FV_OP_IDENTITY || op == FV_OP_DROPOUT || op == FV_OP_SCALE ||
+           (e->o->linear && is_activation(op)) || normalize_is_identity(e, op) ||
+           (op == FV_OP_POWER && power_is_identity(&fv_graph_params(e->g, i)->power));
+}
+
+/* Whether node i computes on scaled inputs as it does on true ones: a
+ * copy, ops linear without a constant term (uniform weights leave convs
+ * without bias and batch norm the identity; a power 1 without shift, such
+ * as FaceBoxes' negation), positively homogeneous ones (pools, ReLU, leaky
  * ReLU, PReLU, max), and the merges that align their inputs first. Any
  * other op is given true values. */
 int erf_reads_scaled(const erf_engine *e, int32_t i)
 {
     fv_op op = fv_graph_op(e->g, i);
-    if ((e->o->linear && is_activation(op)) || normalize_is_identity(e, op))
+    if (runs_as_identity(e, i))
         return 1;
     if (op == FV_OP_POWER) {
         const fv_power *p = &fv_graph_params(e->g, i)->power;
@@ -106,9 +117,6 @@ int erf_reads_scaled(const erf_engine *e, int32_t i)
     case FV_OP_SPACE_TO_DEPTH:
     case FV_OP_PAD:
     case FV_OP_SLICE:
-    case FV_OP_IDENTITY:
-    case FV_OP_DROPOUT:
-    case FV_OP_SCALE:
     case FV_OP_BATCH_NORM:
     case FV_OP_RELU:
     case FV_OP_LEAKY_RELU:
@@ -281,10 +289,7 @@ static fv_status build_node(erf_engine *e, int32_t i, fv_diag *diag)
     if (kind == FV_KIND_WINDOW || kind == FV_KIND_WINDOW_T)
         fv_erf_plan_kwin(e->g, &e->plan, i, &n->kwin);
     n->act = (fv_act){.op = op, .p = fv_graph_params(e->g, i)->pointwise};
-    if (op == FV_OP_IDENTITY || op == FV_OP_DROPOUT || op == FV_OP_SCALE ||
-        (e->o->linear && is_activation(op)) || normalize_is_identity(e, op) ||
-        (op == FV_OP_POWER && power_is_identity(&fv_graph_params(e->g, i)->power)))
-        n->identity = 1;
+    n->identity = runs_as_identity(e, i);
     size_t n_in = fv_graph_n_inputs(e->g, i);
     if (e->scaled && n_in > 0 && !(n->reads = calloc(n_in, sizeof *n->reads)))
         return fv_diag_set(diag, FV_ERR_NOMEM, "out of memory");

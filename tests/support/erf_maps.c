@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "erf_maps.h"
+#include "model_check.h"
 
 double *em_full(const fv_erf_result *r, size_t *n)
 {
@@ -22,13 +23,10 @@ double *em_full(const fv_erf_result *r, size_t *n)
 
 double *em_map(const fv_graph *g, int32_t node, const fv_erf_options *o, size_t *n)
 {
-    fv_erf_result *r = NULL;
     fv_diag diag;
-    fv_diag_init(&diag);
-    if (fv_erf_compute(g, node, o, &r, &diag) != FV_OK)
+    double *map = mc_erf_map(g, node, o, n, &diag);
+    if (!map)
         fail_msg("ERF of '%s': %s", fv_graph_name(g, node), diag.message);
-    double *map = em_full(r, n);
-    fv_erf_free(r);
     return map;
 }
 

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "erf_maps.h"
 #include "model_check.h"
 
 fv_graph *mc_load(const char *source_dir, const char *rel)
@@ -21,6 +22,16 @@ fv_graph *mc_load(const char *source_dir, const char *rel)
         fv_diag_print(&d, stderr);
         fail_msg("cannot load %s", rel);
     }
+    return g;
+}
+
+fv_graph *mc_text(const char *text)
+{
+    fv_graph *g = NULL;
+    fv_diag d;
+    fv_diag_init(&d);
+    if (fv_text_parse(text, strlen(text), "<test>", &g, &d) != FV_OK)
+        fail_msg("%s: %s", text, d.message);
     return g;
 }
 
@@ -43,13 +54,7 @@ double *mc_erf_map(const fv_graph *g, int32_t node, const fv_erf_options *o, siz
     fv_diag_init(diag);
     if (fv_erf_compute(g, node, o, &r, diag) != FV_OK)
         return NULL;
-    int64_t hw[2];
-    fv_erf_input_size(r, hw);
-    *n = (size_t)(hw[0] * hw[1]);
-    double *m = malloc(*n * sizeof *m);
-    if (!m)
-        fail_msg("out of memory");
-    fv_erf_full_map(r, m);
+    double *m = em_full(r, n);
     fv_erf_free(r);
     return m;
 }

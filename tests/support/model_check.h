@@ -7,6 +7,9 @@
 /* Loads FOVEA_SOURCE_DIR/rel through fv_model_load; fails the test on error. */
 fv_graph *mc_load(const char *source_dir, const char *rel);
 
+/* Parses a network in fovea's text format; fails the test on error. */
+fv_graph *mc_text(const char *text);
+
 /* Parses a Caffe prototxt given as text; fails the test on error. */
 fv_graph *mc_caffe(const char *text);
 

@@ -14,16 +14,6 @@
 #include "model_check.h"
 #include "random_graph.h"
 
-static fv_graph *parse(const char *text)
-{
-    fv_graph *g = NULL;
-    fv_diag diag;
-    fv_diag_init(&diag);
-    if (fv_text_parse(text, strlen(text), "<test>", &g, &diag) != FV_OK)
-        fail_msg("%s: %s", text, diag.message);
-    return g;
-}
-
 static fv_erf_result *run(const fv_graph *g, const fv_erf_options *o)
 {
     fv_erf_result *r = NULL;
@@ -39,7 +29,7 @@ static fv_erf_result *run(const fv_graph *g, const fv_erf_options *o)
 static void seed_grid(void **state)
 {
     (void)state;
-    fv_graph *g = parse("conv k=3; conv k=3");
+    fv_graph *g = mc_text("conv k=3; conv k=3");
     fv_erf_options o;
     fv_erf_options_init(&o);
     fv_erf_result *r = run(g, &o);
@@ -88,7 +78,7 @@ static fv_erf_result *uniform_stack(int n, int k, const char *extra)
     for (int i = 0; i < n; i++)
         snprintf(text + strlen(text), sizeof text - strlen(text), "conv k=%d%s%s", k, extra,
                  i + 1 < n ? "; " : "");
-    fv_graph *g = parse(text);
+    fv_graph *g = mc_text(text);
     fv_erf_options o;
     fv_erf_options_init(&o);
     fv_erf_result *r = run(g, &o);
@@ -169,7 +159,7 @@ static void other_kernels(void **state)
 static void strided_dilated(void **state)
 {
     (void)state;
-    fv_graph *g = parse("conv k=3 s=2; conv k=3 d=2; conv k=5; conv k=3 d=3");
+    fv_graph *g = mc_text("conv k=3 s=2; conv k=3 d=2; conv k=5; conv k=3 d=3");
     fv_erf_options o;
     fv_erf_options_init(&o);
     fv_erf_result *r = run(g, &o);
@@ -327,7 +317,7 @@ static void added_ops_cone(void **state)
     };
     double worst = 0;
     for (size_t k = 0; k < sizeof nets / sizeof nets[0]; k++) {
-        fv_graph *g = parse(nets[k]);
+        fv_graph *g = mc_text(nets[k]);
         int32_t last = (int32_t)fv_graph_size(g) - 1;
         int64_t corner[2] = {0, 0};
         if (!compare(g, last, NULL, &worst) || !compare(g, last, corner, &worst))
@@ -417,7 +407,7 @@ static void lrn_cone(void **state)
 static void normalize_cone(void **state)
 {
     (void)state;
-    fv_graph *g = parse("input size=13 c=2\n"
+    fv_graph *g = mc_text("input size=13 c=2\n"
                         "conv k=3 c=6; relu; normalize scale=20\n"
                         "maxpool k=2 s=2\n"
                         "conv k=3 c=3; normalize eps=0.5 scale=-2\n"
@@ -451,7 +441,7 @@ static void check_refuses(fv_op op, const fv_params *params, const char *why)
 static void power_cone(void **state)
 {
     (void)state;
-    fv_graph *g = parse("input size=17 c=2\n"
+    fv_graph *g = mc_text("input size=17 c=2\n"
                         "c1: conv k=3 c=4; neg: power scale=-1; concat from=c1,neg; relu\n"
                         "maxpool k=2 s=2\n"
                         "conv k=3 c=3; power power=2 scale=-1.5 shift=0.5\n"
@@ -464,7 +454,7 @@ static void power_cone(void **state)
 /* The map of a graph's last node, uniform weights, in one precision. */
 static double *uniform_map(const char *text, fv_erf_precision precision, size_t *n)
 {
-    fv_graph *g = parse(text);
+    fv_graph *g = mc_text(text);
     fv_erf_options o;
     fv_erf_options_init(&o);
     o.precision = precision;
@@ -506,7 +496,7 @@ static void power_checked(void **state)
                  "finite for every x: a whole power of at least 0, or scale 0 and a finite "
                  "shift^power (%s)",
                  values[k]);
-        fv_graph *g = parse(text);
+        fv_graph *g = mc_text(text);
         fv_erf_result *r = NULL;
         fv_diag diag;
         fv_diag_init(&diag);
@@ -583,7 +573,7 @@ static void lrn_checked(void **state)
 static void instance_norm_whole_map(void **state)
 {
     (void)state;
-    fv_graph *g = parse("input size=16 c=2; conv k=3 p=1 c=3; instance_norm; conv k=3 p=1");
+    fv_graph *g = mc_text("input size=16 c=2; conv k=3 p=1 c=3; instance_norm; conv k=3 p=1");
     fv_erf_options o;
     fv_erf_options_init(&o);
     o.weights = FV_ERF_RANDOM;
@@ -625,7 +615,7 @@ static void normalize_checked(void **state)
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
         check_refuses(FV_OP_NORMALIZE, &(fv_params){.normalize = bad[k]}, why[k]);
-    fv_graph *g = parse("input size=5; conv k=3 c=2; normalize eps=0; conv k=1 c=2 from=conv_1; "
+    fv_graph *g = mc_text("input size=5; conv k=3 c=2; normalize eps=0; conv k=1 c=2 from=conv_1; "
                         "normalize");
     fv_erf_options o;
     fv_erf_options_init(&o);

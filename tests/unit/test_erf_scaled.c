@@ -12,49 +12,21 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "erf_maps.h"
 #include "fovea.h"
+#include "model_check.h"
 
-static fv_graph *parse(const char *text)
-{
-    fv_graph *g = NULL;
-    fv_diag diag;
-    fv_diag_init(&diag);
-    if (fv_text_parse(text, strlen(text), "<test>", &g, &diag) != FV_OK)
-        fail_msg("%s: %s", text, diag.message);
-    return g;
-}
-
-/* The map of `node`'s default unit over the whole input (uniform weights). */
+/* The map of `node`'s default unit over the whole input (uniform
+ * weights, signed); *n its pixel count. */
 static double *uniform_map(const fv_graph *g, int32_t node, fv_erf_precision precision,
-                           fv_erf_input input, int64_t hw[2])
+                           fv_erf_input input, size_t *n)
 {
     fv_erf_options o;
     fv_erf_options_init(&o);
     o.precision = precision;
     o.input = input;
     o.aggregate = FV_ERF_SIGNED;
-    fv_erf_result *r = NULL;
-    fv_diag diag;
-    fv_diag_init(&diag);
-    if (fv_erf_compute(g, node, &o, &r, &diag) != FV_OK)
-        fail_msg("fv_erf_compute: %s", diag.message);
-    fv_erf_input_size(r, hw);
-    double *m = malloc((size_t)(hw[0] * hw[1]) * sizeof *m);
-    fv_erf_full_map(r, m);
-    fv_erf_free(r);
-    return m;
-}
-
-/* The largest |a - b| over n values; *top the largest |b|. */
-static double largest_difference(const double *a, const double *b, int64_t n, double *top)
-{
-    double diff = 0;
-    *top = 0;
-    for (int64_t q = 0; q < n; q++) {
-        *top = fmax(*top, fabs(b[q]));
-        diff = fmax(diff, fabs(a[q] - b[q]));
-    }
-    return diff;
+    return em_map(g, node, &o, n);
 }
 
 /* Coefficients of (1 + z + z^2)^n: the paths along one axis through n
@@ -78,7 +50,7 @@ static void closed_form_chain(void **state)
 {
     (void)state;
     enum { N = 30 };
-    fv_graph *g = parse("input c=3; repeat 30 { conv k=3 c=64 }");
+    fv_graph *g = mc_text("input c=3; repeat 30 { conv k=3 c=64 }");
     double t[2 * N + 1];
     trinomials(N, t);
     const double channels = 3 * ldexp(1.0, 6 * N);
@@ -87,10 +59,9 @@ static void closed_form_chain(void **state)
      * adds at most 575 unit roundoffs of relative error */
     double tolerance[2] = {N * 576 * 0x1p-24, N * 576 * 0x1p-53};
     for (int p = 0; p < 2; p++) {
-        int64_t hw[2];
-        double *m = uniform_map(g, (int32_t)fv_graph_size(g) - 1, precisions[p], FV_ERF_NOISE, hw);
-        assert_int_equal(hw[0], 2 * N + 1);
-        assert_int_equal(hw[1], 2 * N + 1);
+        size_t n;
+        double *m = uniform_map(g, (int32_t)fv_graph_size(g) - 1, precisions[p], FV_ERF_NOISE, &n);
+        assert_int_equal(n, (2 * N + 1) * (2 * N + 1)); /* the input is the 61x61 TRF */
         double worst = 0;
         for (int y = 0; y <= 2 * N; y++)
             for (int x = 0; x <= 2 * N; x++) {
@@ -113,7 +84,7 @@ static void closed_form_chain(void **state)
 static void merges_against_float64(void **state)
 {
     (void)state;
-    fv_graph *g = parse("block deep(c) {\n"
+    fv_graph *g = mc_text("block deep(c) {\n"
                         "  conv k=3 p=1 c=$c; relu; conv k=3 p=1 c=$c; relu; a: conv k=3 p=1 c=$c\n"
                         "  sum: add from=a,in\n"
                         "  relu\n"
@@ -135,10 +106,10 @@ static void merges_against_float64(void **state)
     int32_t last = (int32_t)fv_graph_size(g) - 1;
     fv_erf_input inputs[2] = {FV_ERF_NOISE, FV_ERF_NORMAL};
     for (int k = 0; k < 2; k++) {
-        int64_t hw[2];
-        double *a = uniform_map(g, last, FV_ERF_FLOAT32, inputs[k], hw);
-        double *b = uniform_map(g, last, FV_ERF_FLOAT64, inputs[k], hw);
-        double top, diff = largest_difference(a, b, hw[0] * hw[1], &top);
+        size_t n;
+        double *a = uniform_map(g, last, FV_ERF_FLOAT32, inputs[k], &n);
+        double *b = uniform_map(g, last, FV_ERF_FLOAT64, inputs[k], &n);
+        double top, diff = em_difference(a, b, n, &top);
         print_message("%s inputs: largest value %.3g (2^%.0f); scaled float32 against float64 "
                       "%.3g of it\n",
                       k ? "normal" : "uniform", top, log2(top), diff / top);
@@ -166,10 +137,10 @@ static void resnet50_layer3(void **state)
     fv_graph_set_input_size(g, size);
     int32_t node = fv_graph_select(g, "layer3");
     assert_true(node >= 0);
-    int64_t hw[2];
-    double *a = uniform_map(g, node, FV_ERF_FLOAT32, FV_ERF_NOISE, hw);
-    double *b = uniform_map(g, node, FV_ERF_FLOAT64, FV_ERF_NOISE, hw);
-    double top, diff = largest_difference(a, b, hw[0] * hw[1], &top);
+    size_t n;
+    double *a = uniform_map(g, node, FV_ERF_FLOAT32, FV_ERF_NOISE, &n);
+    double *b = uniform_map(g, node, FV_ERF_FLOAT64, FV_ERF_NOISE, &n);
+    double top, diff = em_difference(a, b, n, &top);
     print_message("resnet50 layer3: largest count %.3g; float32 against float64 %.3g of it\n",
                   top, diff / top);
     assert_true(top > 1e100 && isfinite(top));
@@ -187,12 +158,12 @@ static void resnet50_layer3(void **state)
 static void lrn_reads_true_values(void **state)
 {
     (void)state;
-    fv_graph *g = parse("input size=16 c=1; repeat 5 { conv k=3 p=1 c=64 }; lrn; conv k=1 c=2");
+    fv_graph *g = mc_text("input size=16 c=1; repeat 5 { conv k=3 p=1 c=64 }; lrn; conv k=1 c=2");
     int32_t last = (int32_t)fv_graph_size(g) - 1;
-    int64_t hw[2];
-    double *a = uniform_map(g, last, FV_ERF_FLOAT32, FV_ERF_NOISE, hw);
-    double *b = uniform_map(g, last, FV_ERF_FLOAT64, FV_ERF_NOISE, hw);
-    double top, diff = largest_difference(a, b, hw[0] * hw[1], &top);
+    size_t n;
+    double *a = uniform_map(g, last, FV_ERF_FLOAT32, FV_ERF_NOISE, &n);
+    double *b = uniform_map(g, last, FV_ERF_FLOAT64, FV_ERF_NOISE, &n);
+    double top, diff = em_difference(a, b, n, &top);
     print_message("LRN behind counts past 2^32: float32 against float64 %.3g of the largest "
                   "value\n",
                   diff / top);
